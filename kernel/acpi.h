@@ -1,0 +1,35 @@
+/* kernel/acpi.h - the few ACPI tables the kernel reads: MADT (APICs, ISA overrides)
+ * and MCFG (PCI ECAM). Found from the RSDP that GRUB hands over. */
+#ifndef WP_ACPI_H
+#define WP_ACPI_H
+
+#include "kernel/compiler.h"
+
+#define ACPI_MAX_IOAPICS 4
+#define ACPI_MAX_OVERRIDES 16
+
+struct acpi_ioapic { uint8_t id; uint32_t addr; uint32_t gsi_base; };
+struct acpi_override { uint8_t isa_irq; uint32_t gsi; uint16_t flags; };  /* MPS INTI flags */
+
+struct acpi_info {
+    bool have_madt;
+    uint32_t lapic_addr;
+    bool has_8259;               /* MADT PCAT_COMPAT */
+    struct acpi_ioapic ioapic[ACPI_MAX_IOAPICS];
+    int nioapic;
+    struct acpi_override ovr[ACPI_MAX_OVERRIDES];
+    int novr;
+    int ncpus;
+    /* MCFG: first segment's ECAM window (0 when absent) */
+    uint64_t ecam_base;
+    uint8_t ecam_bus_start, ecam_bus_end;
+};
+
+extern struct acpi_info acpi;
+
+/* Parse RSDP -> RSDT/XSDT -> MADT, MCFG. Returns 0, or -1 when no usable ACPI. */
+int acpi_init(void);
+/* ISA IRQ -> GSI with polarity/trigger from the overrides (identity when none). */
+uint32_t acpi_isa_to_gsi(uint8_t isa, bool *level, bool *active_low);
+
+#endif

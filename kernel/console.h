@@ -1,0 +1,18 @@
+/* kernel/console.h - the serial console (16550 UART on COM1, 115200 8N1).
+ * Output is polled (works from any context, even in panic); input arrives by interrupt
+ * into a ring buffer that readers sleep on. */
+#ifndef WP_CONSOLE_H
+#define WP_CONSOLE_H
+
+#include "kernel/compiler.h"
+
+void serial_init(void);              /* early: output only */
+void serial_enable_rx_irq(void);     /* after interrupts_init: RX interrupt on */
+void console_write(const char *s, size_t n);
+/* Read up to n bytes of console input; blocks until at least one byte (nonblock: -EAGAIN). */
+long console_read(char *buf, size_t n, bool nonblock);
+/* Bytes received, and bytes dropped because the buffer was full. */
+uint64_t console_rx_bytes(void);
+uint64_t console_rx_dropped(void);
+
+#endif

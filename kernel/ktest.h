@@ -1,0 +1,46 @@
+/* kernel/ktest.h - in-kernel test cases, run with test=SUITE (or test=all) on the command
+ * line. Each case prints one line "ktest: suite.name ... ok|FAIL (reason)"; the run ends
+ * with "N passed, N failed" and leaves QEMU through isa-debug-exit (see tests/README.md).
+ *
+ *   KTEST(mm, kmalloc_no_overlap) { ... KT_ASSERT(p != NULL); ... }
+ */
+#ifndef WP_KTEST_H
+#define WP_KTEST_H
+
+#include "kernel/compiler.h"
+
+struct ktest {
+    const char *suite;
+    const char *name;
+    void (*fn)(struct ktest *t);
+    /* result, filled while running */
+    bool failed;
+    char msg[160];
+};
+
+#define KTEST(suite_, name_)                                                 \
+    static void ktest_fn_##suite_##_##name_(struct ktest *t);               \
+    static struct ktest ktest_##suite_##_##name_ = {                         \
+        #suite_, #name_, ktest_fn_##suite_##_##name_, false, {0} };          \
+    static struct ktest *ktest_ptr_##suite_##_##name_ __used                 \
+        __section(".ktest") = &ktest_##suite_##_##name_;                     \
+    static void ktest_fn_##suite_##_##name_(struct ktest *t __unused)
+
+void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...) __printf(4, 5);
+
+/* Record a failure and return from the case. */
+#define KT_ASSERT(c) do { if (!(c)) { ktest_fail(t, __FILE__, __LINE__, "%s", #c); return; } } while (0)
+#define KT_ASSERT_MSG(c, ...) do { if (!(c)) { ktest_fail(t, __FILE__, __LINE__, __VA_ARGS__); return; } } while (0)
+#define KT_EXPECT_EQ(a, b) do { long long __a = (long long)(a), __b = (long long)(b);           \
+        if (__a != __b) { ktest_fail(t, __FILE__, __LINE__, "%s == %lld, expected %s == %lld", \
+                                     #a, __a, #b, __b); return; } } while (0)
+
+/* Run the suites named by test= (comma-separated, or "all"); returns the failure count. */
+int ktest_run(const char *spec);
+/* Leave QEMU via isa-debug-exit: QEMU's exit status becomes (code << 1) | 1. */
+__noreturn void qemu_exit(int code);
+#define QEMU_EXIT_PASS 0x10  /* status 33 */
+#define QEMU_EXIT_FAIL 0x11  /* status 35 */
+extern bool ktest_mode;
+
+#endif

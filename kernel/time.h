@@ -1,0 +1,51 @@
+/* kernel/time.h - clock, tick, delays and timers.
+ *
+ * ktime_get_ns(): monotonic nanoseconds since boot, from the TSC calibrated against the
+ * PIT at boot. jiffies: ticks of the LAPIC timer (HZ per second). Timers fire from the
+ * TIMER softirq, never early: a timer set for jiffies J runs at a tick >= J. */
+#ifndef WP_TIME_H
+#define WP_TIME_H
+
+#include "kernel/compiler.h"
+#include "kernel/list.h"
+
+#define HZ 1000
+#define NSEC_PER_SEC  1000000000ull
+#define NSEC_PER_MSEC 1000000ull
+#define NSEC_PER_USEC 1000ull
+
+extern volatile uint64_t jiffies;
+
+uint64_t ktime_get_ns(void);
+uint64_t tsc_khz(void);                 /* 0 before calibration */
+uint64_t tsc_to_ns(uint64_t tsc_delta);
+/* TSC value at kernel entry, for the boot-time figure. */
+extern uint64_t boot_tsc;
+
+static inline uint64_t msecs_to_jiffies(uint64_t ms) { return DIV_ROUND_UP(ms * HZ, 1000); }
+static inline uint64_t jiffies_to_msecs(uint64_t j) { return j * 1000 / HZ; }
+static inline bool time_after_eq(uint64_t a, uint64_t b) { return (int64_t)(a - b) >= 0; }
+static inline bool time_before(uint64_t a, uint64_t b) { return (int64_t)(a - b) < 0; }
+
+/* Busy delays: only for hardware that needs a short wait during bring-up. */
+void udelay(uint64_t us);
+void mdelay(uint64_t ms);
+
+struct timer_list {
+    struct list_head entry;      /* self-linked when not pending */
+    uint64_t expires;            /* in jiffies */
+    void (*function)(struct timer_list *t);
+    uint32_t flags;              /* wheel bookkeeping */
+};
+
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *), uint32_t flags);
+/* (Re)arm for absolute jiffies; returns true when the timer was pending before. */
+bool mod_timer(struct timer_list *t, uint64_t expires);
+/* Disarm; returns true when it was pending. */
+bool del_timer(struct timer_list *t);
+bool timer_pending(const struct timer_list *t);
+
+void time_init(void);      /* calibrate the TSC (PIT) */
+void tick_init(void);      /* LAPIC timer at HZ, after interrupts_init */
+
+#endif
