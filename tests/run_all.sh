@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test tier, in order: hosted unit tests, in-kernel tests under QEMU, end-to-end
+# tests with host tools. Ends with the overall "N passed, N failed" line.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p build
+total_p=0 total_f=0
+for tier in unit kernel e2e; do
+  script=tests/$tier/run.sh
+  [ -x "$script" ] || continue
+  echo "=== tier: $tier"
+  "$script" 2>&1 | tee "build/tier-$tier.log"
+  line=$(grep -E '^[a-z0-9]+: [0-9]+ passed, [0-9]+ failed' "build/tier-$tier.log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "tier $tier printed no result line"
+    total_f=$((total_f + 1))
+    continue
+  fi
+  p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
+  total_p=$((total_p + p)); total_f=$((total_f + f))
+done
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]
