@@ -1,0 +1,54 @@
+# tests/e2e/lib.sh - shared helpers for end-to-end tests (source it).
+# A test boots the ISO in QEMU in the background, waits for lines on its serial log,
+# talks to it with host tools, and reports each check as "e2e: NAME ... ok|FAIL".
+# Only processes the test started are stopped, by PID, from an EXIT trap.
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+E2E_OUT=$E2E_ROOT/build/e2e
+mkdir -p "$E2E_OUT"
+E2E_PASSED=0
+E2E_FAILED=0
+GUEST_PID=""
+GUEST_LOG=""
+
+e2e_ok()   { echo "e2e: $1 ... ok"; E2E_PASSED=$((E2E_PASSED + 1)); }
+e2e_fail() { echo "e2e: $1 ... FAIL${2:+ ($2)}"; E2E_FAILED=$((E2E_FAILED + 1)); }
+# e2e_check NAME COMMAND...: ok when the command succeeds
+e2e_check() { local n=$1; shift; if "$@"; then e2e_ok "$n"; else e2e_fail "$n"; fi; }
+
+# guest_start LABEL [env assignments...]: boot in the background; serial log in $GUEST_LOG
+guest_start() {
+  local label=$1; shift
+  GUEST_LOG=$E2E_OUT/$label.serial.log
+  : >"$GUEST_LOG"
+  env "$@" SERIAL="file:$GUEST_LOG" "$E2E_ROOT/tools/qemu.sh" </dev/null \
+      >"$E2E_OUT/$label.qemu.log" 2>&1 &
+  GUEST_PID=$!
+}
+
+# guest_wait REGEX TIMEOUT_S: wait until the serial log has a line matching REGEX
+guest_wait() {
+  local re=$1 t=${2:-60} i
+  for ((i = 0; i < t * 10; i++)); do
+    grep -qE "$re" "$GUEST_LOG" 2>/dev/null && return 0
+    kill -0 "$GUEST_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+guest_stop() {
+  if [ -n "$GUEST_PID" ] && kill -0 "$GUEST_PID" 2>/dev/null; then
+    kill "$GUEST_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$GUEST_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$GUEST_PID" 2>/dev/null
+  fi
+  wait "$GUEST_PID" 2>/dev/null
+  GUEST_PID=""
+}
+
+e2e_finish() {
+  guest_stop
+  echo "$E2E_PASSED passed, $E2E_FAILED failed"
+  [ "$E2E_FAILED" -eq 0 ]
+}
