@@ -1,0 +1,295 @@
+/* net/core/dev.c - device registry, carrier, TX queue flow control, NAPI and the
+ * receive entry (netif_receive_skb). The transmit entry dev_queue_xmit and the qdisc
+ * live in net/core/dev_xmit.c and net/sched/. */
+#include "net/core/netdevice.h"
+#include "net/sched/sch_generic.h"
+#include "kernel/softirq.h"
+#include "kernel/arch/x86.h"
+#include "kernel/time.h"
+#include "kernel/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/init.h"
+#include "kernel/errno.h"
+
+LIST_HEAD(net_devices);
+static int next_ifindex = 1;
+static LIST_HEAD(ptype_base);      /* handlers by ethertype */
+static LIST_HEAD(ptype_all);       /* taps */
+#define MAX_LINK_NOTIFIERS 8
+static void (*link_notifiers[MAX_LINK_NOTIFIERS])(struct net_device *, bool);
+
+struct net_device *alloc_etherdev(size_t priv_size, unsigned int queues)
+{
+    if (queues == 0 || queues > NETDEV_MAX_QUEUES)
+        return NULL;
+    struct net_device *dev = kzalloc(sizeof(*dev));
+    if (!dev)
+        return NULL;
+    if (priv_size && !(dev->priv = kzalloc(priv_size))) {
+        kfree(dev);
+        return NULL;
+    }
+    dev->mtu = ETH_DATA_LEN;
+    memset(dev->broadcast, 0xff, ETH_ALEN);
+    dev->num_tx_queues = dev->real_num_tx_queues = queues;
+    for (unsigned i = 0; i < queues; i++) {
+        dev->tx_queue[i].dev = dev;
+        dev->tx_queue[i].index = i;
+    }
+    dev->gso_max_size = 65535;
+    dev->gso_max_segs = 64;
+    dev->watchdog_timeo = 5 * HZ;
+    INIT_LIST_HEAD(&dev->dev_list);
+    return dev;
+}
+
+int register_netdev(struct net_device *dev)
+{
+    if (!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit)
+        return -EINVAL;
+    dev->ifindex = next_ifindex++;
+    if (!dev->name[0])
+        snprintf(dev->name, sizeof(dev->name), "eth%d", dev->ifindex - 1);
+    list_add_tail(&dev->dev_list, &net_devices);
+    int r = dev_init_scheduler(dev);
+    if (r < 0) {
+        list_del_init(&dev->dev_list);
+        return r;
+    }
+    return 0;
+}
+
+struct net_device *dev_get_by_name(const char *name)
+{
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+struct net_device *dev_get_by_index(int ifindex)
+{
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list)
+        if (d->ifindex == ifindex)
+            return d;
+    return NULL;
+}
+
+struct net_device *first_net_device(void)
+{
+    return list_empty(&net_devices) ? NULL : list_first_entry(&net_devices, struct net_device, dev_list);
+}
+
+int dev_open(struct net_device *dev)
+{
+    if (dev->up)
+        return 0;
+    int r = dev->netdev_ops->ndo_open ? dev->netdev_ops->ndo_open(dev) : 0;
+    if (r == 0)
+        dev->up = true;
+    return r;
+}
+
+void netdev_register_link_notifier(void (*fn)(struct net_device *, bool))
+{
+    for (int i = 0; i < MAX_LINK_NOTIFIERS; i++)
+        if (!link_notifiers[i]) {
+            link_notifiers[i] = fn;
+            return;
+        }
+    pr_warn("net: too many link notifiers\n");
+}
+
+static void carrier_changed(struct net_device *dev, bool up)
+{
+    for (int i = 0; i < MAX_LINK_NOTIFIERS; i++)
+        if (link_notifiers[i])
+            link_notifiers[i](dev, up);
+}
+
+void netif_carrier_on(struct net_device *dev)
+{
+    if (dev->carrier)
+        return;
+    dev->carrier = true;
+    carrier_changed(dev, true);
+}
+
+void netif_carrier_off(struct net_device *dev)
+{
+    if (!dev->carrier)
+        return;
+    dev->carrier = false;
+    carrier_changed(dev, false);
+}
+
+void netif_tx_stop_queue(struct netdev_queue *q)
+{
+    if (!(q->state & __QUEUE_STATE_DRV_XOFF)) {
+        q->state |= __QUEUE_STATE_DRV_XOFF;
+        q->stops++;
+    }
+}
+
+void netif_tx_wake_queue(struct netdev_queue *q)
+{
+    if (q->state & __QUEUE_STATE_DRV_XOFF) {
+        q->state &= ~__QUEUE_STATE_DRV_XOFF;
+        q->wakes++;
+        /* packets may be waiting in the qdisc for this queue: run it from NET_TX */
+        if (q->qdisc)
+            __netif_schedule(q->qdisc);
+    }
+}
+
+/* --- NAPI (stations 17-18) --- */
+
+static LIST_HEAD(poll_list);
+#define NET_RX_BUDGET 300
+
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+                    int (*poll)(struct napi_struct *, int), int weight)
+{
+    INIT_LIST_HEAD(&napi->poll_list);
+    napi->state = 0;
+    napi->poll = poll;
+    napi->weight = weight;
+    napi->dev = dev;
+}
+
+void napi_schedule(struct napi_struct *napi)
+{
+    unsigned long f = local_irq_save();
+    if (!(napi->state & NAPI_STATE_SCHED)) {
+        napi->state |= NAPI_STATE_SCHED;
+        napi->scheduled++;
+        list_add_tail(&napi->poll_list, &poll_list);
+        /* TX completions are cleaned here too: NET_RX, not NET_TX (see SENDPATH.md 17) */
+        raise_softirq_irqoff(NET_RX_SOFTIRQ);
+    }
+    local_irq_restore(f);
+}
+
+bool napi_complete_done(struct napi_struct *napi, int work_done)
+{
+    (void)work_done;
+    unsigned long f = local_irq_save();
+    napi->state &= ~NAPI_STATE_SCHED;
+    local_irq_restore(f);
+    return true;
+}
+
+/* NET_RX softirq: poll every scheduled NAPI instance within a shared budget and a time
+ * limit; instances that used their whole weight stay on the list for the next round. */
+static void net_rx_action(void)
+{
+    int budget = NET_RX_BUDGET;
+    uint64_t time_limit = jiffies + 2;
+    for (;;) {
+        unsigned long f = local_irq_save();
+        if (list_empty(&poll_list)) {
+            local_irq_restore(f);
+            return;
+        }
+        struct napi_struct *n = list_first_entry(&poll_list, struct napi_struct, poll_list);
+        list_del_init(&n->poll_list);
+        local_irq_restore(f);
+
+        int work = n->poll(n, n->weight);
+        n->polls++;
+        budget -= work;
+
+        f = local_irq_save();
+        /* Used its whole weight: it did not complete and must be polled again. */
+        if (work >= n->weight && (n->state & NAPI_STATE_SCHED))
+            list_add_tail(&n->poll_list, &poll_list);
+        bool more = !list_empty(&poll_list);
+        local_irq_restore(f);
+        if (more && (budget <= 0 || time_after_eq(jiffies, time_limit))) {
+            raise_softirq(NET_RX_SOFTIRQ);
+            return;
+        }
+    }
+}
+
+/* --- receive (the top of the driver's upcall) --- */
+
+void dev_add_pack(struct packet_type *pt)
+{
+    unsigned long f = local_irq_save();
+    list_add_tail(&pt->list, pt->type == ETH_P_ALL ? &ptype_all : &ptype_base);
+    local_irq_restore(f);
+}
+
+void dev_remove_pack(struct packet_type *pt)
+{
+    unsigned long f = local_irq_save();
+    list_del_init(&pt->list);
+    local_irq_restore(f);
+}
+
+/* Taps see the frame but never own it: each gets a clone it must free. */
+static void deliver_to_taps(struct sk_buff *skb, struct net_device *dev)
+{
+    struct packet_type *pt;
+    list_for_each_entry(pt, &ptype_all, list) {
+        struct sk_buff *c = skb_clone(skb);
+        if (c) {
+            dev->rx_tap_frames++;
+            pt->func(c, dev, pt);
+        }
+    }
+}
+
+uint16_t eth_type_trans(struct sk_buff *skb, struct net_device *dev)
+{
+    skb->dev = dev;
+    skb_reset_mac_header(skb);
+    const struct ethhdr *eth = (const struct ethhdr *)skb->data;
+    if (is_multicast_ether_addr(eth->h_dest))
+        skb->pkt_type = is_broadcast_ether_addr(eth->h_dest) ? PACKET_BROADCAST : PACKET_MULTICAST;
+    else
+        skb->pkt_type = ether_addr_equal(eth->h_dest, dev->dev_addr) ? PACKET_HOST : PACKET_OTHERHOST;
+    skb_pull(skb, ETH_HLEN);
+    skb_reset_network_header(skb);
+    return ntohs(eth->h_proto);
+}
+
+int netif_receive_skb(struct sk_buff *skb)
+{
+    struct net_device *dev = skb->dev;
+    if (!list_empty(&ptype_all)) {
+        skb_push(skb, ETH_HLEN);
+        deliver_to_taps(skb, dev);
+        skb_pull(skb, ETH_HLEN);
+    }
+    struct packet_type *pt;
+    list_for_each_entry(pt, &ptype_base, list)
+        if (pt->type == skb->protocol)
+            return pt->func(skb, dev, pt);
+    dev->rx_unknown_proto++;
+    kfree_skb(skb);
+    return -1;
+}
+
+/* --- station 14 --- */
+
+netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
+                                struct netdev_queue *txq)
+{
+    if (!list_empty(&ptype_all))
+        deliver_to_taps(skb, dev);
+    netdev_tx_t rc = dev->netdev_ops->ndo_start_xmit(skb, dev);
+    if (rc == NETDEV_TX_OK)
+        txq->trans_start = jiffies;
+    return rc;
+}
+
+static int net_dev_init(void)
+{
+    open_softirq(NET_RX_SOFTIRQ, net_rx_action);
+    return 0;
+}
+core_initcall(net_dev_init);
