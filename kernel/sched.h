@@ -29,6 +29,17 @@ struct task {
 
 extern struct task *current;
 
+/* Kernel stack of a created task (the idle task keeps the boot stack). */
+#define TASK_STACK_SIZE 16384
+
+/* Declare the intent to sleep before testing the wake condition; a wake_up_process()
+ * in between sets the task running again and the following schedule() returns. */
+static inline void set_current_state(enum task_state s)
+{
+    WRITE_ONCE(current->state, s);
+    barrier();
+}
+
 /* Create a runnable task; returns NULL when out of memory. */
 struct task *task_create(const char *name, int (*fn)(void *), void *arg);
 void schedule(void);              /* give up the CPU; returns when picked again */
@@ -52,7 +63,9 @@ void wake_up(struct wait_queue_head *wq);     /* wake every waiter; safe from ir
 
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
-/* Sleep until woken or until timeout_ns passes (0 = no timeout). Returns false on timeout. */
+/* Sleep until woken or until timeout_ns passes (0 = no timeout). Returns false on timeout.
+ * The caller has set its state to TASK_BLOCKED (prepare_to_wait, set_current_state);
+ * a task already woken again returns at once. */
 bool schedule_timeout_ns(uint64_t timeout_ns);
 
 /* Sleep until cond is true. */
@@ -89,5 +102,18 @@ void sched_init(void);            /* turn the boot flow into the first task */
 /* Enter the idle loop on the boot stack: runs tasks, and halts when none is runnable. */
 __noreturn void cpu_idle(void);
 void sched_print_tasks(void);
+
+struct sched_stats {
+    uint64_t switches;        /* context switches */
+    uint64_t wakeups;         /* blocked tasks made runnable */
+    uint64_t idle_loops;      /* turns of the idle loop */
+    uint64_t idle_halts;      /* hlt instructions executed by the idle loop */
+    uint64_t idle_halt_ns;    /* time from hlt to the instruction after it */
+    uint64_t tasks_created, tasks_reaped, create_failures;
+    int nr_tasks;             /* alive (not yet reaped), idle included */
+    int nr_runnable;          /* on the run queue */
+};
+void sched_get_stats(struct sched_stats *s);
+struct task *sched_idle_task(void);
 
 #endif

@@ -35,6 +35,11 @@ void softirq_print_stats(void);
 /* How often a pass ran too long and the rest was deferred to ksoftirqd. */
 uint64_t softirq_deferrals(void);
 
+/* The handler registered for nr (NULL when none), e.g. to chain to it from a test. */
+softirq_action_t softirq_get_action(enum softirq_nr nr);
+/* True inside local_bh_disable()/local_bh_enable(). */
+bool softirq_bh_disabled(void);
+
 void softirq_init(void);
 
 #endif

@@ -45,6 +45,18 @@ bool mod_timer(struct timer_list *t, uint64_t expires);
 bool del_timer(struct timer_list *t);
 bool timer_pending(const struct timer_list *t);
 
+/* Called from the tick interrupt after jiffies++: raises TIMER_SOFTIRQ when a timer is due. */
+void timer_tick(void);
+/* Run every timer with expires <= now, in expiry order (the TIMER softirq does this with
+ * now = jiffies; hosted tests drive it with a fake clock). */
+void timers_run_until(uint64_t now);
+/* Earliest pending expiry, UINT64_MAX when no timer is pending. */
+uint64_t timers_next_expiry(void);
+struct timer_stats {
+    uint64_t armed, deleted, expired, passes, cascaded, rebases, bad_timers, pending;
+};
+void timer_get_stats(struct timer_stats *s);
+
 void time_init(void);      /* calibrate the TSC (PIT) */
 void tick_init(void);      /* LAPIC timer at HZ, after interrupts_init */
 
