@@ -1,3 +1,52 @@
-/* STUB: replaced by the PCI work. */
-#include "drivers/pci/pci.h"
-void pci_init(void) {}
+/* drivers/pci/pci.c - bring-up of the PCI layer (pci_init) and the small per-device
+ * helpers drivers call: command register bits, mapping a BAR. */
+#include "drivers/pci/pci_internal.h"
+#include "kernel/mm/mm.h"
+#include "kernel/printk.h"
+
+static void command_update(struct pci_dev *d, uint16_t set, uint16_t clear)
+{
+    uint16_t cmd = pci_read16(d, PCI_COMMAND);
+    uint16_t new_cmd = (uint16_t)((cmd & ~clear) | set);
+    if (new_cmd != cmd)
+        pci_write16(d, PCI_COMMAND, new_cmd);
+}
+
+/* Command register, PCI Local Bus 3.0 sec. 6.2.2. */
+void pci_enable_device_mem(struct pci_dev *d) { command_update(d, PCI_COMMAND_MEMORY, 0); }
+void pci_set_master(struct pci_dev *d) { command_update(d, PCI_COMMAND_MASTER, 0); }
+
+/* Interrupt Disable (bit 10) set means the function may not assert INTx. */
+void pci_intx(struct pci_dev *d, bool enable)
+{
+    if (enable)
+        command_update(d, 0, PCI_COMMAND_INTX_DISABLE);
+    else
+        command_update(d, PCI_COMMAND_INTX_DISABLE, 0);
+}
+
+void *pci_iomap(struct pci_dev *d, int bar)
+{
+    if (bar < 0 || bar >= PCI_NUM_BARS)
+        return NULL;
+    const struct pci_bar *b = &d->bar[bar];
+    if (!b->size || b->is_io || b->addr == 0)
+        return NULL;   /* port I/O, unimplemented, or left unassigned by firmware */
+    if (!d->bar_map[bar])
+        d->bar_map[bar] = ioremap(b->addr, (size_t)b->size);
+    return d->bar_map[bar];
+}
+
+void pci_init(void)
+{
+    if (pci_config_init() < 0) {
+        pr_err("pci: no configuration access mechanism; no PCI devices\n");
+        return;
+    }
+    int n = pci_scan();
+    printk("pci: %d functions, config access by %s\n", n, pci_config_method());
+    pci_print_devices();
+    struct pci_dev *d;
+    list_for_each_entry(d, &pci_devices, node)
+        pci_bus_match_drivers(d);
+}
