@@ -1,0 +1,98 @@
+/* net/core/sock.h - the protocol-side socket (struct sock) and the protocol ops table
+ * (struct proto: tcp_prot, udp_prot). struct socket (net/socket.h) is the file-facing
+ * half; sock->sk points here and sk->sk_socket points back. */
+#ifndef WP_SOCK_H
+#define WP_SOCK_H
+
+#include "kernel/compiler.h"
+#include "kernel/list.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
+#include "net/core/skbuff.h"
+#include "net/socket.h"
+
+struct rtable;
+
+struct proto {
+    const char *name;
+    size_t obj_size;                      /* sizeof the protocol's sock (udp_sock, tcp_sock) */
+    int (*init)(struct sock *sk);
+    void (*close)(struct sock *sk);
+    int (*connect)(struct sock *sk, const struct sockaddr_in *addr);
+    int (*disconnect)(struct sock *sk, int flags);
+    struct sock *(*accept)(struct sock *sk, int flags, int *err);
+    int (*bind)(struct sock *sk, const struct sockaddr_in *addr);
+    int (*listen)(struct sock *sk, int backlog);
+    int (*shutdown)(struct sock *sk, int how);
+    int (*setsockopt)(struct sock *sk, int level, int name, const void *val, socklen_t len);
+    int (*getsockopt)(struct sock *sk, int level, int name, void *val, socklen_t *len);
+    long (*sendmsg)(struct sock *sk, struct kmsg *m, size_t len);                   /* station 3->4 */
+    long (*recvmsg)(struct sock *sk, struct kmsg *m, size_t len, int flags);
+    unsigned (*poll)(struct sock *sk);
+    int (*get_port)(struct sock *sk, uint16_t port);   /* 0 = pick an ephemeral port */
+    void (*unhash)(struct sock *sk);
+};
+
+struct sock {
+    /* identity (inet_sock fields, network order like Linux) */
+    uint32_t inet_saddr;          /* bound/source address */
+    uint32_t inet_daddr;          /* connected peer */
+    uint16_t inet_sport;          /* local port */
+    uint16_t inet_dport;          /* peer port */
+    uint16_t inet_num;            /* local port, host order (0 = unbound) */
+    uint8_t sk_family, sk_type, sk_protocol;
+    int sk_state;                 /* TCP states, or TCP_ESTABLISHED/TCP_CLOSE for connected UDP */
+    uint8_t sk_shutdown;          /* RCV_SHUTDOWN | SEND_SHUTDOWN */
+    bool sk_reuse;
+    uint8_t ip_ttl, ip_tos;
+    bool pmtudisc_do;             /* set DF (default on for TCP, off for UDP like Linux's 'want') */
+
+    int sk_err;                   /* pending error reported once (SO_ERROR, next call) */
+    int sk_err_soft;
+    int sk_sndbuf, sk_rcvbuf;     /* limits in bytes (truesize) */
+    int sk_wmem_queued;           /* bytes on the write queue */
+    int sk_wmem_alloc;            /* bytes of skbs sent and not yet freed by the driver */
+    int sk_rmem_alloc;            /* bytes on the receive queue */
+    uint64_t sk_rcvtimeo, sk_sndtimeo;   /* ns; 0 = forever */
+    bool nonblock;
+
+    struct sk_buff_head sk_receive_queue;
+    struct sk_buff_head sk_write_queue;
+    struct sk_buff *sk_send_head; /* first skb on the write queue not yet sent (TCP) */
+    struct wait_queue_head sk_wq; /* readers and writers sleep here */
+
+    struct rtable *sk_dst_cache;  /* cached route (station 7), dropped when the table changes */
+    uint32_t sk_dst_gen;          /* routing table generation it was cached under */
+
+    struct proto *sk_prot;
+    struct socket *sk_socket;
+    struct list_head sk_node;     /* in the protocol's lookup table */
+
+    uint64_t sk_drops;            /* receive-queue overflows */
+};
+
+#define RCV_SHUTDOWN  1
+#define SEND_SHUTDOWN 2
+
+/* Allocate a sock of prot->obj_size bytes, zeroed and initialised with defaults. */
+struct sock *sk_alloc(int family, struct proto *prot);
+void sk_free(struct sock *sk);
+/* Charge an outgoing skb to the socket's write memory; freed (uncharged) by its destructor
+ * when the driver releases it. */
+void skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
+/* Queue a received skb (charged to rmem) and wake readers; -ENOBUFS when over sk_rcvbuf. */
+int sock_queue_rcv_skb(struct sock *sk, struct sk_buff *skb);
+/* Wake everyone sleeping on the socket (data, space, error, state change). */
+void sk_wake(struct sock *sk);
+/* Report an asynchronous error (ICMP unreachable): sets sk_err and wakes. */
+void sk_error_report(struct sock *sk, int err);
+/* Take and clear the pending error (0 when none). */
+int sock_error(struct sock *sk);
+
+/* TCP state numbers are Linux's (ss shows the same values). */
+enum {
+    TCP_ESTABLISHED = 1, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2,
+    TCP_TIME_WAIT, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_LISTEN, TCP_CLOSING,
+};
+
+#endif

@@ -1,0 +1,143 @@
+/* net/socket.h - the generic socket layer (stations 1-2): fd -> struct socket -> sock->ops.
+ * User-visible constants and structures use Linux's values and layouts (x86_64 ABI) so
+ * apps built against POSIX headers work unchanged. */
+#ifndef WP_NET_SOCKET_H
+#define WP_NET_SOCKET_H
+
+#include "kernel/compiler.h"
+#include "kernel/sched.h"
+
+#define AF_UNSPEC 0
+#define AF_INET   2
+#define PF_INET   AF_INET
+
+#define SOCK_STREAM 1
+#define SOCK_DGRAM  2
+#define SOCK_RAW    3
+#define SOCK_NONBLOCK 04000
+#define SOCK_CLOEXEC  02000000
+#define SOCK_TYPE_MASK 0xf
+
+#define IPPROTO_IP   0
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP  6
+#define IPPROTO_UDP  17
+
+/* send/recv flags */
+#define MSG_OOB      0x1
+#define MSG_PEEK     0x2
+#define MSG_DONTROUTE 0x4
+#define MSG_TRUNC    0x20
+#define MSG_DONTWAIT 0x40
+#define MSG_WAITALL  0x100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_MORE     0x8000
+
+/* shutdown */
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
+
+/* socket options */
+#define SOL_SOCKET   1
+#define SO_REUSEADDR 2
+#define SO_TYPE      3
+#define SO_ERROR     4
+#define SO_BROADCAST 6
+#define SO_SNDBUF    7
+#define SO_RCVBUF    8
+#define SO_KEEPALIVE 9
+#define SO_RCVTIMEO  20
+#define SO_SNDTIMEO  21
+
+typedef uint32_t socklen_t;
+typedef uint16_t sa_family_t;
+
+struct sockaddr { sa_family_t sa_family; char sa_data[14]; };
+struct in_addr { uint32_t s_addr; };             /* network order */
+struct sockaddr_in {
+    sa_family_t sin_family;
+    uint16_t sin_port;                           /* network order */
+    struct in_addr sin_addr;
+    uint8_t sin_zero[8];
+};
+struct iovec { void *iov_base; size_t iov_len; };
+struct msghdr {
+    void *msg_name;
+    socklen_t msg_namelen;
+    struct iovec *msg_iov;
+    size_t msg_iovlen;
+    void *msg_control;
+    size_t msg_controllen;
+    int msg_flags;
+};
+struct timeval_k { int64_t tv_sec, tv_usec; };   /* struct timeval on x86_64 */
+
+/* Kernel-side message: the iovec array is already copied in and checked; the bytes it
+ * points to are user memory, copied with the uaccess helpers as each layer consumes them. */
+struct kmsg {
+    struct sockaddr_in name;      /* destination (send) / source (receive) */
+    bool has_name;
+    const struct iovec *iov;
+    size_t iovlen;
+    size_t iov_idx, iov_off;      /* cursor */
+    size_t len;                   /* total bytes */
+    int flags;
+    bool user;                    /* iov points to ring-3 memory */
+};
+/* Copy n bytes from the message cursor into to; advances. 0 or -EFAULT. */
+int kmsg_copy_from(struct kmsg *m, void *to, size_t n);
+/* Copy n bytes from from into the message cursor; advances. 0 or -EFAULT. */
+int kmsg_copy_to(struct kmsg *m, const void *from, size_t n);
+
+enum socket_state { SS_FREE, SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED, SS_DISCONNECTING };
+
+struct socket;
+struct sock;
+struct proto_ops {
+    int family;
+    int (*release)(struct socket *sock);
+    int (*bind)(struct socket *sock, const struct sockaddr_in *addr);
+    int (*connect)(struct socket *sock, const struct sockaddr_in *addr, int flags);
+    int (*accept)(struct socket *sock, struct socket *newsock, int flags);
+    int (*getname)(struct socket *sock, struct sockaddr_in *addr, int peer);
+    unsigned (*poll)(struct socket *sock);
+    int (*listen)(struct socket *sock, int backlog);
+    int (*shutdown)(struct socket *sock, int how);
+    int (*setsockopt)(struct socket *sock, int level, int name, const void *val, socklen_t len);
+    int (*getsockopt)(struct socket *sock, int level, int name, void *val, socklen_t *len);
+    long (*sendmsg)(struct socket *sock, struct kmsg *m, size_t len);
+    long (*recvmsg)(struct socket *sock, struct kmsg *m, size_t len, int flags);
+};
+
+struct socket {
+    enum socket_state state;
+    short type;
+    unsigned long flags;          /* O_NONBLOCK is kept on the file */
+    const struct proto_ops *ops;
+    struct sock *sk;
+    struct wait_queue_head wq;
+};
+
+/* poll bits (Linux values) */
+#define POLLIN   0x001
+#define POLLPRI  0x002
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+
+/* Address families register a create function (af_inet.c registers inet_create). */
+struct net_proto_family {
+    int family;
+    int (*create)(struct socket *sock, int protocol);
+};
+int sock_register(const struct net_proto_family *fam);
+int sock_create(int family, int type, int protocol, struct socket **out);
+void sock_release(struct socket *sock);
+
+/* Station 2: generic dispatch to sock->ops. */
+long sock_sendmsg(struct socket *sock, struct kmsg *m);
+long sock_recvmsg(struct socket *sock, struct kmsg *m, int flags);
+
+#endif
