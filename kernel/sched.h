@@ -61,6 +61,8 @@ struct wait_queue_entry {
 void init_waitqueue_head(struct wait_queue_head *wq);
 void wake_up(struct wait_queue_head *wq);     /* wake every waiter; safe from irq */
 
+/* The entry needs no initialisation (it is found by address); wake_up() unlinks every
+ * waiter it wakes, and a repeated prepare_to_wait() queues the entry again. */
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 /* Sleep until woken or until timeout_ns passes (0 = no timeout). Returns false on timeout.
