@@ -31,7 +31,7 @@ void dump_backtrace(uint64_t rbp)
 {
     printk(KERN_EMERG "Backtrace (addr2line -e build/kernel.elf ADDR):\n");
     for (int depth = 0; depth < 24; depth++) {
-        if (rbp < KERNEL_VMA || (rbp & 7) || rbp > UINT64_MAX - 16)
+        if (rbp < PHYS_OFFSET || (rbp & 7) || rbp > UINT64_MAX - 16)   /* task stacks live in the direct map */
             break;
         uint64_t *frame = (uint64_t *)rbp;
         uint64_t ret = frame[1];
