@@ -29,7 +29,9 @@ CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
           -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
           -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -I. -MMD -MP
 ASFLAGS := -I. -MMD -MP
-LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
+# The 32-bit boot stub (code, GDT and stack in one low section) is legitimately RWX;
+# the kernel proper is mapped W^X by kernel/mm/paging.c.
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 .PHONY: all run debug test unit ktest e2e bench clean deps-build deps-run deps-test
 
