@@ -23,12 +23,30 @@ struct acpi_info {
     /* MCFG: first segment's ECAM window (0 when absent) */
     uint64_t ecam_base;
     uint8_t ecam_bus_start, ecam_bus_end;
+    /* Malformed firmware input; each one skipped a table or an entry, never more. */
+    uint32_t bad_checksum;       /* RSDP or table checksum wrong: table ignored */
+    uint32_t bad_table;          /* signature/length implausible: table ignored */
+    uint32_t bad_entry;          /* MADT entry with an impossible length: rest of MADT ignored */
+    uint32_t dropped;            /* more IOAPICs/overrides than the arrays hold */
 };
 
 extern struct acpi_info acpi;
 
 /* Parse RSDP -> RSDT/XSDT -> MADT, MCFG. Returns 0, or -1 when no usable ACPI. */
 int acpi_init(void);
+/* The table walk behind acpi_init(), split out so hosted tests can feed it byte buffers.
+ * map() returns a readable view of len bytes at a physical address (NULL on failure);
+ * unmap() releases it. Fills *out (zeroed first); returns 0 when a MADT was found. */
+struct acpi_mapper {
+    void *(*map)(uint64_t phys, size_t len);
+    void (*unmap)(void *virt, size_t len);
+};
+int acpi_scan(const uint8_t *rsdp, int rsdp_len, const struct acpi_mapper *m,
+              struct acpi_info *out);
+bool acpi_checksum_ok(const void *table, size_t len);
+void acpi_parse_madt(const uint8_t *madt, size_t len, struct acpi_info *out);
+void acpi_parse_mcfg(const uint8_t *mcfg, size_t len, struct acpi_info *out);
+
 /* ISA IRQ -> GSI with polarity/trigger from the overrides (identity when none). */
 uint32_t acpi_isa_to_gsi(uint8_t isa, bool *level, bool *active_low);
 

@@ -43,6 +43,9 @@ void free_vector(int vector);
 #define IRQF_SHARED     0x1
 #define IRQF_LEVEL_LOW  0x2   /* PCI INTx: level-triggered, active low */
 int request_irq(unsigned gsi_or_isa, unsigned flags, irq_handler_t fn, void *data, const char *name);
+/* Detach the handler request_irq() attached with this data (vector as it returned).
+ * The last one gone masks the line and frees the vector. */
+void free_irq(int vector, void *data);
 void ioapic_mask_gsi(unsigned gsi, bool mask);
 
 /* MSI/MSI-X message for a vector on the boot CPU. */

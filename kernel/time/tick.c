@@ -1,0 +1,85 @@
+/* kernel/time/tick.c - the periodic tick: the boot CPU's LAPIC timer at HZ, its rate
+ * measured against the (already calibrated) TSC. Each tick advances jiffies and lets the
+ * timer wheel look for due timers. Intel SDM vol. 3A, 11.5.4 "APIC Timer". */
+#include "kernel/time.h"
+#include "kernel/time/tsc.h"
+#include "kernel/irq.h"
+#include "kernel/arch/apic.h"
+#include "kernel/arch/x86.h"
+#include "kernel/printk.h"
+
+#define CAL_WINDOWS   3       /* sharp windows wanted */
+#define CAL_MAX_TRIES 10
+#define CAL_WINDOW_NS (10 * NSEC_PER_MSEC)
+
+volatile uint64_t jiffies;
+static uint64_t lapic_timer_rate;   /* counts per second after the divide-by-16 */
+static uint32_t counts_per_tick;
+
+static void tick_handler(void *data __unused, struct pt_regs *regs __unused)
+{
+    jiffies++;
+    timer_tick();
+}
+
+/* Let the timer count down from its maximum in one-shot mode, masked, for a TSC-timed
+ * window; the counts it lost give its rate. Register accesses can stall (SMI, or an
+ * emulator waiting for its device lock), so the TSC is read on both sides of the write
+ * that starts the count and of the read that samples it, and a window whose edges are
+ * blurred by more than 0.1% is refused when strict (returns 0). */
+static uint64_t measure_lapic_rate(bool strict)
+{
+    uint64_t cycles = tsc_ns_to_cycles(CAL_WINDOW_NS, tsc_khz());
+    lapic_write(APIC_TIMER_DCR, APIC_TIMER_DIV16);
+    lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | IRQ_VECTOR_TIMER);
+    uint64_t ta = rdtsc();
+    lapic_write(APIC_TIMER_ICR, UINT32_MAX);
+    uint64_t tb = rdtsc(), tc;
+    do
+        tc = rdtsc();
+    while (tc - tb < cycles);
+    uint32_t left = lapic_read(APIC_TIMER_CCR);
+    uint64_t td = rdtsc();
+    lapic_write(APIC_TIMER_ICR, 0);                 /* stop it */
+    uint64_t span = (tc + td) / 2 - (ta + tb) / 2;
+    uint64_t blur = ((tb - ta) + (td - tc)) / 2;
+    if (strict && blur * 1000 > span)
+        return 0;
+    return mul_div(UINT32_MAX - left, NSEC_PER_SEC, tsc_to_ns(span));
+}
+
+void tick_init(void)
+{
+    if (!tsc_khz())
+        panic("tick: the TSC is not calibrated (time_init first)");
+    uint64_t rate[CAL_WINDOWS];
+    int n = 0;
+    unsigned long f = local_irq_save();
+    for (int i = 0; i < CAL_MAX_TRIES && n < CAL_WINDOWS; i++) {
+        uint64_t r = measure_lapic_rate(true);
+        if (r)
+            rate[n++] = r;
+    }
+    if (n == 0)                           /* every window disturbed: take one anyway */
+        rate[n++] = measure_lapic_rate(false);
+    local_irq_restore(f);
+    lapic_timer_rate = median_u64(rate, n);
+    pr_debug("tick: %d LAPIC timer windows, %llu..%llu Hz\n", n, (unsigned long long)rate[0],
+             (unsigned long long)rate[n - 1]);
+    uint64_t per_tick = DIV_ROUND_UP(lapic_timer_rate, HZ);
+    if (per_tick < 16 || per_tick > UINT32_MAX)
+        panic("tick: implausible LAPIC timer rate %llu Hz",
+              (unsigned long long)lapic_timer_rate);
+    counts_per_tick = (uint32_t)per_tick;
+
+    if (request_vector(IRQ_VECTOR_TIMER, tick_handler, NULL, "LAPIC-timer") < 0)
+        panic("tick: timer vector %d is taken", IRQ_VECTOR_TIMER);
+    lapic_write(APIC_TIMER_DCR, APIC_TIMER_DIV16);
+    lapic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | IRQ_VECTOR_TIMER);
+    lapic_write(APIC_TIMER_ICR, counts_per_tick);   /* writing the count starts it */
+
+    printk("tick: LAPIC timer %llu.%03llu MHz (bus clock / 16, measured against the TSC),"
+           " %u counts per tick, HZ=%d\n",
+           (unsigned long long)(lapic_timer_rate / 1000000),
+           (unsigned long long)(lapic_timer_rate % 1000000 / 1000), counts_per_tick, HZ);
+}
