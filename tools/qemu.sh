@@ -10,6 +10,8 @@
 #   NET      user | tap | none                (user)
 #   TAP      tap interface name for NET=tap   (wp0)
 #   HOSTFWD  extra ",hostfwd=..." for NET=user
+#   FWD      0 = no loopback port forwards     (1)
+#   PORT_HTTP PORT_ECHO PORT_ECHO_TCP PORT_IPERF  host ports of the forwards
 #   PCAP     write the NIC's traffic to this pcap file (filter-dump)
 #   MAC      the NIC's MAC address            (52:54:00:12:34:56)
 #   NIC_OPTS extra ",prop=value" for the igb device
@@ -28,14 +30,20 @@ args=(-M q35 -m "$MEM" -accel "$ACCEL" -display none -no-reboot
       -cdrom "$ISO" -boot d -serial "${SERIAL:-mon:stdio}"
       -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 [ "$ACCEL" = kvm ] && args+=(-cpu host)
-[ -n "${CMDLINE:-}" ] && args+=(-fw_cfg "name=opt/wirepath/cmdline,string=$CMDLINE")
+# QEMU option values escape a comma by doubling it (test=a,b -> test=a,,b).
+[ -n "${CMDLINE:-}" ] && args+=(-fw_cfg "name=opt/wirepath/cmdline,string=${CMDLINE//,/,,}")
 
 case "$NET" in
   user)
     # Host side is loopback only: these ports reach the guest's services.
-    fwd="hostfwd=tcp:127.0.0.1:${PORT_HTTP:-8080}-:80,hostfwd=udp:127.0.0.1:${PORT_ECHO:-7007}-:7"
-    fwd+=",hostfwd=tcp:127.0.0.1:${PORT_ECHO_TCP:-7008}-:7,hostfwd=tcp:127.0.0.1:${PORT_IPERF:-5201}-:5201"
-    args+=(-netdev "user,id=n0,$fwd${HOSTFWD:-}") ;;
+    # FWD=0 leaves the forwards out (in-kernel tests need none, and two guests cannot
+    # hold the same host ports).
+    fwd=""
+    if [ "${FWD:-1}" != 0 ]; then
+      fwd=",hostfwd=tcp:127.0.0.1:${PORT_HTTP:-8080}-:80,hostfwd=udp:127.0.0.1:${PORT_ECHO:-7007}-:7"
+      fwd+=",hostfwd=tcp:127.0.0.1:${PORT_ECHO_TCP:-7008}-:7,hostfwd=tcp:127.0.0.1:${PORT_IPERF:-5201}-:5201"
+    fi
+    args+=(-netdev "user,id=n0$fwd${HOSTFWD:-}") ;;
   tap)
     args+=(-netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no,vnet_hdr=off") ;;
   none)

@@ -20,7 +20,7 @@ while IFS='|' read -r label cmdline envs; do
   echo "ktest: boot '$label' ($cmdline)"
   start=$(date +%s)
   # shellcheck disable=SC2086
-  env $envs SERIAL="file:$log" CMDLINE="$cmdline" NET=${NET:-user} \
+  env FWD=0 $envs SERIAL="file:$log" CMDLINE="$cmdline" NET=${NET:-user} \
       timeout --kill-after=5 "$TIMEOUT" tools/qemu.sh </dev/null >"$out/$label.qemu.log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
