@@ -6,7 +6,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 trap guest_stop EXIT
 
-guest_start boot
+guest_start boot FWD=0
 if guest_wait 'platform ready in' 120; then
   e2e_ok "boot.reaches_ready"
 else
