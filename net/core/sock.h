@@ -69,14 +69,37 @@ struct sock {
     struct list_head sk_node;     /* in the protocol's lookup table */
 
     uint64_t sk_drops;            /* receive-queue overflows */
+
+    /* Lifetime: the socket layer holds one reference, every skb charged to sk_wmem_alloc
+     * holds another (the driver may free a sent skb after close). Freed at zero. */
+    int sk_refcnt;
 };
 
 #define RCV_SHUTDOWN  1
 #define SEND_SHUTDOWN 2
 
-/* Allocate a sock of prot->obj_size bytes, zeroed and initialised with defaults. */
+/* Defaults and limits, Linux's values (net.core.wmem_default/rmem_default/_max). */
+#define SK_WMEM_DEFAULT 212992
+#define SK_RMEM_DEFAULT 212992
+#define SK_WMEM_MAX     212992
+#define SK_RMEM_MAX     212992
+#define SOCK_MIN_SNDBUF 4608
+#define SOCK_MIN_RCVBUF 2304
+#define IP_DEFAULT_TTL  64
+
+/* Allocate a sock of prot->obj_size bytes (at least sizeof(struct sock); the protocol's
+ * sock embeds struct sock first), zeroed and initialised with defaults: buffers as above,
+ * TTL 64, state TCP_CLOSE, empty queues, one reference. NULL when out of memory. */
 struct sock *sk_alloc(int family, struct proto *prot);
+/* Drop the owner's reference: purges both queues now; the memory goes when the last
+ * skb charged to the socket is freed. */
 void sk_free(struct sock *sk);
+void sock_hold(struct sock *sk);
+void sock_put(struct sock *sk);
+/* Run and clear an skb's destructor (uncharging its owner) before it changes hands. */
+void skb_orphan(struct sk_buff *skb);
+/* Bytes of send buffer still free (sk_sndbuf - sk_wmem_alloc - sk_wmem_queued, >= 0). */
+int sock_wspace(const struct sock *sk);
 /* Charge an outgoing skb to the socket's write memory; freed (uncharged) by its destructor
  * when the driver releases it. */
 void skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
@@ -84,10 +107,17 @@ void skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
 int sock_queue_rcv_skb(struct sock *sk, struct sk_buff *skb);
 /* Wake everyone sleeping on the socket (data, space, error, state change). */
 void sk_wake(struct sock *sk);
-/* Report an asynchronous error (ICMP unreachable): sets sk_err and wakes. */
+/* Report an asynchronous error (ICMP unreachable): sets sk_err and wakes. sk_err holds a
+ * positive errno as in Linux; err may be given as ECONNREFUSED or -ECONNREFUSED. */
 void sk_error_report(struct sock *sk, int err);
-/* Take and clear the pending error (0 when none). */
+/* Take and clear the pending error: -errno, or 0 when none. */
 int sock_error(struct sock *sk);
+
+struct sock_stats {
+    uint64_t socks_alive;        /* allocated and not yet freed */
+    uint64_t rcv_queued, rcv_drops, wmem_charged, wmem_uncharged;
+};
+void sock_get_stats(struct sock_stats *s);
 
 /* TCP state numbers are Linux's (ss shows the same values). */
 enum {

@@ -1,0 +1,187 @@
+/* net/core/sock.c - the protocol-independent half of struct sock: allocation with Linux's
+ * defaults, reference counting, send/receive memory accounting and wake-ups.
+ *
+ * Memory accounting follows Linux: an skb handed down the stack by a socket is charged
+ * (truesize) to sk_wmem_alloc until the driver frees it, and its destructor uncharges it
+ * and wakes writers waiting for buffer space; a received skb queued on the socket is
+ * charged to sk_rmem_alloc until the reader frees it. Each charged send skb also holds a
+ * reference, so a socket closed while its last datagrams sit in the NIC ring lives until
+ * the TX completion frees them.
+ *
+ * Single CPU: interrupt masking protects the counters, since destructors run from the
+ * NET_RX softirq (TX completion) while tasks charge and queue. */
+#include "net/core/sock.h"
+#include "kernel/arch/x86.h"
+#include "kernel/errno.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/mm.h"
+#include "kernel/printk.h"
+
+static struct sock_stats stats;
+
+struct sock *sk_alloc(int family, struct proto *prot)
+{
+    size_t size = prot && prot->obj_size > sizeof(struct sock) ? prot->obj_size
+                                                                : sizeof(struct sock);
+    struct sock *sk = kzalloc(size);
+    if (!sk)
+        return NULL;
+    sk->sk_family = (uint8_t)family;
+    sk->sk_prot = prot;
+    sk->sk_state = TCP_CLOSE;
+    sk->sk_sndbuf = SK_WMEM_DEFAULT;
+    sk->sk_rcvbuf = SK_RMEM_DEFAULT;
+    sk->ip_ttl = IP_DEFAULT_TTL;
+    skb_queue_head_init(&sk->sk_receive_queue);
+    skb_queue_head_init(&sk->sk_write_queue);
+    init_waitqueue_head(&sk->sk_wq);
+    INIT_LIST_HEAD(&sk->sk_node);
+    sk->sk_refcnt = 1;
+    unsigned long f = local_irq_save();
+    stats.socks_alive++;
+    local_irq_restore(f);
+    return sk;
+}
+
+void sock_hold(struct sock *sk)
+{
+    unsigned long f = local_irq_save();
+    sk->sk_refcnt++;
+    local_irq_restore(f);
+}
+
+void sock_put(struct sock *sk)
+{
+    unsigned long f = local_irq_save();
+    bool last = --sk->sk_refcnt == 0;
+    if (last)
+        stats.socks_alive--;
+    local_irq_restore(f);
+    if (!last)
+        return;
+    /* Nobody may still be queued on a socket whose last reference is gone. */
+    if (WARN_ON(sk->sk_rmem_alloc || sk->sk_wmem_alloc))
+        pr_warn("sock: freed with rmem %d wmem %d still charged\n",
+                sk->sk_rmem_alloc, sk->sk_wmem_alloc);
+    kfree(sk);
+}
+
+void sk_free(struct sock *sk)
+{
+    if (!sk)
+        return;
+    /* The queued skbs are charged to us; their destructors run here, while we live. */
+    skb_queue_purge(&sk->sk_receive_queue);
+    skb_queue_purge(&sk->sk_write_queue);
+    sk->sk_send_head = NULL;
+    sk->sk_socket = NULL;
+    wake_up(&sk->sk_wq);
+    sock_put(sk);
+}
+
+void skb_orphan(struct sk_buff *skb)
+{
+    if (skb->destructor) {
+        void (*d)(struct sk_buff *) = skb->destructor;
+        skb->destructor = NULL;
+        d(skb);
+    }
+    skb->sk = NULL;
+}
+
+int sock_wspace(const struct sock *sk)
+{
+    int free = sk->sk_sndbuf - sk->sk_wmem_alloc - sk->sk_wmem_queued;
+    return free > 0 ? free : 0;
+}
+
+void sk_wake(struct sock *sk)
+{
+    wake_up(&sk->sk_wq);
+    if (sk->sk_socket)
+        wake_up(&sk->sk_socket->wq);
+}
+
+/* Destructor of a sent skb: the driver (or whoever drops it) gives the memory back. */
+static void sock_wfree(struct sk_buff *skb)
+{
+    struct sock *sk = skb->sk;
+    unsigned long f = local_irq_save();
+    sk->sk_wmem_alloc -= (int)skb->truesize;
+    stats.wmem_uncharged += skb->truesize;
+    local_irq_restore(f);
+    skb->sk = NULL;
+    sk_wake(sk);                 /* writers blocked on a full send buffer */
+    sock_put(sk);
+}
+
+void skb_set_owner_w(struct sk_buff *skb, struct sock *sk)
+{
+    skb_orphan(skb);
+    sock_hold(sk);
+    skb->sk = sk;
+    skb->destructor = sock_wfree;
+    unsigned long f = local_irq_save();
+    sk->sk_wmem_alloc += (int)skb->truesize;
+    stats.wmem_charged += skb->truesize;
+    local_irq_restore(f);
+}
+
+/* Destructor of a received skb: the reader consumed (or the socket purged) it. */
+static void sock_rfree(struct sk_buff *skb)
+{
+    struct sock *sk = skb->sk;
+    unsigned long f = local_irq_save();
+    sk->sk_rmem_alloc -= (int)skb->truesize;
+    local_irq_restore(f);
+    skb->sk = NULL;
+}
+
+int sock_queue_rcv_skb(struct sock *sk, struct sk_buff *skb)
+{
+    unsigned long f = local_irq_save();
+    /* Over the limit once this one is charged: dropped, except that an empty queue
+     * always takes one datagram, so a buffer set smaller than a single datagram does not
+     * make the socket deaf (Linux's UDP makes the same exception). */
+    if (sk->sk_shutdown & RCV_SHUTDOWN ||
+        (sk->sk_rmem_alloc > 0 &&
+         (int64_t)sk->sk_rmem_alloc + skb->truesize > (int64_t)sk->sk_rcvbuf)) {
+        sk->sk_drops++;
+        stats.rcv_drops++;
+        local_irq_restore(f);
+        return -ENOBUFS;
+    }
+    local_irq_restore(f);
+    skb_orphan(skb);
+    skb->sk = sk;
+    skb->destructor = sock_rfree;
+    f = local_irq_save();
+    sk->sk_rmem_alloc += (int)skb->truesize;
+    skb_queue_tail(&sk->sk_receive_queue, skb);
+    stats.rcv_queued++;
+    local_irq_restore(f);
+    sk_wake(sk);
+    return 0;
+}
+
+void sk_error_report(struct sock *sk, int err)
+{
+    sk->sk_err = err < 0 ? -err : err;
+    sk_wake(sk);
+}
+
+int sock_error(struct sock *sk)
+{
+    unsigned long f = local_irq_save();
+    int err = sk->sk_err;
+    sk->sk_err = 0;
+    local_irq_restore(f);
+    return -err;
+}
+
+void sock_get_stats(struct sock_stats *s)
+{
+    unsigned long f = local_irq_save();
+    *s = stats;
+    local_irq_restore(f);
+}
