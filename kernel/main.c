@@ -66,7 +66,7 @@ void kmain(uint32_t info_phys)
     load_cmdline();
     ktest_mode = cmdline_has("test");
 
-    printk("\nwirepath %s: the network send path on bare metal\n", WIREPATH_VERSION);
+    printk("wirepath %s: the network send path on bare metal\n", WIREPATH_VERSION);
     printk("boot: loader '%s', command line '%s'\n", boot_info.loader, cmdline_raw());
 
     gdt_init();
