@@ -13,7 +13,7 @@ static struct sk_buff *head_cache;
 static unsigned head_cache_len;
 #define HEAD_CACHE_MAX 256
 
-static struct sk_buff *skb_head_alloc(void)
+static struct sk_buff *head_cache_pop(void)
 {
     unsigned long f = local_irq_save();
     struct sk_buff *skb = head_cache;
@@ -22,9 +22,13 @@ static struct sk_buff *skb_head_alloc(void)
         head_cache_len--;
     }
     local_irq_restore(f);
-    if (!skb)
-        skb = kmalloc(sizeof(*skb));
     return skb;
+}
+
+static struct sk_buff *skb_head_alloc(void)
+{
+    struct sk_buff *skb = head_cache_pop();
+    return skb ? skb : kmalloc(sizeof(*skb));
 }
 
 static void skb_head_free(struct sk_buff *skb)
@@ -42,18 +46,9 @@ static void skb_head_free(struct sk_buff *skb)
 
 void skb_head_cache_drain(void)
 {
-    for (;;) {
-        unsigned long f = local_irq_save();
-        struct sk_buff *skb = head_cache;
-        if (skb) {
-            head_cache = skb->next;
-            head_cache_len--;
-        }
-        local_irq_restore(f);
-        if (!skb)
-            return;
+    struct sk_buff *skb;
+    while ((skb = head_cache_pop()))
         kfree(skb);
-    }
 }
 
 struct sk_buff *alloc_skb(unsigned int size)
