@@ -154,6 +154,18 @@ struct packet_type {
 void dev_add_pack(struct packet_type *pt);
 void dev_remove_pack(struct packet_type *pt);
 
+/* Station 11 (net/core/dev_xmit.c): queue a frame for transmission on skb->dev. data
+ * points at the Ethernet header. Consumes skb. Returns NET_XMIT_SUCCESS, NET_XMIT_DROP
+ * (the qdisc dropped it) or a negative errno (-ENETDOWN, -EINVAL); the packet is gone
+ * either way. Callable from tasks and softirqs, not from hard interrupts. */
+#define NET_XMIT_SUCCESS 0x00
+#define NET_XMIT_DROP    0x01
+#define NET_XMIT_CN      0x02     /* queued, but something else was dropped */
+int dev_queue_xmit(struct sk_buff *skb);
+/* The TX queue for skb: a flow hash (skb->hash, else addresses and ports from the
+ * headers, stored into skb->hash) modulo real_num_tx_queues; stable per flow. */
+uint16_t netdev_pick_tx(struct net_device *dev, struct sk_buff *skb);
+
 /* Station 14: hand one packet to the driver. */
 netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
                                 struct netdev_queue *txq);

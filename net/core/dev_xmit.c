@@ -1,0 +1,135 @@
+/* net/core/dev_xmit.c - the transmit entry of the device layer (station 11):
+ * dev_queue_xmit picks a TX queue by flow hash (netdev_pick_tx) and passes the frame to
+ * that queue's qdisc (__dev_xmit_skb), which either sends it at once or queues it. */
+#include "net/core/dev_xmit.h"
+#include "net/sched/sch_generic.h"
+#include "kernel/softirq.h"
+#include "kernel/printk.h"
+#include "kernel/errno.h"
+
+static struct dev_xmit_stats xstats;
+
+void dev_xmit_get_stats(struct dev_xmit_stats *s) { *s = xstats; }
+
+/* A 32-bit avalanche step (the murmur3 finaliser): every input bit moves every output
+ * bit, so flows that differ in one port spread over the queues. */
+static uint32_t mix32(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+
+/* Flow hash from the frame's headers (data at the Ethernet header): IPv4 addresses and
+ * protocol, plus the ports of TCP and UDP unless the packet is a fragment (fragments of
+ * one datagram must all take the same queue, and only the first carries the ports).
+ * Anything that is not IPv4 hashes its Ethernet addresses and type. */
+uint32_t skb_flow_hash(const struct sk_buff *skb)
+{
+    const uint8_t *d = skb->data;
+    unsigned len = skb_headlen(skb);
+    if (len < ETH_HLEN)
+        return 0;
+    uint32_t h;
+    uint16_t type = (uint16_t)(d[12] << 8 | d[13]);
+    const uint8_t *ip = d + ETH_HLEN;
+    unsigned iplen = len - ETH_HLEN;
+    if (type == ETH_P_IP && iplen >= 20 && (ip[0] >> 4) == 4 && (ip[0] & 0xf) >= 5) {
+        unsigned ihl = (ip[0] & 0xfu) * 4;
+        uint8_t proto = ip[9];
+        bool frag = ((ip[6] & 0x3f) | ip[7]) != 0;   /* MF or a fragment offset */
+        uint32_t ports = 0;
+        if (!frag && (proto == 6 || proto == 17) && iplen >= ihl + 4)
+            ports = rd32(ip + ihl);
+        h = mix32(rd32(ip + 12) ^ mix32(rd32(ip + 16) ^ mix32(ports ^ (proto * 0x9e3779b9u))));
+    } else {
+        h = mix32(rd32(d) ^ mix32(rd32(d + 4) ^ mix32(rd32(d + 8) ^ mix32(type))));
+    }
+    return h ? h : 1;   /* 0 means "no hash yet" */
+}
+
+uint16_t netdev_pick_tx(struct net_device *dev, struct sk_buff *skb)
+{
+    unsigned n = dev->real_num_tx_queues;
+    if (n <= 1 || n > dev->num_tx_queues)
+        return 0;
+    if (!skb->hash)
+        skb->hash = skb_flow_hash(skb);
+    return (uint16_t)(skb->hash % n);
+}
+
+/* Bypass when nothing is queued (no packet could be overtaken) and the driver has
+ * room; otherwise enqueue and let the qdisc send what it can now. */
+static int __dev_xmit_skb(struct sk_buff *skb, struct Qdisc *q, struct net_device *dev,
+                          struct netdev_queue *txq)
+{
+    if (qdisc_qlen(q) == 0 && !netif_tx_queue_stopped(txq) && qdisc_run_begin(q)) {
+        q->bypass++;
+        xstats.bypass++;
+        /* BUSY leaves the packet requeued in q; it is not lost, so still a success */
+        sch_direct_xmit(skb, q, dev, txq);
+        qdisc_run_end(q);
+        return NET_XMIT_SUCCESS;
+    }
+    int rc = q->ops->enqueue(skb, q);
+    if (rc == NET_XMIT_SUCCESS)
+        xstats.enqueued++;
+    else
+        xstats.qdisc_drops++;
+    qdisc_run(q);
+    return rc;
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+    struct net_device *dev = skb->dev;
+    xstats.calls++;
+    if (unlikely(!dev || skb->len < ETH_HLEN || skb_headlen(skb) < ETH_HLEN)) {
+        xstats.bad_skb++;
+        kfree_skb(skb);
+        return -EINVAL;
+    }
+    if (unlikely(!dev->up)) {
+        xstats.dev_down++;
+        kfree_skb(skb);
+        return -ENETDOWN;
+    }
+    /* The qdisc is shared with NET_TX and the driver's completion path (NET_RX):
+     * keep both out while we are inside it. */
+    local_bh_disable();
+    uint16_t qi = netdev_pick_tx(dev, skb);
+    skb->queue_mapping = qi;
+    struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
+    struct Qdisc *q = txq->qdisc;
+    int rc;
+    if (likely(q)) {
+        rc = __dev_xmit_skb(skb, q, dev, txq);
+    } else if (!netif_tx_queue_stopped(txq) &&
+               dev_hard_start_xmit(skb, dev, txq) == NETDEV_TX_OK) {
+        /* no qdisc (registration failed to attach one): straight to the driver */
+        xstats.no_qdisc++;
+        rc = NET_XMIT_SUCCESS;
+    } else {
+        xstats.no_qdisc++;
+        xstats.busy_drops++;
+        kfree_skb(skb);
+        rc = NET_XMIT_DROP;
+    }
+    local_bh_enable();
+    return rc;
+}
+
+void dev_xmit_dump(void)
+{
+    printk("dev_queue_xmit: %llu calls, %llu bypass, %llu enqueued, %llu qdisc drops,"
+           " %llu device down, %llu bad, %llu without qdisc (%llu busy drops)\n",
+           (unsigned long long)xstats.calls, (unsigned long long)xstats.bypass,
+           (unsigned long long)xstats.enqueued, (unsigned long long)xstats.qdisc_drops,
+           (unsigned long long)xstats.dev_down, (unsigned long long)xstats.bad_skb,
+           (unsigned long long)xstats.no_qdisc, (unsigned long long)xstats.busy_drops);
+}
