@@ -9,6 +9,7 @@
 #define EIO 5
 #define ENXIO 6
 #define E2BIG 7
+#define ENOEXEC 8
 #define EBADF 9
 #define EAGAIN 11
 #define EWOULDBLOCK EAGAIN
@@ -24,6 +25,7 @@
 #define ENOSPC 28
 #define ESPIPE 29
 #define EPIPE 32
+#define EDOM 33
 #define ERANGE 34
 #define ENOSYS 38
 #define ENOTSOCK 88
@@ -32,6 +34,7 @@
 #define EPROTOTYPE 91
 #define ENOPROTOOPT 92
 #define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
 #define EOPNOTSUPP 95
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98

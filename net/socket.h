@@ -85,6 +85,8 @@ struct kmsg {
     int flags;
     bool user;                    /* iov points to ring-3 memory */
 };
+/* A message over kernel buffers (in-kernel senders, tests): iov must stay valid. */
+void kmsg_init_kernel(struct kmsg *m, struct iovec *iov, size_t iovlen, size_t len);
 /* Copy n bytes from the message cursor into to; advances. 0 or -EFAULT. */
 int kmsg_copy_from(struct kmsg *m, void *to, size_t n);
 /* Copy n bytes from from into the message cursor; advances. 0 or -EFAULT. */

@@ -13,6 +13,21 @@
 
 struct rtable;
 
+/* Conventions between the socket layer (net/ipv4/af_inet.c) and a protocol:
+ * - init: right after sk_alloc, before the sock is visible; nonzero fails socket().
+ * - close: from inet_release when the fd is closed: unhash, drop routes and timers.
+ *   It does not free the sock: inet_release calls sk_free afterwards (a protocol that
+ *   must outlive the fd, TCP in FIN_WAIT, takes its own sock_hold).
+ * - get_port(sk, 0): pick a free ephemeral port; get_port(sk, p): take port p. On
+ *   success it sets inet_num (host order) and inet_sport (network order) and returns 0;
+ *   else -EADDRINUSE (or -EAGAIN when the ephemeral range is exhausted).
+ * - bind: optional; inet_bind validates the address and calls get_port itself.
+ * - sendmsg/recvmsg: return bytes or -errno; recvmsg fills m->name (has_name) and sets
+ *   MSG_TRUNC in m->flags when the datagram was longer than len. flags carry
+ *   MSG_DONTWAIT when the file is O_NONBLOCK. Waiting uses sk_wq with the helpers below
+ *   (skb_recv_datagram, sock_alloc_send_skb, sk_wait_event) so timeouts are honoured.
+ * - poll: POLL* bits for the sock; NULL means the generic datagram rule (readable when
+ *   the receive queue is not empty, writable when send buffer space is left). */
 struct proto {
     const char *name;
     size_t obj_size;                      /* sizeof the protocol's sock (udp_sock, tcp_sock) */
@@ -112,6 +127,27 @@ void sk_wake(struct sock *sk);
 void sk_error_report(struct sock *sk, int err);
 /* Take and clear the pending error: -errno, or 0 when none. */
 int sock_error(struct sock *sk);
+
+/* --- datagram helpers (net/core/datagram.c) for protocols' sendmsg/recvmsg --- */
+/* Take the next skb off sk_receive_queue, sleeping on sk_wq while it is empty: honours
+ * MSG_DONTWAIT (-EAGAIN), sk_rcvtimeo (-EAGAIN when it runs out, as Linux), a pending
+ * sk_err (returned and cleared first, so a connected UDP socket sees ECONNREFUSED), and
+ * RCV_SHUTDOWN (NULL with *err = 0: end of file). MSG_PEEK leaves the skb queued and
+ * returns it with an extra reference. Free the result with consume_skb. */
+struct sk_buff *skb_recv_datagram(struct sock *sk, int flags, int *err);
+/* Copy len bytes of the skb's data (linear and paged) starting at offset to the message
+ * (user memory through the uaccess helpers). 0 or -EFAULT. */
+int skb_copy_datagram_msg(const struct sk_buff *skb, unsigned offset, struct kmsg *m,
+                          unsigned len);
+/* Allocate an skb of size bytes of linear room charged to the socket's send buffer,
+ * sleeping on sk_wq while sk_wmem_alloc >= sk_sndbuf: honours noblock (-EAGAIN),
+ * sk_sndtimeo (-EAGAIN), sk_err and SEND_SHUTDOWN (-EPIPE). -ENOBUFS when memory is out. */
+struct sk_buff *sock_alloc_send_skb(struct sock *sk, unsigned size, bool noblock, int *err);
+/* Sleep on sk_wq until cond(sk) holds, or sk_err is set, or *timeo_ns (0 = forever)
+ * runs out; the remaining time is written back. 0 when cond held, -EAGAIN on timeout,
+ * the pending error (-errno, cleared) otherwise. For protocols with their own waits
+ * (TCP connect, sk_stream_wait_memory). */
+int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk));
 
 struct sock_stats {
     uint64_t socks_alive;        /* allocated and not yet freed */

@@ -1,0 +1,67 @@
+/* kernel/user/process.h - apps: ring-3 programs, each a cooperative task with its own
+ * address space and descriptor table.
+ *
+ * An app is started from an ELF image (kernel/user/apps.c keeps the ones built into the
+ * kernel). Its task builds the address space, loads the segments, lays out argc/argv on
+ * the stack the way the System V ABI asks (so a Linux-style crt0 works), opens the console
+ * as fds 0-2 and drops to ring 3. It comes back only through the syscall instruction,
+ * interrupts, or a fault; a fault in ring 3 ends that app with a message and leaves the
+ * kernel running. */
+#ifndef WP_USER_PROCESS_H
+#define WP_USER_PROCESS_H
+
+#include "kernel/compiler.h"
+#include "kernel/sched.h"
+#include "kernel/file.h"
+
+struct uvm;
+struct pt_regs;
+
+#define PROCESS_MAX_ARGS 8
+#define PROCESS_ARGS_LEN 256
+
+struct process {
+    struct task *task;
+    struct uvm *vm;
+    struct files files;
+    char name[16];
+    int pid;
+    int refcnt;                  /* the task's own, plus whoever waits for it */
+    bool exited;
+    int exit_code;               /* exit status, or 128 + signal number when killed */
+    struct wait_queue_head exit_wq;
+    const void *image;           /* the ELF it runs */
+    size_t image_size;
+    int argc;
+    char args[PROCESS_ARGS_LEN]; /* argv strings, NUL-separated */
+    uint64_t entry, stack_top;
+    uint64_t syscalls;           /* system calls made */
+    uint64_t slice_start_ns;     /* when it last got the CPU back from a yield */
+};
+
+static inline struct process *current_process(void)
+{
+    return current ? (struct process *)current->user : NULL;
+}
+
+/* Start an app running the ELF image with the given argv (argv[0] is the name). Returns
+ * the process with a reference for the caller (process_put it), or NULL. */
+struct process *process_spawn(const char *name, const void *image, size_t size,
+                              int argc, const char *const *argv);
+/* Wait until it exits (timeout_ns 0 = forever): its exit status, or -ETIMEDOUT. */
+int process_wait(struct process *p, uint64_t timeout_ns);
+void process_put(struct process *p);
+/* End the calling app: close its files, free its memory, report the status. */
+__noreturn void process_exit(int code);
+/* An exception in ring 3 (kernel/arch/traps.c): report it and end the app. */
+__noreturn void user_fault(struct pt_regs *regs, int vector, uint64_t cr2, const char *what);
+/* Prepare the CPU for a return to ring 3 of the current app (CR3, syscall stack). */
+void user_return_prepare(void);
+
+struct process_stats { uint64_t spawned, exited, killed, alive; };
+void process_get_stats(struct process_stats *s);
+
+/* Enter ring 3 for the first time at rip with stack rsp (kernel/arch/syscall_entry.S). */
+__noreturn void enter_user_mode(uint64_t rip, uint64_t rsp);
+
+#endif

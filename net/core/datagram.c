@@ -1,0 +1,161 @@
+/* net/core/datagram.c - the waiting and copying every datagram protocol needs: take a
+ * received skb (sleeping on the socket's wait queue, with timeouts and errors), copy its
+ * bytes to the app, and get send-buffer space before building a datagram.
+ *
+ * Sleeping follows kernel/sched.h's rule: queue on sk_wq and mark the task blocked
+ * before testing the condition, so a wake-up from the NET_RX softirq between the test and
+ * schedule() is never lost. */
+#include "net/core/sock.h"
+#include "kernel/arch/x86.h"
+#include "kernel/errno.h"
+#include "kernel/time.h"
+#include "kernel/mm/mm.h"
+
+int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk))
+{
+    uint64_t timeo = *timeo_ns;
+    uint64_t deadline = timeo ? ktime_get_ns() + timeo : 0;
+    struct wait_queue_entry e;
+    int ret = 0;
+    for (;;) {
+        prepare_to_wait(&sk->sk_wq, &e);
+        if (READ_ONCE(sk->sk_err)) {
+            ret = sock_error(sk);
+            break;
+        }
+        if (cond(sk))
+            break;
+        if (!deadline) {
+            schedule_timeout_ns(0);
+            continue;
+        }
+        uint64_t now = ktime_get_ns();
+        if (now >= deadline) {
+            ret = -EAGAIN;
+            break;
+        }
+        schedule_timeout_ns(deadline - now);
+    }
+    finish_wait(&sk->sk_wq, &e);
+    if (deadline) {
+        uint64_t now = ktime_get_ns();
+        *timeo_ns = now < deadline ? deadline - now : 1;   /* 0 would mean forever */
+    }
+    return ret;
+}
+
+static bool rcv_ready(struct sock *sk)
+{
+    return !skb_queue_empty(&sk->sk_receive_queue) || (sk->sk_shutdown & RCV_SHUTDOWN);
+}
+
+struct sk_buff *skb_recv_datagram(struct sock *sk, int flags, int *err)
+{
+    uint64_t timeo = sk->sk_rcvtimeo;
+    for (;;) {
+        int e = sock_error(sk);
+        if (e) {
+            *err = e;
+            return NULL;
+        }
+        struct sk_buff *skb;
+        if (flags & MSG_PEEK) {
+            unsigned long f = local_irq_save();
+            skb = skb_peek(&sk->sk_receive_queue);
+            if (skb)
+                skb_get(skb);
+            local_irq_restore(f);
+        } else {
+            skb = skb_dequeue(&sk->sk_receive_queue);
+        }
+        if (skb) {
+            *err = 0;
+            return skb;
+        }
+        if (sk->sk_shutdown & RCV_SHUTDOWN) {
+            *err = 0;
+            return NULL;
+        }
+        if (flags & MSG_DONTWAIT) {
+            *err = -EAGAIN;
+            return NULL;
+        }
+        e = sk_wait_event(sk, &timeo, rcv_ready);
+        if (e) {
+            *err = e;
+            return NULL;
+        }
+    }
+}
+
+int skb_copy_datagram_msg(const struct sk_buff *skb, unsigned offset, struct kmsg *m,
+                          unsigned len)
+{
+    if (offset > skb->len || len > skb->len - offset)
+        return -EFAULT;
+    unsigned head = skb_headlen(skb);
+    if (offset < head) {
+        unsigned n = MIN(len, head - offset);
+        int r = kmsg_copy_to(m, skb->data + offset, n);
+        if (r)
+            return r;
+        offset += n;
+        len -= n;
+    }
+    unsigned pos = head;                          /* offset of the current fragment */
+    const struct skb_shared_info *sh = skb_shinfo(skb);
+    for (unsigned i = 0; len && i < sh->nr_frags; i++) {
+        const skb_frag_t *fr = &sh->frags[i];
+        if (offset < pos + fr->size) {
+            unsigned in = offset - pos;
+            unsigned n = MIN(len, fr->size - in);
+            int r = kmsg_copy_to(m, (const char *)phys_to_virt(fr->page) + fr->offset + in, n);
+            if (r)
+                return r;
+            offset += n;
+            len -= n;
+        }
+        pos += fr->size;
+    }
+    return len ? -EFAULT : 0;
+}
+
+static bool wmem_ready(struct sock *sk)
+{
+    return sk->sk_wmem_alloc < sk->sk_sndbuf || (sk->sk_shutdown & SEND_SHUTDOWN);
+}
+
+struct sk_buff *sock_alloc_send_skb(struct sock *sk, unsigned size, bool noblock, int *err)
+{
+    uint64_t timeo = sk->sk_sndtimeo;
+    for (;;) {
+        int e = sock_error(sk);
+        if (e) {
+            *err = e;
+            return NULL;
+        }
+        if (sk->sk_shutdown & SEND_SHUTDOWN) {
+            *err = -EPIPE;
+            return NULL;
+        }
+        if (READ_ONCE(sk->sk_wmem_alloc) < sk->sk_sndbuf) {
+            struct sk_buff *skb = alloc_skb(size);
+            if (!skb) {
+                *err = -ENOBUFS;
+                return NULL;
+            }
+            skb_set_owner_w(skb, sk);
+            *err = 0;
+            return skb;
+        }
+        if (noblock) {
+            *err = -EAGAIN;
+            return NULL;
+        }
+        e = sk_wait_event(sk, &timeo, wmem_ready);
+        if (e) {
+            *err = e;
+            return NULL;
+        }
+    }
+}
