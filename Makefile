@@ -2,6 +2,7 @@
 #   make          build/kernel.elf and build/wirepath.iso
 #   make run      boot the ISO in QEMU (igb NIC, serial console on this terminal)
 #   make test     every test tier; ends with "N passed, N failed"
+#   make fuzz     the fuzz targets for longer (FUZZ_SECONDS each, default 300)
 #   make debug    QEMU halted with a gdb stub
 #   make clean
 # Variables: ACCEL=tcg|kvm MEM=256M CMDLINE="key=value ..." PCAP=file NET=user|tap
@@ -33,7 +34,7 @@ ASFLAGS := -I. -MMD -MP
 # the kernel proper is mapped W^X by kernel/mm/paging.c.
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-.PHONY: all run debug test unit ktest e2e bench clean deps-build deps-run deps-test
+.PHONY: all run debug test unit fuzz ktest e2e bench clean deps-build deps-run deps-test
 
 all: $(ISO)
 
@@ -79,6 +80,9 @@ test: deps-test
 
 unit:
 	@tests/unit/run.sh
+
+fuzz:
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run.sh
 
 ktest: all
 	@tests/kernel/run.sh

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Every test tier, in order: hosted unit tests, in-kernel tests under QEMU, end-to-end
-# tests with host tools. Ends with the overall "N passed, N failed" line.
+# Every test tier, in order: hosted unit tests, bounded fuzzing of the receive parsers,
+# in-kernel tests under QEMU, end-to-end tests with host tools. Ends with the overall
+# "N passed, N failed" line.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p build
 total_p=0 total_f=0
-for tier in unit kernel e2e; do
+for tier in unit fuzz kernel e2e; do
   script=tests/$tier/run.sh
   [ -x "$script" ] || continue
   echo "=== tier: $tier"

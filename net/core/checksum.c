@@ -1,0 +1,117 @@
+/* net/core/checksum.c - the Internet checksum (RFC 1071) and its incremental update
+ * (RFC 1624). Every protocol computes and verifies checksums through these functions. */
+#include "net/core/checksum.h"
+#include "net/core/skbuff.h"
+#include "kernel/lib/string.h"
+
+/* Fold a 64-bit accumulator into 32 bits with end-around carries. */
+static inline uint32_t fold64(uint64_t s)
+{
+    s = (s & 0xffffffffull) + (s >> 32);
+    s = (s & 0xffffffffull) + (s >> 32);
+    return (uint32_t)s;
+}
+
+__wsum csum_partial(const void *buf, size_t len, __wsum sum)
+{
+    const uint8_t *p = buf;
+    uint64_t acc = sum;
+    /* 16-bit words in memory order; a 64-bit accumulator cannot overflow before
+     * 2^48 words, far beyond any packet. memcpy keeps unaligned loads well defined. */
+    while (len >= 8) {
+        uint16_t w[4];
+        memcpy(w, p, 8);
+        acc += (uint64_t)w[0] + w[1] + w[2] + w[3];
+        p += 8;
+        len -= 8;
+    }
+    while (len >= 2) {
+        uint16_t w;
+        memcpy(&w, p, 2);
+        acc += w;
+        p += 2;
+        len -= 2;
+    }
+    if (len) {
+        /* The odd byte is the first byte of a zero-padded word: in memory order that is
+         * the low byte of a little-endian load. */
+        uint8_t last[2] = { p[0], 0 };
+        uint16_t w;
+        memcpy(&w, last, 2);
+        acc += w;
+    }
+    return fold64(acc);
+}
+
+__sum16 csum_fold(__wsum sum)
+{
+    uint32_t s = sum;
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
+    return (__sum16)~s;
+}
+
+__sum16 ip_fast_csum(const void *iph, unsigned int ihl)
+{
+    return csum_fold(csum_partial(iph, (size_t)ihl * 4, 0));
+}
+
+__wsum csum_tcpudp_nofold(uint32_t saddr, uint32_t daddr, uint32_t len, uint8_t proto,
+                          __wsum sum)
+{
+    /* Build the 12-byte pseudo-header as it would sit on the wire and sum it: the
+     * simplest form that is right on any byte order. */
+    uint8_t ph[12];
+    memcpy(ph, &saddr, 4);
+    memcpy(ph + 4, &daddr, 4);
+    ph[8] = 0;
+    ph[9] = proto;
+    ph[10] = (uint8_t)(len >> 8);
+    ph[11] = (uint8_t)len;
+    return csum_partial(ph, sizeof(ph), sum);
+}
+
+void csum_replace2(__sum16 *sum, uint16_t from, uint16_t to)
+{
+    /* RFC 1624 eqn. 3 - avoids the -0 result of eqn. 2 */
+    __wsum s = csum_add(csum_unfold16((uint16_t)~*sum), csum_unfold16((uint16_t)~from));
+    s = csum_add(s, csum_unfold16(to));
+    *sum = csum_fold(s);
+}
+
+void csum_replace4(__sum16 *sum, uint32_t from, uint32_t to)
+{
+    __wsum s = csum_add(csum_unfold16((uint16_t)~*sum), ~from);
+    s = csum_add(s, to);
+    *sum = csum_fold(s);
+}
+
+__wsum skb_checksum(const struct sk_buff *skb, unsigned int offset, unsigned int len,
+                    __wsum sum)
+{
+    unsigned int head = skb_headlen(skb);
+    size_t pos = 0;                 /* bytes summed so far: decides the byte lane */
+    if (offset < head) {
+        unsigned int n = MIN(len, head - offset);
+        sum = csum_partial(skb->data + offset, n, sum);
+        pos += n;
+        len -= n;
+        offset += n;
+    }
+    unsigned int start = head;
+    const struct skb_shared_info *sh = skb_shinfo(skb);
+    for (unsigned i = 0; i < sh->nr_frags && len; i++) {
+        const skb_frag_t *f = &sh->frags[i];
+        if (offset < start + f->size) {
+            unsigned int in = offset - start;
+            unsigned int n = MIN(len, f->size - in);
+            const uint8_t *p = (const uint8_t *)phys_to_virt(f->page) + f->offset + in;
+            sum = csum_block_add(sum, csum_partial(p, n, 0), pos);
+            pos += n;
+            len -= n;
+            offset += n;
+        }
+        start += f->size;
+    }
+    return sum;
+}
