@@ -134,29 +134,23 @@ void igb_update_link(struct igb_adapter *a)
     }
 }
 
-/* A queue with work pending whose hardware head has not moved for tx_timeout is hung.
- * A head that moved while the driver did not clean means a lost interrupt: kick. */
+/* Called once a second per TX queue. Work pending while neither the hardware head nor
+ * the cleaner moved since the last look: if the NIC did finish descriptors the cleaner
+ * never saw, an interrupt was lost (fire one in software); if nothing moves for
+ * tx_timeout, the queue is hung. */
 static bool igb_check_tx_hang(struct igb_adapter *a, struct igb_ring *r)
 {
     unsigned ntc = READ_ONCE(r->next_to_clean);
     unsigned head = rd32(a, E1000_TDH(r->queue_index));
     bool pending = igb_desc_used(r->next_to_use, ntc, r->count) != 0;
-    if (!pending || head != r->wd_head) {
-        r->wd_head = head;
-        r->wd_clean = ntc;
-        r->wd_since = jiffies;
-        if (pending && ntc == r->wd_clean && head != ntc) {
-            r->irq_kicks++;
-            igb_irq_kick(a);
-        }
-        return false;
-    }
-    if (ntc != r->wd_clean) {
-        r->wd_clean = ntc;
+    bool moved = head != r->wd_head || ntc != r->wd_clean;
+    r->wd_head = head;
+    r->wd_clean = ntc;
+    if (!pending || moved) {
         r->wd_since = jiffies;
         return false;
     }
-    if (head != ntc) {               /* finished by the NIC but never cleaned */
+    if (head != ntc) {
         r->irq_kicks++;
         igb_irq_kick(a);
     }
