@@ -24,6 +24,7 @@
 #define IGB_RX_BUFSZ        2048      /* one kmalloc object per buffer; SRRCTL.BSIZEPKT = 2 KiB */
 #define IGB_RX_BUFFER_WRITE 16        /* refilled descriptors per RDT write */
 #define IGB_TX_WORK_LIMIT   128       /* packets cleaned per poll */
+#define IGB_MIN_TX_LEN      17        /* shortest frame the MAC transmits (PSP pads to 64) */
 #define IGB_NAPI_WEIGHT     64
 #define IGB_DEFAULT_ITR_US  50        /* igb.itr= default: at most ~20k interrupts/s per vector */
 #define IGB_TX_TIMEOUT_MS   5000      /* no TX progress for this long with work pending: reset */

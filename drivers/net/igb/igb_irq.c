@@ -50,6 +50,8 @@ int igb_init_interrupt_scheme(struct igb_adapter *a, const char *want, unsigned 
     if (try_msix) {
         unsigned hw = MIN(pci_msix_vec_count(pdev), (unsigned)a->mac->max_msix);
         if (hw >= 2) {
+            if (queues > hw - 1)
+                pr_info("igb %s: %u MSI-X vectors: %u queue pair(s)\n", a->pci_name, hw, hw - 1);
             queues = MIN(queues, hw - 1);
             int r = pci_enable_msix(pdev, queues + 1);
             if (r >= 0) {
@@ -68,6 +70,8 @@ int igb_init_interrupt_scheme(struct igb_adapter *a, const char *want, unsigned 
         }
     }
     /* One vector for everything: one queue pair. */
+    if (queues > 1)
+        pr_info("igb %s: %u queue pairs need MSI-X; using 1\n", a->pci_name, queues);
     a->num_queues = 1;
     a->num_q_vectors = 1;
     a->q_vector[0].v_idx = 0;

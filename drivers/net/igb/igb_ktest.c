@@ -369,6 +369,10 @@ KTEST(igb, bad_frames_dropped_and_counted)
     struct sk_buff *empty = alloc_skb(64);          /* no bytes at all */
     KT_ASSERT(empty);
     KT_ASSERT(kt_send(dev, a, empty, 0));
+    struct sk_buff *runt = alloc_skb(64);           /* 10 bytes: below the MAC's minimum */
+    KT_ASSERT(runt);
+    memset(skb_put(runt, 10), 0xab, 10);
+    KT_ASSERT(kt_send(dev, a, runt, 0));
     struct sk_buff *big = alloc_skb(2048);          /* 1600-byte frame, no TSO */
     KT_ASSERT(big);
     kt_eth(big, gw_mac, ETH_P_IP);
@@ -382,9 +386,9 @@ KTEST(igb, bad_frames_dropped_and_counted)
     icmp->csum_offset = 2;
     KT_ASSERT(kt_send(dev, a, icmp, 0));
 
-    KT_EXPECT_EQ(r->tx_stats.bad_skb - bad0, 2);
+    KT_EXPECT_EQ(r->tx_stats.bad_skb - bad0, 3);
     KT_EXPECT_EQ(r->tx_stats.oversize - over0, 1);
-    KT_EXPECT_EQ(r->tx_stats.dropped - drop0, 3);
+    KT_EXPECT_EQ(r->tx_stats.dropped - drop0, 4);
     KT_ASSERT(rings_idle(a));
     KT_EXPECT_EQ(skbs_alive(), alive);
 }

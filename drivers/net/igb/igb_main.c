@@ -166,6 +166,12 @@ static void igb_watchdog(struct timer_list *t)
     igb_update_stats(a);
     for (unsigned i = 0; i < a->num_queues; i++) {
         struct igb_ring *r = &a->tx_ring[i];
+        if (!netif_carrier_ok(a->netdev)) {
+            /* Without a link the NIC holds its TX work; a reset would not help and would
+             * repeat every few seconds. The clock starts again when the link is back. */
+            r->wd_since = jiffies;
+            continue;
+        }
         if (!a->reset_pending && igb_check_tx_hang(a, r)) {
             a->tx_timeout_count++;
             pr_err("igb: %s TX queue %u hung: %u descriptors pending, head %u, next_to_clean %u "

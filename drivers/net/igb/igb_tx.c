@@ -218,7 +218,9 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *r)
         return NETDEV_TX_OK;
     }
     const struct skb_shared_info *sh = skb_shinfo(skb);
-    if (unlikely(skb->len == 0 || sh->nr_frags > MAX_SKB_FRAGS || skb->len < skb->data_len)) {
+    /* The MAC cannot send fewer than 17 bytes even with TCTL.PSP padding (Linux pads to
+     * 17); anything that short is no Ethernet frame anyway. */
+    if (unlikely(skb->len < IGB_MIN_TX_LEN || sh->nr_frags > MAX_SKB_FRAGS || skb->len < skb->data_len)) {
         igb_tx_drop(r, skb, &r->tx_stats.bad_skb);
         return NETDEV_TX_OK;
     }
