@@ -159,6 +159,7 @@ struct igb_adapter {
     bool link_full_duplex;
     struct wait_queue_head link_wq;    /* woken on every carrier change */
     struct timer_list watchdog_timer;
+    uint64_t wd_last_check;            /* jiffies of the last TX progress check */
 
     /* counters */
     uint64_t tx_timeout_count;         /* hangs detected */

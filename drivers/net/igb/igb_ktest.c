@@ -673,3 +673,49 @@ KTEST(igb, close_and_reopen_release_everything)
     KT_ASSERT(wait_rings_idle(a));
     KT_EXPECT_EQ(skbs_alive(), alive);
 }
+
+KTEST(igb, full_ring_returns_busy_then_completion_wakes)
+{
+    struct igb_adapter *a = kt_adapter();
+    KT_ASSERT(a && netif_carrier_ok(a->netdev));
+    struct net_device *dev = a->netdev;
+    struct igb_ring *r = &a->tx_ring[0];
+    struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+    KT_ASSERT(wait_rings_idle(a));
+    uint64_t alive = skbs_alive();
+    uint64_t busy0 = r->tx_stats.tx_busy, stops0 = r->tx_stats.stops;
+
+    /* Hold the transmitter so nothing completes, then keep offering frames (as a
+     * careless caller would, ignoring the stopped state) until the driver refuses. */
+    wr32(a, E1000_TCTL, rd32(a, E1000_TCTL) & ~E1000_TCTL_EN);
+    unsigned accepted = 0;
+    netdev_tx_t rc = NETDEV_TX_OK;
+    struct sk_buff *skb = NULL;
+    while (accepted < r->count) {
+        skb = kt_udp((uint16_t)accepted, false, false);     /* one descriptor each */
+        KT_ASSERT(skb);
+        local_bh_disable();
+        rc = dev_hard_start_xmit(skb, dev, txq);
+        local_bh_enable();
+        if (rc != NETDEV_TX_OK)
+            break;
+        accepted++;
+    }
+    KT_EXPECT_EQ(rc, NETDEV_TX_BUSY);
+    kfree_skb(skb);                                   /* BUSY: the skb is still ours */
+    KT_ASSERT(netif_tx_queue_stopped(txq));
+    KT_EXPECT_EQ(r->tx_stats.tx_busy - busy0, 1);
+    KT_ASSERT(r->tx_stats.stops > stops0);
+    /* room for the context descriptor and the gap is what stops it */
+    KT_EXPECT_EQ(accepted, r->count - 1 - 3);
+    KT_EXPECT_EQ(igb_desc_unused(r->next_to_use, r->next_to_clean, r->count), 3);
+
+    /* Let the NIC go (QEMU sends only at a tail write); the completion interrupt cleans
+     * the ring and wakes the queue, which wakes us. */
+    wr32(a, E1000_TCTL, rd32(a, E1000_TCTL) | E1000_TCTL_EN);
+    wr32(a, E1000_TDT(r->queue_index), r->next_to_use);
+    KT_ASSERT_MSG(wait_event_timeout(r->wake_wq, !netif_tx_queue_stopped(txq), KT_TIMEOUT_NS),
+                  "queue not woken by the completion");
+    KT_ASSERT(wait_rings_idle(a));
+    KT_EXPECT_EQ(skbs_alive(), alive);
+}

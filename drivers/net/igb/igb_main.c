@@ -164,6 +164,13 @@ static void igb_watchdog(struct timer_list *t)
         return;
     igb_update_link(a);
     igb_update_stats(a);
+    /* A link interrupt runs the watchdog early; the progress checks need a full period
+     * between looks or a busy ring would seem stalled. */
+    if (time_before(jiffies, a->wd_last_check + HZ / 2)) {
+        mod_timer(&a->watchdog_timer, a->wd_last_check + HZ);
+        return;
+    }
+    a->wd_last_check = jiffies;
     for (unsigned i = 0; i < a->num_queues; i++) {
         struct igb_ring *r = &a->tx_ring[i];
         if (!netif_carrier_ok(a->netdev)) {
