@@ -84,6 +84,7 @@ struct kmsg {
     size_t len;                   /* total bytes */
     int flags;
     bool user;                    /* iov points to ring-3 memory */
+    int namelen;                  /* bytes of address the sender gave (0: none) */
 };
 /* A message over kernel buffers (in-kernel senders, tests): iov must stay valid. */
 void kmsg_init_kernel(struct kmsg *m, struct iovec *iov, size_t iovlen, size_t len);
@@ -102,6 +103,7 @@ struct proto_ops {
     int (*bind)(struct socket *sock, const struct sockaddr_in *addr);
     int (*connect)(struct socket *sock, const struct sockaddr_in *addr, int flags);
     int (*accept)(struct socket *sock, struct socket *newsock, int flags);
+    /* returns the address length (sizeof(struct sockaddr_in)) or -errno */
     int (*getname)(struct socket *sock, struct sockaddr_in *addr, int peer);
     unsigned (*poll)(struct socket *sock);
     int (*listen)(struct socket *sock, int backlog);
@@ -128,6 +130,10 @@ struct socket {
 #define POLLERR  0x008
 #define POLLHUP  0x010
 #define POLLNVAL 0x020
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
+#define POLLWRBAND 0x200
+#define POLLRDHUP  0x2000
 
 /* Address families register a create function (af_inet.c registers inet_create). */
 struct net_proto_family {
@@ -141,5 +147,53 @@ void sock_release(struct socket *sock);
 /* Station 2: generic dispatch to sock->ops. */
 long sock_sendmsg(struct socket *sock, struct kmsg *m);
 long sock_recvmsg(struct socket *sock, struct kmsg *m, int flags);
+
+/* Largest address a caller may pass (struct sockaddr_storage), as Linux. */
+#define SOCKADDR_STORAGE_SIZE 128
+/* Most iovecs in one message (Linux's UIO_MAXIOV): more is EMSGSIZE. */
+#define UIO_MAXIOV 1024
+
+/* Station 1: the socket system calls (net/socket.c). Pointers are user addresses. */
+long sys_socket(int family, int type, int protocol);
+long sys_bind(int fd, const struct sockaddr *addr, int addrlen);
+long sys_connect(int fd, const struct sockaddr *addr, int addrlen);
+long sys_listen(int fd, int backlog);
+long sys_accept(int fd, struct sockaddr *addr, int *addrlen);
+long sys_accept4(int fd, struct sockaddr *addr, int *addrlen, int flags);
+long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
+                const struct sockaddr *addr, int addrlen);
+long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags,
+                  struct sockaddr *addr, int *addrlen);
+long sys_sendmsg(int fd, const struct msghdr *msg, unsigned flags);
+long sys_recvmsg(int fd, struct msghdr *msg, unsigned flags);
+long sys_shutdown(int fd, int how);
+long sys_setsockopt(int fd, int level, int name, const void *val, int len);
+long sys_getsockopt(int fd, int level, int name, void *val, int *len);
+long sys_getsockname(int fd, struct sockaddr *addr, int *addrlen);
+long sys_getpeername(int fd, struct sockaddr *addr, int *addrlen);
+
+/* Sockets as files: the socket behind a descriptor (a new file reference in *filep),
+ * or NULL with *err = -EBADF / -ENOTSOCK. */
+struct file;
+struct file_ops;
+struct socket *sockfd_lookup(int fd, struct file **filep, int *err);
+/* Wrap a socket in a file and install it as the lowest free fd; on failure the socket
+ * is released. Returns the fd or -errno. */
+int sock_map_fd(struct socket *sock, unsigned flags);
+extern const struct file_ops socket_file_ops;
+
+/* Options at SOL_SOCKET (also for in-kernel callers and tests: val is a kernel pointer). */
+int sock_setsockopt(struct socket *sock, int name, const void *val, socklen_t len);
+int sock_getsockopt(struct socket *sock, int name, void *val, socklen_t *len);
+
+/* Stubs for operations a socket type does not support (Linux's sock_no_*). */
+int sock_no_listen(struct socket *sock, int backlog);
+int sock_no_accept(struct socket *sock, struct socket *newsock, int flags);
+
+struct socket_stats {
+    uint64_t sockets_alive, sockets_created, create_failures;
+    uint64_t sendmsg_calls, recvmsg_calls, bad_fd, not_sock, efault, einval;
+};
+void socket_get_stats(struct socket_stats *s);
 
 #endif

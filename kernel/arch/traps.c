@@ -4,6 +4,7 @@
 #include "kernel/arch/irq_internal.h"
 #include "kernel/arch/x86.h"
 #include "kernel/printk.h"
+#include "kernel/user/process.h"
 
 exception_hook_t exception_test_hook;
 
@@ -72,6 +73,11 @@ void do_exception(struct pt_regs *regs)
         pr_warn("NMI received at RIP %#llx; continuing\n", (unsigned long long)regs->rip);
         return;
     }
+
+    /* A fault in ring 3 is the app's, not the kernel's: report it and end that app
+     * (kernel/user/process.c); the kernel carries on. Aborts are never the app's. */
+    if ((regs->cs & 3) == 3 && vector != 8 && vector != 18)
+        user_fault(regs, vector, cr2, exception_names[vector]);
 
     /* A double fault or a machine check cannot be resumed (SDM 6.15, "abort" class),
      * whatever a test asked for. */

@@ -72,12 +72,14 @@ struct sk_buff *skb_recv_datagram(struct sock *sk, int flags, int *err)
             *err = 0;
             return skb;
         }
-        if (sk->sk_shutdown & RCV_SHUTDOWN) {
-            *err = 0;
-            return NULL;
-        }
+        /* as Linux: a non-blocking read of an empty queue is EAGAIN even after
+         * SHUT_RD; only a reader that would wait gets the end of file */
         if (flags & MSG_DONTWAIT) {
             *err = -EAGAIN;
+            return NULL;
+        }
+        if (sk->sk_shutdown & RCV_SHUTDOWN) {
+            *err = 0;
             return NULL;
         }
         e = sk_wait_event(sk, &timeo, rcv_ready);

@@ -22,6 +22,12 @@ struct rtable;
  *   success it sets inet_num (host order) and inet_sport (network order) and returns 0;
  *   else -EADDRINUSE (or -EAGAIN when the ephemeral range is exhausted).
  * - bind: optional; inet_bind validates the address and calls get_port itself.
+ * - connect (datagram): sets inet_daddr/inet_dport, picks inet_saddr when unbound,
+ *   sk_state = TCP_ESTABLISHED; disconnect undoes it (sk_state = TCP_CLOSE).
+ *   inet_dgram_connect has autobound the sock and checked the family already.
+ * - sendmsg on a datagram sock gets a checked message (af_inet.c): len <= 65535,
+ *   no MSG_OOB, has_name => sin_family AF_INET and sin_port != 0, !has_name => the
+ *   sock is connected; the sock is bound (inet_num != 0).
  * - sendmsg/recvmsg: return bytes or -errno; recvmsg fills m->name (has_name) and sets
  *   MSG_TRUNC in m->flags when the datagram was longer than len. flags carry
  *   MSG_DONTWAIT when the file is O_NONBLOCK. Waiting uses sk_wq with the helpers below
@@ -46,6 +52,7 @@ struct proto {
     unsigned (*poll)(struct sock *sk);
     int (*get_port)(struct sock *sk, uint16_t port);   /* 0 = pick an ephemeral port */
     void (*unhash)(struct sock *sk);
+    bool no_autobind;             /* TCP: sendmsg on an unbound sock does not pick a port */
 };
 
 struct sock {
@@ -59,6 +66,7 @@ struct sock {
     int sk_state;                 /* TCP states, or TCP_ESTABLISHED/TCP_CLOSE for connected UDP */
     uint8_t sk_shutdown;          /* RCV_SHUTDOWN | SEND_SHUTDOWN */
     bool sk_reuse;
+    bool sk_broadcast;            /* SO_BROADCAST: may send to broadcast addresses */
     uint8_t ip_ttl, ip_tos;
     bool pmtudisc_do;             /* set DF (default on for TCP, off for UDP like Linux's 'want') */
 
@@ -132,8 +140,9 @@ int sock_error(struct sock *sk);
 /* Take the next skb off sk_receive_queue, sleeping on sk_wq while it is empty: honours
  * MSG_DONTWAIT (-EAGAIN), sk_rcvtimeo (-EAGAIN when it runs out, as Linux), a pending
  * sk_err (returned and cleared first, so a connected UDP socket sees ECONNREFUSED), and
- * RCV_SHUTDOWN (NULL with *err = 0: end of file). MSG_PEEK leaves the skb queued and
- * returns it with an extra reference. Free the result with consume_skb. */
+ * RCV_SHUTDOWN (NULL with *err = 0: end of file; but -EAGAIN with MSG_DONTWAIT).
+ * MSG_PEEK leaves the skb queued and returns it with an extra reference. Free the result
+ * with consume_skb. */
 struct sk_buff *skb_recv_datagram(struct sock *sk, int flags, int *err);
 /* Copy len bytes of the skb's data (linear and paged) starting at offset to the message
  * (user memory through the uaccess helpers). 0 or -EFAULT. */
