@@ -25,6 +25,8 @@ static const uint8_t slirp_mac[ETH_ALEN] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 
 
 /* devinet.c (the address API) may not be linked in yet: then run without an address. */
 extern __typeof__(inet_addr_add) inet_addr_add __attribute__((weak));
+extern __typeof__(inet_addr_del) inet_addr_del __attribute__((weak));
+static bool added_addr;     /* we configured OUR_IP: take it away again afterwards */
 
 static uint64_t skbs_alive(void)
 {
@@ -44,8 +46,16 @@ static struct net_device *kt_dev(void)
     if (!netif_carrier_ok(dev) || !dev->up)
         return NULL;
     if (inet_addr_add && !inet_addr_is_local(dev, OUR_IP))
-        inet_addr_add(dev, OUR_IP, 24);
+        added_addr = inet_addr_add(dev, OUR_IP, 24) == 0;
     return dev;
+}
+
+/* Leave the interface as we found it for the suites that run after us. */
+static void kt_done(struct net_device *dev)
+{
+    if (added_addr && inet_addr_del)
+        inet_addr_del(dev, OUR_IP);
+    added_addr = false;
 }
 
 /* An ICMP echo request to dst, as the IP layer would hand it to the neighbour. */
@@ -131,6 +141,7 @@ KTEST(neigh, resolve_gateway_by_arp)
     msleep(50);                                /* TX completion frees the buffers */
     KT_EXPECT_EQ(skbs_alive(), alive);
     neigh_dump();
+    kt_done(dev);
 }
 
 KTEST(neigh, unanswered_address_fails_after_three_requests)
@@ -160,6 +171,7 @@ KTEST(neigh, unanswered_address_fails_after_three_requests)
     KT_EXPECT_EQ(send_via_neigh(dev, NOBODY, echo_request(dev, NOBODY, 3), NULL), -EHOSTUNREACH);
     msleep(50);
     KT_EXPECT_EQ(skbs_alive(), alive);
+    kt_done(dev);
 }
 
 /* --- qdisc on the real driver --- */
@@ -242,4 +254,5 @@ KTEST(qdisc, burst_beyond_ring_stops_wakes_and_drains)
     KT_ASSERT(softirq_count(NET_TX_SOFTIRQ) > tx0);
     msleep(50);
     KT_EXPECT_EQ(skbs_alive(), alive);
+    kt_done(dev);
 }
