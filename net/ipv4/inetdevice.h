@@ -30,4 +30,24 @@ bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr);
 /* Listeners for address changes (ready line, gratuitous ARP). */
 void inetaddr_register_notifier(void (*fn)(struct net_device *dev, uint32_t addr, bool added));
 
+/* --- added with net/ipv4/devinet.c --- */
+static inline struct in_device *__in_dev_get(const struct net_device *dev)
+{
+    return (struct in_device *)dev->ip_ptr;
+}
+/* The address dev received first (network order), 0 when it has none. */
+uint32_t inet_dev_primary_addr(const struct net_device *dev);
+/* "A.B.C.D/N" -> address (network order) and prefix length. 0 or -EINVAL. */
+int inet_parse_prefix(const char *s, uint32_t *addr, int *prefixlen);
+/* Static configuration (the ip= and gw= command-line keys; DHCP is the default when ip=
+ * is absent): address ip ("A.B.C.D/N") on dev, and a default route via gw ("A.B.C.D",
+ * may be NULL). 0 or -errno (reported on the console). */
+int devinet_static_config(struct net_device *dev, const char *ip, const char *gw);
+/* True when ip= asked for a static address (a DHCP client then stays off). */
+bool devinet_static_requested(void);
+/* The "wirepath: ready ip=A.B.C.D/N" line is printed once, the first time an interface
+ * has an address and its link is up; true once it has been printed. */
+bool devinet_ready(void);
+void devinet_dump(void);
+
 #endif

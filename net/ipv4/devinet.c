@@ -1,0 +1,285 @@
+/* net/ipv4/devinet.c - IPv4 addresses on interfaces, the static configuration from the
+ * command line (ip= gw=), and the one "wirepath: ready ip=A.B.C.D/N" line that tells
+ * tests and users the host is reachable.
+ *
+ * Adding an address installs its connected route; removing it takes the route away and
+ * drops gateway routes that are no longer reachable. Listeners (ARP's gratuitous
+ * announcement, DHCP) hear of every change. DHCP uses the same inet_addr_add as the
+ * static configuration, so the ready line comes from one place whichever configured us. */
+#include "net/ipv4/inetdevice.h"
+#include "net/ipv4/route.h"
+#include "net/ipv4/ip_hdr.h"
+#include "kernel/cmdline.h"
+#include "kernel/init.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/mm.h"
+#include "kernel/arch/x86.h"
+
+CMDLINE_KEY(ip, "ip", "static IPv4 address of the first interface, A.B.C.D/N (default: DHCP)");
+CMDLINE_KEY(gw, "gw", "default gateway A.B.C.D for the static configuration (with ip=)");
+
+#define MAX_INETADDR_NOTIFIERS 8
+static void (*notifiers[MAX_INETADDR_NOTIFIERS])(struct net_device *, uint32_t, bool);
+static bool ready_printed;
+static bool link_notifier_registered;
+static void devinet_link_change(struct net_device *dev, bool up);
+
+/* The ready line may wait for the link: listen to it from the first address on, whoever
+ * adds it (static configuration, DHCP, tests). */
+static void listen_to_links(void)
+{
+    if (!link_notifier_registered) {
+        link_notifier_registered = true;
+        netdev_register_link_notifier(devinet_link_change);
+    }
+}
+
+void inetaddr_register_notifier(void (*fn)(struct net_device *dev, uint32_t addr, bool added))
+{
+    for (int i = 0; i < MAX_INETADDR_NOTIFIERS; i++)
+        if (!notifiers[i]) {
+            notifiers[i] = fn;
+            return;
+        }
+    pr_warn("devinet: too many address notifiers\n");
+}
+
+static void notify(struct net_device *dev, uint32_t addr, bool added)
+{
+    for (int i = 0; i < MAX_INETADDR_NOTIFIERS; i++)
+        if (notifiers[i])
+            notifiers[i](dev, addr, added);
+}
+
+static struct in_device *in_dev_get_or_create(struct net_device *dev)
+{
+    struct in_device *in = __in_dev_get(dev);
+    if (!in) {
+        in = kzalloc(sizeof(*in));
+        if (!in)
+            return NULL;
+        in->dev = dev;
+        dev->ip_ptr = in;
+    }
+    return in;
+}
+
+/* Print the ready line the first time some interface has an address with its link up. */
+static void maybe_ready(struct net_device *dev)
+{
+    struct in_device *in = __in_dev_get(dev);
+    if (ready_printed || !in || !in->nifa || !netif_carrier_ok(dev))
+        return;
+    ready_printed = true;
+    char a[16];
+    printk("wirepath: ready ip=%s/%u\n", in_ntoa(in->ifa[0].ifa_address, a),
+           in->ifa[0].ifa_prefixlen);
+}
+
+bool devinet_ready(void) { return ready_printed; }
+
+int inet_addr_add(struct net_device *dev, uint32_t addr, int prefixlen)
+{
+    if (!dev || prefixlen < 1 || prefixlen > 32)
+        return -EINVAL;
+    if (ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) || ipv4_is_multicast(addr) ||
+        ipv4_is_reserved(addr))
+        return -EINVAL;
+    uint32_t mask = inet_make_mask(prefixlen);
+    /* the network and broadcast addresses of the subnet are not host addresses
+     * (a /31 or /32 has neither, RFC 3021) */
+    if (prefixlen < 31 && ((addr & ~mask) == 0 || (addr | mask) == 0xffffffffu))
+        return -EINVAL;
+    if (inet_addr_is_local(NULL, addr))
+        return -EEXIST;
+    struct in_device *in = in_dev_get_or_create(dev);
+    if (!in)
+        return -ENOMEM;
+    listen_to_links();
+    if (in->nifa >= IN_DEV_MAX_ADDRS)
+        return -ENOSPC;
+    int r = ip_route_add(addr & mask, prefixlen, 0, dev, addr, RTPROT_KERNEL);
+    /* another address of ours already covers this subnet: its route serves both */
+    if (r < 0 && r != -EEXIST)
+        return r;
+    unsigned long f = local_irq_save();
+    in->ifa[in->nifa++] = (struct in_ifaddr){ addr, mask, (uint8_t)prefixlen };
+    local_irq_restore(f);
+    rt_cache_flush();
+    notify(dev, addr, true);
+    maybe_ready(dev);
+    return 0;
+}
+
+int inet_addr_del(struct net_device *dev, uint32_t addr)
+{
+    struct in_device *in = dev ? __in_dev_get(dev) : NULL;
+    if (!in)
+        return -EADDRNOTAVAIL;
+    for (int i = 0; i < in->nifa; i++) {
+        if (in->ifa[i].ifa_address != addr)
+            continue;
+        struct in_ifaddr gone = in->ifa[i];
+        unsigned long f = local_irq_save();
+        memmove(&in->ifa[i], &in->ifa[i + 1], (size_t)(in->nifa - i - 1) * sizeof(in->ifa[0]));
+        in->nifa--;
+        local_irq_restore(f);
+        /* keep the subnet's route while another address of ours is on it */
+        bool shared = false;
+        for (int j = 0; j < in->nifa; j++)
+            if ((in->ifa[j].ifa_address & gone.ifa_mask) == (addr & gone.ifa_mask) &&
+                in->ifa[j].ifa_prefixlen == gone.ifa_prefixlen)
+                shared = true;
+        if (!shared)
+            ip_route_del(addr & gone.ifa_mask, gone.ifa_prefixlen, 0);
+        ip_route_prune_unreachable();
+        rt_cache_flush();
+        notify(dev, addr, false);
+        return 0;
+    }
+    return -EADDRNOTAVAIL;
+}
+
+bool inet_addr_is_local(struct net_device *dev, uint32_t addr)
+{
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list) {
+        if (dev && d != dev)
+            continue;
+        struct in_device *in = __in_dev_get(d);
+        for (int i = 0; in && i < in->nifa; i++)
+            if (in->ifa[i].ifa_address == addr)
+                return true;
+    }
+    return false;
+}
+
+uint32_t inet_select_addr(struct net_device *dev, uint32_t dst)
+{
+    struct in_device *in = dev ? __in_dev_get(dev) : NULL;
+    if (!in || !in->nifa)
+        return 0;
+    for (int i = 0; i < in->nifa; i++)
+        if ((in->ifa[i].ifa_address & in->ifa[i].ifa_mask) == (dst & in->ifa[i].ifa_mask))
+            return in->ifa[i].ifa_address;
+    return in->ifa[0].ifa_address;
+}
+
+uint32_t inet_dev_primary_addr(const struct net_device *dev)
+{
+    struct in_device *in = __in_dev_get(dev);
+    return in && in->nifa ? in->ifa[0].ifa_address : 0;
+}
+
+bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr)
+{
+    if (ipv4_is_lbcast(addr))
+        return true;
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list) {
+        if (dev && d != dev)
+            continue;
+        struct in_device *in = __in_dev_get(d);
+        for (int i = 0; in && i < in->nifa; i++) {
+            const struct in_ifaddr *a = &in->ifa[i];
+            if (a->ifa_prefixlen < 31 && (addr | a->ifa_mask) == 0xffffffffu &&
+                (addr & a->ifa_mask) == (a->ifa_address & a->ifa_mask))
+                return true;
+        }
+    }
+    return false;
+}
+
+int inet_parse_prefix(const char *s, uint32_t *addr, int *prefixlen)
+{
+    if (!s)
+        return -EINVAL;
+    const char *p = in_aton(s, addr);
+    if (!p || *p != '/')
+        return -EINVAL;
+    p++;
+    unsigned v = 0, digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 3)
+        v = v * 10 + (unsigned)(*p++ - '0'), digits++;
+    if (!digits || *p || v > 32)
+        return -EINVAL;
+    *prefixlen = (int)v;
+    return 0;
+}
+
+int devinet_static_config(struct net_device *dev, const char *ip, const char *gw)
+{
+    uint32_t addr, gwa = 0;
+    int plen;
+    if (!dev) {
+        pr_err("devinet: ip=%s given but there is no network interface\n", ip);
+        return -ENODEV;
+    }
+    if (inet_parse_prefix(ip, &addr, &plen) < 0) {
+        pr_err("devinet: ip=%s is not A.B.C.D/N\n", ip);
+        return -EINVAL;
+    }
+    if (gw) {
+        const char *e = in_aton(gw, &gwa);
+        if (!e || *e) {
+            pr_err("devinet: gw=%s is not A.B.C.D\n", gw);
+            return -EINVAL;
+        }
+    }
+    int r = inet_addr_add(dev, addr, plen);
+    if (r < 0) {
+        pr_err("devinet: cannot add %s to %s: %d\n", ip, dev->name, r);
+        return r;
+    }
+    if (gw) {
+        r = ip_route_add(0, 0, gwa, dev, 0, RTPROT_BOOT);
+        if (r < 0) {
+            pr_err("devinet: cannot route via gw=%s: %d%s\n", gw, r,
+                   r == -ENETUNREACH ? " (not on the interface's subnet)" : "");
+            return r;
+        }
+    }
+    return 0;
+}
+
+bool devinet_static_requested(void)
+{
+    return cmdline_get("ip") != NULL;
+}
+
+static void devinet_link_change(struct net_device *dev, bool up)
+{
+    if (up)
+        maybe_ready(dev);
+}
+
+void devinet_dump(void)
+{
+    char a[16], b[16];
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list) {
+        struct in_device *in = __in_dev_get(d);
+        printk("inet: %s %s%s\n", d->name, d->up ? "UP" : "DOWN",
+               netif_carrier_ok(d) ? ",LOWER_UP" : "");
+        for (int i = 0; in && i < in->nifa; i++) {
+            const struct in_ifaddr *x = &in->ifa[i];
+            printk("inet:     inet %s/%u brd %s\n", in_ntoa(x->ifa_address, a),
+                   x->ifa_prefixlen, in_ntoa(x->ifa_address | ~x->ifa_mask, b));
+        }
+    }
+}
+
+/* After the drivers (device_initcall): the interfaces exist and are open. */
+static int devinet_init(void)
+{
+    listen_to_links();
+    const char *ip = cmdline_get("ip");
+    if (ip)
+        devinet_static_config(first_net_device(), ip, cmdline_get("gw"));
+    else if (cmdline_get("gw"))
+        pr_warn("devinet: gw= without ip= is ignored (DHCP provides the router)\n");
+    return 0;
+}
+late_initcall(devinet_init);

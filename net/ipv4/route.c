@@ -1,0 +1,358 @@
+/* net/ipv4/route.c - the IPv4 routing table: connected, static and default routes,
+ * longest-prefix match, refcounted lookup results, and the generation number that
+ * invalidates routes cached on sockets.
+ *
+ * A host has a handful of routes, so the table is a small array scanned in full: the
+ * longest matching prefix wins, then the lowest metric (connected before static), then
+ * the oldest. Single CPU; the table changes from tasks (configuration, DHCP) and is read
+ * from tasks and softirqs (ICMP replies), so changes mask interrupts. */
+#include "net/ipv4/route.h"
+#include "net/ipv4/inetdevice.h"
+#include "net/ipv4/ip_hdr.h"
+#include "net/ipv4/ip.h"
+#include "net/core/sock.h"
+#include "kernel/arch/x86.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/mm/mm.h"
+
+#define FIB_MAX 32
+
+struct fib_entry {
+    bool used;
+    uint8_t prefixlen;
+    uint8_t proto;
+    uint32_t dst, mask;          /* network order, dst already masked */
+    uint32_t gw;
+    uint32_t prefsrc;
+    struct net_device *dev;
+    unsigned int metric;         /* 0 connected, 1 static/boot/dhcp */
+    uint64_t seq;                /* insertion order: the oldest wins a full tie */
+};
+
+static struct fib_entry fib[FIB_MAX];
+static uint64_t fib_seq;
+static uint32_t genid = 1;
+static struct rt_stats stats;
+
+uint32_t rt_genid(void) { return READ_ONCE(genid); }
+
+void rt_cache_flush(void)
+{
+    unsigned long f = local_irq_save();
+    genid++;
+    if (genid == 0)              /* 0 never matches a cached route's recorded value */
+        genid = 1;
+    local_irq_restore(f);
+}
+
+static int fib_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < FIB_MAX; i++)
+        n += fib[i].used;
+    return n;
+}
+
+/* The connected route whose subnet holds addr (the gateway check), or NULL. */
+static struct fib_entry *fib_connected_for(uint32_t addr, struct net_device *dev)
+{
+    struct fib_entry *best = NULL;
+    for (int i = 0; i < FIB_MAX; i++) {
+        struct fib_entry *e = &fib[i];
+        if (!e->used || e->gw || (dev && e->dev != dev) || (addr & e->mask) != e->dst)
+            continue;
+        if (!best || e->prefixlen > best->prefixlen)
+            best = e;
+    }
+    return best;
+}
+
+int ip_route_add(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *dev,
+                 uint32_t prefsrc, enum rt_proto proto)
+{
+    if (prefixlen < 0 || prefixlen > 32)
+        return -EINVAL;
+    if (gw && (ipv4_is_multicast(gw) || ipv4_is_lbcast(gw) || ipv4_is_zeronet(gw)))
+        return -EINVAL;
+    uint32_t mask = inet_make_mask(prefixlen);
+    dst &= mask;
+    if (gw) {
+        struct fib_entry *c = fib_connected_for(gw, dev);
+        if (!c)
+            return -ENETUNREACH;
+        dev = c->dev;
+    }
+    if (!dev)
+        return -EINVAL;
+    unsigned long f = local_irq_save();
+    int free_slot = -1;
+    for (int i = 0; i < FIB_MAX; i++) {
+        struct fib_entry *e = &fib[i];
+        if (!e->used) {
+            if (free_slot < 0)
+                free_slot = i;
+            continue;
+        }
+        if (e->dst == dst && e->prefixlen == prefixlen && e->gw == gw && e->dev == dev) {
+            local_irq_restore(f);
+            return -EEXIST;
+        }
+    }
+    if (free_slot < 0) {
+        local_irq_restore(f);
+        return -ENOSPC;
+    }
+    fib[free_slot] = (struct fib_entry){
+        .used = true, .prefixlen = (uint8_t)prefixlen, .proto = (uint8_t)proto,
+        .dst = dst, .mask = mask, .gw = gw, .prefsrc = prefsrc, .dev = dev,
+        .metric = proto == RTPROT_KERNEL ? 0 : 1, .seq = ++fib_seq,
+    };
+    local_irq_restore(f);
+    rt_cache_flush();
+    return 0;
+}
+
+int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw)
+{
+    if (prefixlen < 0 || prefixlen > 32)
+        return -EINVAL;
+    dst &= inet_make_mask(prefixlen);
+    int found = 0;
+    unsigned long f = local_irq_save();
+    for (int i = 0; i < FIB_MAX; i++) {
+        struct fib_entry *e = &fib[i];
+        if (e->used && e->dst == dst && e->prefixlen == prefixlen && (!gw || e->gw == gw)) {
+            e->used = false;
+            found++;
+        }
+    }
+    local_irq_restore(f);
+    if (!found)
+        return -ESRCH;
+    rt_cache_flush();
+    return 0;
+}
+
+void ip_route_flush_dev(struct net_device *dev)
+{
+    unsigned long f = local_irq_save();
+    for (int i = 0; i < FIB_MAX; i++)
+        if (fib[i].used && fib[i].dev == dev)
+            fib[i].used = false;
+    local_irq_restore(f);
+    rt_cache_flush();
+}
+
+void ip_route_prune_unreachable(void)
+{
+    bool changed = false;
+    unsigned long f = local_irq_save();
+    for (int i = 0; i < FIB_MAX; i++)
+        if (fib[i].used && fib[i].gw && !fib_connected_for(fib[i].gw, fib[i].dev)) {
+            fib[i].used = false;
+            changed = true;
+        }
+    local_irq_restore(f);
+    if (changed)
+        rt_cache_flush();
+}
+
+void ip_route_flush_all(void)
+{
+    unsigned long f = local_irq_save();
+    for (int i = 0; i < FIB_MAX; i++)
+        fib[i].used = false;
+    local_irq_restore(f);
+    rt_cache_flush();
+}
+
+/* Longest-prefix match, optionally restricted to one device. */
+static const struct fib_entry *fib_lookup(uint32_t daddr, int oif)
+{
+    const struct fib_entry *best = NULL;
+    for (int i = 0; i < FIB_MAX; i++) {
+        const struct fib_entry *e = &fib[i];
+        if (!e->used || (daddr & e->mask) != e->dst)
+            continue;
+        if (oif && e->dev->ifindex != oif)
+            continue;
+        if (!best || e->prefixlen > best->prefixlen ||
+            (e->prefixlen == best->prefixlen &&
+             (e->metric < best->metric || (e->metric == best->metric && e->seq < best->seq))))
+            best = e;
+    }
+    return best;
+}
+
+void ip_rt_put(struct rtable *rt)
+{
+    if (!rt)
+        return;
+    unsigned long f = local_irq_save();
+    bool last = --rt->refcnt == 0;
+    if (last)
+        stats.frees++;
+    local_irq_restore(f);
+    if (last)
+        kfree(rt);
+}
+
+static struct net_device *first_up_device(void)
+{
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list)
+        if (d->up)
+            return d;
+    return NULL;
+}
+
+struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
+{
+    uint32_t daddr = fl4->daddr;
+    struct net_device *dev = NULL;
+    uint32_t gw = 0, prefsrc = 0;
+    unsigned flags = 0;
+
+    unsigned long f = local_irq_save();
+    stats.lookups++;
+    local_irq_restore(f);
+
+    if (fl4->saddr && !ipv4_is_lbcast(daddr) && !inet_addr_is_local(NULL, fl4->saddr)) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    if (ipv4_is_zeronet(daddr) || ipv4_is_loopback(daddr)) {
+        /* no loopback device: neither 0/8 nor 127/8 can be reached */
+        *err = -ENETUNREACH;
+        goto miss;
+    }
+    const struct fib_entry *e = ipv4_is_lbcast(daddr) ? NULL : fib_lookup(daddr, fl4->flowi4_oif);
+    if (e) {
+        dev = e->dev;
+        gw = e->gw;
+        prefsrc = e->prefsrc;
+    } else if (ipv4_is_lbcast(daddr) || fl4->flowi4_oif) {
+        /* on-link through the requested device (DHCP before it has an address) */
+        dev = fl4->flowi4_oif ? dev_get_by_index(fl4->flowi4_oif) : first_up_device();
+    }
+    if (!dev) {
+        *err = -ENETUNREACH;
+        goto miss;
+    }
+    if (inet_addr_is_local(NULL, daddr)) {
+        /* our own address: that would need a loopback device */
+        *err = -ENETUNREACH;
+        goto miss;
+    }
+    if (ipv4_is_lbcast(daddr) || (!gw && inet_addr_is_broadcast(dev, daddr)))
+        flags |= RTCF_BROADCAST;
+    else if (ipv4_is_multicast(daddr))
+        flags |= RTCF_MULTICAST;
+
+    struct rtable *rt = kmalloc(sizeof(*rt));
+    if (!rt) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    *rt = (struct rtable){
+        .refcnt = 1, .dev = dev, .rt_gateway = gw, .rt_dst = daddr,
+        .rt_src = fl4->saddr ? fl4->saddr : (prefsrc ? prefsrc : inet_select_addr(dev, gw ? gw : daddr)),
+        .rt_flags = flags, .mtu = dev->mtu, .rt_genid = rt_genid(), .output = ip_output,
+    };
+    if (!fl4->saddr)
+        fl4->saddr = rt->rt_src;
+    f = local_irq_save();
+    stats.allocs++;
+    local_irq_restore(f);
+    *err = 0;
+    return rt;
+miss:
+    f = local_irq_save();
+    stats.misses++;
+    local_irq_restore(f);
+    return NULL;
+}
+
+struct rtable *ip_route_output_ports(struct flowi4 *fl4, uint32_t daddr, uint32_t saddr,
+                                     uint16_t dport, uint16_t sport, uint8_t proto,
+                                     uint8_t tos, int oif, int *err)
+{
+    *fl4 = (struct flowi4){
+        .daddr = daddr, .saddr = saddr, .fl4_dport = dport, .fl4_sport = sport,
+        .flowi4_proto = proto, .flowi4_tos = tos, .flowi4_oif = oif,
+    };
+    return ip_route_output_flow(fl4, err);
+}
+
+struct rtable *__sk_dst_check(struct sock *sk)
+{
+    struct rtable *rt = sk->sk_dst_cache;
+    if (!rt)
+        return NULL;
+    if (sk->sk_dst_gen == rt_genid() && rt->dev->up) {
+        stats.sk_cache_hits++;
+        return rt;
+    }
+    stats.sk_cache_stale++;
+    sk->sk_dst_cache = NULL;
+    ip_rt_put(rt);
+    return NULL;
+}
+
+void sk_dst_set(struct sock *sk, struct rtable *rt)
+{
+    struct rtable *old = sk->sk_dst_cache;
+    sk->sk_dst_cache = rt;
+    sk->sk_dst_gen = rt ? rt->rt_genid : 0;
+    ip_rt_put(old);
+}
+
+void rt_get_stats(struct rt_stats *s)
+{
+    unsigned long f = local_irq_save();
+    *s = stats;
+    s->routes = fib_count();
+    local_irq_restore(f);
+}
+
+static const char *proto_name(uint8_t p)
+{
+    switch (p) {
+    case RTPROT_KERNEL: return "kernel";
+    case RTPROT_BOOT: return "boot";
+    case RTPROT_STATIC: return "static";
+    case RTPROT_DHCP: return "dhcp";
+    default: return "?";
+    }
+}
+
+void route_dump(void)
+{
+    char a[16], g[16];
+    /* most specific first, as the lookup sees them */
+    for (int len = 32; len >= 0; len--)
+        for (int i = 0; i < FIB_MAX; i++) {
+            const struct fib_entry *e = &fib[i];
+            if (!e->used || e->prefixlen != len)
+                continue;
+            if (len == 0)
+                printk("route: default");
+            else
+                printk("route: %s/%d", in_ntoa(e->dst, a), len);
+            if (e->gw)
+                printk(" via %s", in_ntoa(e->gw, g));
+            printk(" dev %s proto %s", e->dev->name, proto_name(e->proto));
+            if (!e->gw)
+                printk(" scope link");
+            if (e->prefsrc)
+                printk(" src %s", in_ntoa(e->prefsrc, a));
+            printk("\n");
+        }
+    printk("route: %d routes, generation %u, lookups %llu (%llu without a route),"
+           " socket cache hits %llu stale %llu, rtables alive %llu\n",
+           fib_count(), rt_genid(), (unsigned long long)stats.lookups,
+           (unsigned long long)stats.misses, (unsigned long long)stats.sk_cache_hits,
+           (unsigned long long)stats.sk_cache_stale,
+           (unsigned long long)(stats.allocs - stats.frees));
+}
