@@ -28,6 +28,7 @@
 #define EDOM 33
 #define ERANGE 34
 #define ENOSYS 38
+#define EPROTO 71
 #define ENOTSOCK 88
 #define EDESTADDRREQ 89
 #define EMSGSIZE 90

@@ -3,6 +3,7 @@
 #include "net/core/checksum.h"
 #include "net/core/skbuff.h"
 #include "kernel/lib/string.h"
+#include "kernel/errno.h"
 
 /* Fold a 64-bit accumulator into 32 bits with end-around carries. */
 static inline uint32_t fold64(uint64_t s)
@@ -114,4 +115,24 @@ __wsum skb_checksum(const struct sk_buff *skb, unsigned int offset, unsigned int
         start += f->size;
     }
     return sum;
+}
+
+int skb_checksum_help(struct sk_buff *skb)
+{
+    if (skb->ip_summed != CHECKSUM_PARTIAL)
+        return 0;
+    unsigned int headroom = skb_headroom(skb);
+    if (skb->csum_start < headroom)
+        return -EINVAL;
+    unsigned int start = skb->csum_start - headroom;     /* offset from data */
+    unsigned int field = start + skb->csum_offset;
+    if (start > skb->len || field + 2 > skb_headlen(skb))
+        return -EINVAL;
+    /* the field holds the pseudo-header seed, which the sum takes in */
+    __sum16 c = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
+    if (c == 0 && skb->csum_offset == 6)
+        c = 0xffff;           /* UDP: a computed 0 goes out as all ones (RFC 768) */
+    memcpy(skb->data + field, &c, 2);
+    skb->ip_summed = CHECKSUM_NONE;
+    return 0;
 }

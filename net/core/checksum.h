@@ -71,4 +71,10 @@ void csum_replace4(__sum16 *sum, uint32_t from, uint32_t to);
 __wsum skb_checksum(const struct sk_buff *skb, unsigned int offset, unsigned int len,
                     __wsum sum);
 
+/* Finish a CHECKSUM_PARTIAL skb in software: sum from csum_start to the end, store at
+ * csum_start + csum_offset, mark CHECKSUM_NONE. For a packet the device cannot offload
+ * (it is about to be fragmented, or the device lacks the feature). 0 or -EINVAL when the
+ * offsets are outside the linear data. */
+int skb_checksum_help(struct sk_buff *skb);
+
 #endif

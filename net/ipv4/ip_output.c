@@ -1,0 +1,286 @@
+/* net/ipv4/ip_output.c - IPv4 output, stations 7 to 9 of SENDPATH.md:
+ *
+ *   ip_queue_xmit (TCP)   ip_make_skb + ip_send_skb (UDP)
+ *        \                  /
+ *         ip_local_out -> nf_hook(LOCAL_OUT) -> dst_output -> ip_output
+ *         -> nf_hook(POST_ROUTING) -> ip_finish_output -> [ip_fragment] -> ip_finish_output2
+ *         -> neighbour (__ipv4_neigh_lookup_noref / __neigh_create / neigh_output)
+ *
+ * Every function here consumes the skb it is given, whatever it returns. The route of a
+ * packet in flight is borrowed in IPCB(skb)->rt from the caller, who holds a reference
+ * until the call returns; nothing below ip_finish_output2 needs it.
+ *
+ * The IPv4 header checksum is always computed in software (20 bytes: cheaper than
+ * a context descriptor); the L4 checksum may be left to the NIC (CHECKSUM_PARTIAL) by
+ * the transport, except for packets that get fragmented, which are finished here. */
+#include "net/ipv4/ip.h"
+#include "net/ipv4/route.h"
+#include "net/ipv4/icmp.h"
+#include "net/core/checksum.h"
+#include "net/core/neighbour.h"
+#include "net/core/sock.h"
+#include "net/netfilter/netfilter.h"
+#include "kernel/softirq.h"
+#include "kernel/errno.h"
+#include "kernel/time.h"
+#include "kernel/lib/string.h"
+
+struct ipstats_mib ipstats;
+
+uint16_t ip_select_ident(void)
+{
+    static uint16_t next;
+    static bool seeded;
+    unsigned long f = local_irq_save();
+    if (!seeded) {
+        /* IDs need only be unique per (src, dst, proto) for the reassembly timeout;
+         * starting from the boot clock avoids reusing the last boot's values. */
+        uint64_t t = ktime_get_ns();
+        next = (uint16_t)(t ^ (t >> 16) ^ (t >> 32));
+        seeded = true;
+    }
+    uint16_t id = next++;
+    local_irq_restore(f);
+    return id;
+}
+
+void ip_build_header(struct sk_buff *skb, const struct rtable *rt, uint32_t saddr,
+                     uint32_t daddr, uint8_t protocol, uint8_t ttl, uint8_t tos, bool df)
+{
+    unsigned int payload = skb->len;
+    uint8_t *h = skb_push(skb, IPV4_MIN_HLEN);
+    skb_reset_network_header(skb);
+    struct ipv4_repr r = {
+        .saddr = saddr, .daddr = daddr, .protocol = protocol, .tos = tos, .df = df,
+        .id = ip_select_ident(), .payload_len = (uint16_t)payload,
+        /* multicast stays on the link unless the app asks otherwise (Linux's mc_ttl) */
+        .ttl = rt && (rt->rt_flags & RTCF_MULTICAST) ? 1 : (ttl ? ttl : IPDEFTTL),
+    };
+    ipv4_hdr_emit(&r, h, IPV4_MIN_HLEN);
+    skb->protocol = ETH_P_IP;
+}
+
+/* Station 7 */
+int ip_queue_xmit(struct sock *sk, struct sk_buff *skb)
+{
+    struct rtable *rt = __sk_dst_check(sk);
+    if (!rt) {
+        struct flowi4 fl4;
+        int err;
+        rt = ip_route_output_ports(&fl4, sk->inet_daddr, sk->inet_saddr, sk->inet_dport,
+                                   sk->inet_sport, sk->sk_protocol, sk->ip_tos, 0, &err);
+        if (!rt) {
+            IP_INC_STATS(OutNoRoutes);
+            kfree_skb(skb);
+            return err;
+        }
+        sk_dst_set(sk, rt);            /* the socket keeps the reference */
+    }
+    if (skb->len + IPV4_MIN_HLEN > IP_MAX_PACKET) {
+        kfree_skb(skb);
+        return -EMSGSIZE;
+    }
+    skb_reset_transport_header(skb);
+    uint32_t saddr = sk->inet_saddr ? sk->inet_saddr : rt->rt_src;
+    ip_build_header(skb, rt, saddr, sk->inet_daddr, sk->sk_protocol, sk->ip_ttl, sk->ip_tos,
+                    sk->pmtudisc_do);
+    skb->priority = sk->ip_tos;
+    IPCB(skb)->rt = rt;
+    return ip_local_out(sk, skb);
+}
+
+/* Station 8 */
+int ip_local_out(struct sock *sk, struct sk_buff *skb)
+{
+    IP_INC_STATS(OutRequests);
+    struct rtable *rt = skb_rtable(skb);
+    return nf_hook(NF_INET_LOCAL_OUT, sk, skb, NULL, rt->dev, dst_output);
+}
+
+int dst_output(struct sock *sk, struct sk_buff *skb)
+{
+    return skb_rtable(skb)->output(sk, skb);
+}
+
+int ip_output(struct sock *sk, struct sk_buff *skb)
+{
+    struct net_device *dev = skb_rtable(skb)->dev;
+    skb->dev = dev;
+    skb->protocol = ETH_P_IP;
+    return nf_hook(NF_INET_POST_ROUTING, sk, skb, NULL, dev, ip_finish_output);
+}
+
+/* Station 9 */
+int ip_finish_output(struct sock *sk, struct sk_buff *skb)
+{
+    struct rtable *rt = skb_rtable(skb);
+    unsigned int mtu = MIN(rt->mtu, rt->dev->mtu);
+    /* a TSO packet is cut to size by the NIC (gso_size keeps each segment within mtu) */
+    if (skb->len > mtu && !skb_is_gso(skb))
+        return ip_fragment(sk, skb, mtu, ip_finish_output2);
+    return ip_finish_output2(sk, skb);
+}
+
+/* Slow-path fragmentation (RFC 791 section 3.2, "Fragmentation"): every fragment is a
+ * fresh skb with a copy of the header and its slice of the payload; offsets are in 8-byte
+ * units, MF on all but the last. Fragments stay charged to the sending socket so that a
+ * big datagram keeps holding send-buffer space until the NIC has sent it. */
+int ip_fragment(struct sock *sk, struct sk_buff *skb, unsigned int mtu,
+                int (*output)(struct sock *, struct sk_buff *))
+{
+    struct iphdr *iph = ip_hdr(skb);
+    unsigned int hlen = iph->ihl * 4u;
+    uint16_t fo = ntohs(iph->frag_off);
+
+    if (fo & IP_DF) {
+        /* the sender asked for no fragmentation: tell it, as ICMP frag-needed would */
+        IP_INC_STATS(FragFails);
+        IP_INC_STATS(out_emsgsize);
+        kfree_skb(skb);
+        return -EMSGSIZE;
+    }
+    if (mtu < hlen + 8 || skb_checksum_help(skb) < 0) {
+        IP_INC_STATS(FragFails);
+        kfree_skb(skb);
+        return -EINVAL;
+    }
+    unsigned int left = skb->len - hlen;
+    unsigned int maxp = (mtu - hlen) & ~7u;
+    unsigned int base = (fo & IP_OFFSET) * 8u;     /* refragmenting a fragment */
+    bool more = fo & IP_MF;
+    unsigned int off = 0;
+    int err = 0;
+
+    while (left) {
+        unsigned int len = MIN(left, maxp);
+        struct sk_buff *f = alloc_skb(LL_RESERVED_SPACE + hlen + len);
+        if (!f) {
+            err = -ENOBUFS;
+            break;
+        }
+        skb_reserve(f, LL_RESERVED_SPACE);
+        uint8_t *h = skb_put(f, hlen + len);
+        memcpy(h, iph, hlen);
+        skb_copy_bits(skb, hlen + off, h + hlen, len);
+        struct iphdr *fh = (struct iphdr *)h;
+        uint16_t nfo = (uint16_t)(((base + off) / 8) & IP_OFFSET);
+        if (left > len || more)
+            nfo |= IP_MF;
+        fh->frag_off = htons(nfo);
+        fh->tot_len = htons((uint16_t)(hlen + len));
+        fh->check = 0;
+        fh->check = ip_fast_csum(fh, fh->ihl);
+        skb_reset_network_header(f);
+        f->dev = skb->dev;
+        f->protocol = skb->protocol;
+        f->priority = skb->priority;
+        memcpy(f->cb, skb->cb, sizeof(f->cb));
+        if (skb->sk)
+            skb_set_owner_w(f, skb->sk);
+        off += len;
+        left -= len;
+        IP_INC_STATS(FragCreates);
+        err = output(sk, f);
+        if (err)
+            break;
+    }
+    if (err)
+        IP_INC_STATS(FragFails);
+    else
+        IP_INC_STATS(FragOKs);
+    consume_skb(skb);
+    return err;
+}
+
+int ip_finish_output2(struct sock *sk, struct sk_buff *skb)
+{
+    struct rtable *rt = skb_rtable(skb);
+    struct net_device *dev = rt->dev;
+    uint32_t nexthop = rt_nexthop(rt, ip_hdr(skb)->daddr);
+    if (rt->rt_flags & RTCF_BROADCAST)
+        IP_INC_STATS(OutBcastPkts);
+    IP_ADD_STATS(OutOctets, skb->len);
+    /* the borrowed route must not outlive this call: queues below keep the skb longer */
+    IPCB(skb)->rt = NULL;
+    /* bottom halves off between lookup and output: the neighbour's timers and ARP may
+     * otherwise change or collect the entry under us (net/core/neighbour.h) */
+    local_bh_disable();
+    struct neighbour *n = __ipv4_neigh_lookup_noref(dev, nexthop);
+    if (!n)
+        n = __neigh_create(nexthop, dev);
+    int rc;
+    if (n) {
+        rc = neigh_output(n, skb);
+    } else {
+        kfree_skb(skb);
+        rc = -ENOBUFS;
+    }
+    local_bh_enable();
+    if (rc < 0)
+        IP_INC_STATS(out_neigh_errors);
+    return rc;
+}
+
+/* --- the UDP branch --- */
+
+struct sk_buff *ip_make_skb(struct sock *sk, struct flowi4 *fl4, struct rtable *rt,
+                            struct kmsg *m, unsigned int length, unsigned int transhdrlen,
+                            bool nonblock, int *err)
+{
+    if (length + transhdrlen + IPV4_MIN_HLEN > IP_MAX_PACKET) {
+        *err = -EMSGSIZE;
+        return NULL;
+    }
+    /* DF requested: the datagram must fit the path as it is */
+    if (sk->pmtudisc_do && length + transhdrlen + IPV4_MIN_HLEN > rt->mtu) {
+        IP_INC_STATS(out_emsgsize);
+        *err = -EMSGSIZE;
+        return NULL;
+    }
+    struct sk_buff *skb = sock_alloc_send_skb(sk, IP_OUT_HEADROOM + transhdrlen + length,
+                                              nonblock, err);
+    if (!skb)
+        return NULL;
+    skb_reserve(skb, IP_OUT_HEADROOM);
+    skb_reset_transport_header(skb);
+    uint8_t *p = skb_put(skb, transhdrlen + length);
+    if (length && kmsg_copy_from(m, p + transhdrlen, length) < 0) {
+        kfree_skb(skb);
+        *err = -EFAULT;
+        return NULL;
+    }
+    skb->priority = sk->ip_tos;
+    IPCB(skb)->rt = rt;
+    IPCB(skb)->flags = 0;
+    (void)fl4;
+    *err = 0;
+    return skb;
+}
+
+int ip_send_skb(struct sock *sk, struct flowi4 *fl4, struct sk_buff *skb)
+{
+    struct rtable *rt = skb_rtable(skb);
+    ip_build_header(skb, rt, fl4->saddr, fl4->daddr, sk->sk_protocol, sk->ip_ttl,
+                    sk->ip_tos, sk->pmtudisc_do);
+    int err = ip_local_out(sk, skb);
+    if (err)
+        IP_INC_STATS(OutDiscards);
+    return err;
+}
+
+/* A packet dropped because its next hop never answered ARP: tell the sending socket
+ * as an ICMP host-unreachable about it would (Linux's arp_error_report). The queued skb
+ * still starts at its IP header. */
+void ip_neigh_error_report(struct neighbour *n, struct sk_buff *skb)
+{
+    (void)n;
+    if (!skb->sk || skb_headlen(skb) < IPV4_MIN_HLEN)
+        return;
+    const struct iphdr *iph = (const struct iphdr *)skb->data;
+    unsigned int hlen = iph->ihl * 4u;
+    if (iph->version != 4 || hlen < IPV4_MIN_HLEN || skb_headlen(skb) < hlen + 8)
+        return;
+    const struct net_protocol *p = inet_get_protocol(iph->protocol);
+    if (p && p->err_handler)
+        p->err_handler(skb, iph, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+}

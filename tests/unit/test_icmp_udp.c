@@ -1,0 +1,570 @@
+// SOURCES: net/ipv4/ip_fragment.c net/ipv4/ip_output.c net/ipv4/ip_input.c net/ipv4/icmp.c net/ipv4/udp.c net/ipv4/route.c net/ipv4/devinet.c net/ipv4/ip_hdr.c net/ipv4/icmp_hdr.c net/ipv4/udp_hdr.c net/netfilter/core.c net/netfilter/nf_rules.c net/core/checksum.c net/core/skbuff.c net/core/sock.c net/core/datagram.c net/kmsg.c kernel/uaccess.c kernel/user/uvm.c kernel/time/timer.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_kernel.c tests/unit/fake_softirq.c tests/unit/fake_netdev.c tests/unit/fake_ipstack.c
+/* tests/unit/test_icmp_udp.c - ICMP and UDP over the hosted IPv4 stack:
+ *   ICMP: echo replies (small, and 8000 bytes arriving in fragments and leaving in
+ *   fragments), broadcast echoes ignored, bad checksums counted, port unreachable for a
+ *   closed port and its token-bucket rate limit, the RFC 1122 "never about" rules, and
+ *   errors received turned into ECONNREFUSED on a connected socket only.
+ *   UDP: ports (explicit, conflicts, SO_REUSEADDR, ephemeral range), sendmsg of 0..65507
+ *   bytes (fragmented above 1472) with a checksum that verifies, offload left to the NIC
+ *   when it fits, DF -> EMSGSIZE, broadcasts need SO_BROADCAST; receive with checksum
+ *   verification, addresses reported, truncation, lookup preference, broadcast to every
+ *   socket, the bounded receive queue; neighbour failure reported to the socket. */
+#include "tests/unit/unit.h"
+#include "tests/unit/fake_mm.h"
+#include "tests/unit/fake_ipstack.h"
+#include "tests/unit/fake_kernel.h"
+#include "net/ipv4/ip.h"
+#include "net/ipv4/icmp.h"
+#include "net/ipv4/udp.h"
+#include "net/ipv4/route.h"
+#include "net/ipv4/inetdevice.h"
+#include "net/core/checksum.h"
+#include "net/core/sock.h"
+#include "net/netfilter/netfilter.h"
+#include "kernel/errno.h"
+
+void panic(const char *fmt, ...) { (void)fmt; abort(); }
+
+static uint8_t pat[70000];
+static void fill(void)
+{
+    for (unsigned i = 0; i < sizeof(pat); i++)
+        pat[i] = (uint8_t)(i * 13 + 7);
+}
+
+static int icmp_msg(uint8_t *buf, uint8_t type, uint8_t code, uint16_t id, uint16_t seq,
+                    const void *data, unsigned len)
+{
+    struct icmp_repr r = { .type = type, .code = code, .un.echo = { id, seq },
+                           .data = data, .data_len = len };
+    return (int)icmp_hdr_emit(&r, buf, 70000);
+}
+
+static uint64_t socks_alive(void)
+{
+    struct sock_stats s;
+    sock_get_stats(&s);
+    return s.socks_alive;
+}
+
+/* --- ICMP --- */
+
+TEST(echo_reply)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive();
+    static uint8_t m[100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 0x1234, 9, pat, 56);
+    uint64_t reps = icmpstats.OutEchoReps;
+    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 1, 0, false));
+    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
+    CHECK_EQ(tx_count(d), 1);
+    struct sk_buff *t = tx_get(d, 0);
+    if (t) {
+        struct ipv4_repr ip;
+        CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &ip), IPV4_PARSE_OK);
+        CHECK_EQ(ip.saddr, ipa("10.0.2.15"));
+        CHECK_EQ(ip.daddr, ipa("10.0.2.2"));
+        CHECK_EQ(ip.protocol, 1);
+        CHECK_EQ(ip.ttl, 64);
+        struct icmp_repr r;
+        CHECK_EQ(icmp_hdr_parse(t->data + 20, ip.payload_len, 0, &r), ICMP_PARSE_OK);
+        CHECK_EQ(r.type, ICMP_ECHOREPLY);
+        CHECK_EQ(r.un.echo.id, 0x1234);
+        CHECK_EQ(r.un.echo.seq, 9);
+        CHECK_EQ(r.data_len, 56);
+        CHECK(memcmp(r.data, pat, 56) == 0);
+    }
+    fake_netdev_clear(d);
+    /* to a broadcast: ignored; with a bad checksum: counted and dropped */
+    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.255", 1, m, (unsigned)n, 2, 0, false));
+    uint64_t cs = icmpstats.InCsumErrors;
+    m[9] ^= 1;
+    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 3, 0, false));
+    CHECK_EQ(icmpstats.InCsumErrors - cs, 1);
+    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, 5, 4, 0, false));   /* truncated */
+    CHECK_EQ(tx_count(d), 0);
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
+}
+
+TEST(large_fragmented_echo)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive();
+    /* ping -s 8000: 8008 bytes of ICMP in 6 fragments, delivered out of order */
+    static uint8_t m[8100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 77, 1, pat, 8000);
+    CHECK_EQ(n, 8008);
+    int order[6] = { 5, 0, 3, 1, 4, 2 };
+    for (int i = 0; i < 6; i++) {
+        unsigned off = 1480u * order[i];
+        unsigned len = order[i] == 5 ? 8008 - 1480 * 5 : 1480;
+        rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m + off, len, 555, off, order[i] != 5));
+    }
+    /* the reply leaves in 6 fragments of at most 1500 bytes */
+    CHECK_EQ(tx_count(d), 6);
+    static uint8_t back[8100];
+    for (int i = 0; i < tx_count(d); i++)
+        CHECK(tx_get(d, i)->len <= 1500);
+    int got = tx_reassemble(d, 0, tx_count(d), back, sizeof(back));
+    CHECK_EQ(got, 8008);
+    struct icmp_repr r;
+    CHECK_EQ(icmp_hdr_parse(back, 8008, 0, &r), ICMP_PARSE_OK);
+    CHECK_EQ(r.type, ICMP_ECHOREPLY);
+    CHECK(memcmp(r.data, pat, 8000) == 0);
+    fake_netdev_clear(d);
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
+}
+
+static struct sk_buff *udp_in(struct net_device *d, const char *src, const char *dst,
+                              uint16_t sport, uint16_t dport, const void *data, unsigned len,
+                              bool csum)
+{
+    static uint8_t buf[70000];
+    struct udp_repr u = { .sport = sport, .dport = dport, .payload = data, .payload_len = len };
+    size_t n = udp_hdr_emit(&u, buf, sizeof(buf), ipa(src), ipa(dst), csum);
+    return rx_ip(d, src, dst, 17, buf, (unsigned)n, 3, 0, false);
+}
+
+TEST(port_unreachable_rate_limited)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive();
+    uint64_t np = udpstats.NoPorts, lim = icmpstats.OutRateLimited, du = icmpstats.OutDestUnreachs;
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(udpstats.NoPorts - np, 1);
+    CHECK_EQ(tx_count(d), 1);
+    struct sk_buff *t = tx_get(d, 0);
+    if (t) {
+        CHECK_EQ(t->data[20], ICMP_DEST_UNREACH);
+        CHECK_EQ(t->data[21], ICMP_PORT_UNREACH);
+        /* the quoted datagram: its IP header (from 10.0.2.2) and UDP ports */
+        CHECK(memcmp(t->data + 28 + 12, "\x0a\x00\x02\x02", 4) == 0);
+        CHECK_EQ(t->data[28 + 20 + 3], 9);
+        CHECK_EQ(ip_compute_csum(t->data + 20, t->len - 20), 0);
+    }
+    fake_netdev_clear(d);
+    /* a flood: the burst goes out, the rest is counted as rate limited */
+    for (int i = 0; i < ICMP_MSGS_BURST + 20; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), ICMP_MSGS_BURST - 1);
+    CHECK_EQ(icmpstats.OutRateLimited - lim, 21);
+    fake_netdev_clear(d);
+    /* tokens come back with time */
+    fake_advance_ms(10);
+    for (int i = 0; i < 20; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), 10);                 /* 1000/s for 10 ms */
+    CHECK_EQ(icmpstats.OutDestUnreachs - du, ICMP_MSGS_BURST + 10);
+    fake_netdev_clear(d);
+    icmp_ratelimit_reset();
+    /* never for a broadcast */
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.255", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), 0);
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
+}
+
+TEST(never_an_error_about_an_error)
+{
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive();
+    uint64_t sup = icmpstats.err_suppressed;
+    /* an ICMP error about an ICMP error */
+    uint8_t inner[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17 };
+    static uint8_t m[64];
+    int n = icmp_msg(m, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, 0, inner, 28);
+    struct sk_buff *s = rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 3, 0, false);
+    skb_reset_network_header(s);
+    icmp_send(s, ICMP_DEST_UNREACH, ICMP_PROT_UNREACH, 0);
+    /* about a non-first fragment, and from a martian source */
+    struct sk_buff *f = rx_ip(d, "10.0.2.2", "10.0.2.15", 17, inner, 8, 3, 1480, false);
+    skb_reset_network_header(f);
+    icmp_send(f, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+    struct sk_buff *z = rx_ip(d, "0.0.0.0", "10.0.2.15", 17, inner, 8, 3, 0, false);
+    skb_reset_network_header(z);
+    icmp_send(z, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+    CHECK_EQ(icmpstats.err_suppressed - sup, 3);
+    CHECK_EQ(tx_count(d), 0);
+    /* an echo request is not an error: that one may be answered with an error */
+    n = icmp_msg(m, ICMP_ECHO, 0, 1, 1, inner, 8);
+    struct sk_buff *e = rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 3, 0, false);
+    skb_reset_network_header(e);
+    icmp_send(e, ICMP_PARAMETERPROB, 0, 0);
+    CHECK_EQ(tx_count(d), 1);
+    kfree_skb(s);
+    kfree_skb(f);
+    kfree_skb(z);
+    kfree_skb(e);
+    fake_netdev_clear(d);
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
+}
+
+/* --- UDP sockets --- */
+
+static struct sock *usock(void)
+{
+    struct sock *sk = sk_alloc(AF_INET, &udp_prot);
+    sk->sk_protocol = IPPROTO_UDP;
+    sk->sk_type = SOCK_DGRAM;
+    CHECK_EQ(udp_prot.init(sk), 0);
+    return sk;
+}
+static void uclose(struct sock *sk)
+{
+    udp_prot.close(sk);
+    sk_free(sk);
+}
+
+static long usend(struct sock *sk, const char *dst, uint16_t port, const void *data, size_t len)
+{
+    struct iovec iov = { (void *)data, len };
+    struct kmsg m;
+    kmsg_init_kernel(&m, &iov, 1, len);
+    if (dst) {
+        m.has_name = true;
+        m.name.sin_family = AF_INET;
+        m.name.sin_addr.s_addr = ipa(dst);
+        m.name.sin_port = htons(port);
+    }
+    m.flags = MSG_DONTWAIT;
+    return udp_prot.sendmsg(sk, &m, len);
+}
+
+static long urecv(struct sock *sk, void *buf, size_t len, int flags, struct sockaddr_in *from)
+{
+    struct iovec iov = { buf, len };
+    struct kmsg m;
+    kmsg_init_kernel(&m, &iov, 1, len);
+    long r = udp_prot.recvmsg(sk, &m, len, flags | MSG_DONTWAIT);
+    if (from && r >= 0)
+        *from = m.name;
+    if (r >= 0 && (m.flags & MSG_TRUNC) && !(flags & MSG_TRUNC))
+        return -1000 - r;                /* tell the test it was truncated */
+    return r;
+}
+
+TEST(ports_bind_conflicts_ephemeral)
+{
+    uint64_t s0 = socks_alive();
+    struct sock *a = usock(), *b = usock(), *c = usock(), *e1 = usock(), *e2 = usock();
+    CHECK_EQ(udp_prot.get_port(a, 7), 0);
+    CHECK_EQ(a->inet_num, 7);
+    CHECK_EQ(a->inet_sport, htons(7));
+    CHECK_EQ(udp_prot.get_port(a, 8), -EINVAL);          /* already bound */
+    CHECK_EQ(udp_prot.get_port(b, 7), -EADDRINUSE);
+    /* different specific addresses may share a port */
+    b->inet_saddr = ipa("10.0.2.15");
+    c->inet_saddr = ipa("10.0.2.16");
+    CHECK_EQ(udp_prot.get_port(b, 70), 0);
+    CHECK_EQ(udp_prot.get_port(c, 70), 0);
+    uclose(b);
+    b = usock();
+    /* SO_REUSEADDR on both */
+    a->sk_reuse = true;
+    b->sk_reuse = true;
+    CHECK_EQ(udp_prot.get_port(b, 7), 0);
+    CHECK_EQ(udp_prot.get_port(e1, 0), 0);
+    CHECK_EQ(udp_prot.get_port(e2, 0), 0);
+    CHECK(e1->inet_num >= UDP_EPHEMERAL_LOW && e1->inet_num <= UDP_EPHEMERAL_HIGH);
+    CHECK(e2->inet_num >= UDP_EPHEMERAL_LOW && e2->inet_num <= UDP_EPHEMERAL_HIGH);
+    CHECK(e1->inet_num != e2->inet_num);
+    uclose(a); uclose(b); uclose(c); uclose(e1); uclose(e2);
+    CHECK_EQ(socks_alive(), s0);
+}
+
+/* Reassemble the datagrams on the device into one UDP datagram and check it. */
+static void check_udp_out(struct net_device *d, unsigned len, uint16_t dport)
+{
+    static uint8_t dg[70000];
+    int n = tx_count(d);
+    CHECK_EQ(n, len + 28 <= 1500 ? 1 : (int)((len + 8 + 1479) / 1480));
+    for (int i = 0; i < n; i++)
+        if (tx_get(d, i)->ip_summed == CHECKSUM_PARTIAL)
+            CHECK_EQ(skb_checksum_help(tx_get(d, i)), 0);   /* what the NIC would do */
+    int got = tx_reassemble(d, 0, n, dg, sizeof(dg));
+    CHECK_EQ(got, (int)len + 8);
+    struct udp_repr u;
+    CHECK_EQ(udp_hdr_parse(dg, (size_t)got, ipa("10.0.2.15"), ipa("10.0.2.2"), 0, &u), UDP_PARSE_OK);
+    CHECK(u.csum_present);
+    CHECK_EQ(u.dport, dport);
+    CHECK_EQ(u.payload_len, len);
+    CHECK(len == 0 || memcmp(u.payload, pat, len) == 0);
+    fake_netdev_clear(d);
+}
+
+TEST(send_sizes_and_checksums)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *sk = usock();
+    unsigned sizes[] = { 0, 1, 1472, 1473, 8000, 65507 };
+    for (int offload = 0; offload < 2; offload++) {
+        d->features = offload ? NETIF_F_IP_CSUM : 0;
+        for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
+            CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, sizes[i]), (long)sizes[i]);
+            bool partial = tx_count(d) == 1 && tx_get(d, 0)->ip_summed == CHECKSUM_PARTIAL;
+            CHECK_EQ(partial, offload && sizes[i] <= 1472);
+            check_udp_out(d, sizes[i], 7);
+        }
+    }
+    CHECK(sk->inet_num >= UDP_EPHEMERAL_LOW);          /* autobound */
+    CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, 65508), -EMSGSIZE);
+    CHECK_EQ(usend(sk, "10.0.2.2", 0, pat, 1), -EINVAL);
+    CHECK_EQ(usend(sk, NULL, 0, pat, 1), -EDESTADDRREQ);
+    /* DF asked for: what does not fit the MTU is refused */
+    sk->pmtudisc_do = true;
+    CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, 1472), 1472);
+    CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, 1473), -EMSGSIZE);
+    sk->pmtudisc_do = false;
+    fake_netdev_clear(d);
+    /* broadcasts need SO_BROADCAST */
+    CHECK_EQ(usend(sk, "10.0.2.255", 7, pat, 10), -EACCES);
+    CHECK_EQ(usend(sk, "255.255.255.255", 67, pat, 10), -EACCES);
+    sk->sk_broadcast = true;
+    CHECK_EQ(usend(sk, "255.255.255.255", 67, pat, 10), 10);
+    CHECK_EQ(tx_count(d), 1);
+    CHECK(__ipv4_neigh_lookup_noref(d, ipa("255.255.255.255")) != NULL);
+    /* no route */
+    CHECK_EQ(usend(sk, "127.0.0.1", 7, pat, 10), -ENETUNREACH);
+    fake_netdev_clear(d);
+    uclose(sk);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+TEST(receive_verify_name_truncate)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *sk = usock();
+    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    uint64_t in0 = udpstats.InDatagrams, cs0 = udpstats.InCsumErrors;
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40000, 7, pat, 100, true));
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40001, 7, pat, 0, false));  /* no checksum */
+    struct sk_buff *bad = udp_in(d, "10.0.2.2", "10.0.2.15", 40002, 7, pat, 20, true);
+    bad->data[30] ^= 0xff;                                             /* payload flipped */
+    rx_deliver(d, bad);
+    struct sk_buff *nic = udp_in(d, "10.0.2.2", "10.0.2.15", 40003, 7, pat, 20, true);
+    nic->data[26] ^= 0xff;                      /* checksum wrong, but the NIC vouched */
+    nic->ip_summed = CHECKSUM_UNNECESSARY;
+    rx_deliver(d, nic);
+    CHECK_EQ(udpstats.InDatagrams - in0, 3);
+    CHECK_EQ(udpstats.InCsumErrors - cs0, 1);
+    uint8_t buf[200];
+    struct sockaddr_in from;
+    CHECK_EQ(urecv(sk, buf, sizeof(buf), 0, &from), 100);
+    CHECK(memcmp(buf, pat, 100) == 0);
+    CHECK_EQ(from.sin_family, AF_INET);
+    CHECK_EQ(from.sin_addr.s_addr, ipa("10.0.2.2"));
+    CHECK_EQ(from.sin_port, htons(40000));
+    CHECK_EQ(urecv(sk, buf, sizeof(buf), 0, &from), 0);
+    CHECK_EQ(from.sin_port, htons(40001));
+    CHECK_EQ(urecv(sk, buf, 5, 0, NULL), -1000 - 5);           /* 20 bytes, 5 asked */
+    CHECK_EQ(urecv(sk, buf, sizeof(buf), 0, NULL), -EAGAIN);   /* nothing left */
+    /* MSG_PEEK leaves it; MSG_TRUNC returns the real length */
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40000, 7, pat, 50, true));
+    CHECK_EQ(urecv(sk, buf, 10, MSG_PEEK, NULL), -1000 - 10);
+    CHECK_EQ(urecv(sk, buf, 10, MSG_TRUNC, NULL), 50);
+    /* a UDP length past the IP payload, and one under 8 */
+    struct sk_buff *l = udp_in(d, "10.0.2.2", "10.0.2.15", 1, 7, pat, 10, false);
+    l->data[24] = 0; l->data[25] = 30;
+    uint64_t bl = udpstats.in_bad_length;
+    rx_deliver(d, l);
+    l = udp_in(d, "10.0.2.2", "10.0.2.15", 1, 7, pat, 10, false);
+    l->data[24] = 0; l->data[25] = 7;
+    rx_deliver(d, l);
+    CHECK_EQ(udpstats.in_bad_length - bl, 2);
+    uclose(sk);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+TEST(receive_reassembled_datagram)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *sk = usock();
+    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    static uint8_t dg[70000];
+    struct udp_repr u = { .sport = 40000, .dport = 7, .payload = pat, .payload_len = 65507 };
+    size_t n = udp_hdr_emit(&u, dg, sizeof(dg), ipa("10.0.2.2"), ipa("10.0.2.15"), true);
+    for (size_t off = 0; off < n; off += 1480) {
+        size_t len = MIN((size_t)1480, n - off);
+        struct sk_buff *f = rx_ip(d, "10.0.2.2", "10.0.2.15", 17, dg + off, (unsigned)len, 42,
+                                  (unsigned)off, off + len < n);
+        f->ip_summed = CHECKSUM_UNNECESSARY;    /* a NIC cannot have checked a fragment */
+        rx_deliver(d, f);
+    }
+    static uint8_t buf[70000];
+    CHECK_EQ(urecv(sk, buf, sizeof(buf), 0, NULL), 65507);
+    CHECK(memcmp(buf, pat, 65507) == 0);
+    uclose(sk);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+TEST(lookup_preference_and_broadcast)
+{
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *wild = usock(), *conn = usock(), *other = usock();
+    wild->sk_reuse = conn->sk_reuse = other->sk_reuse = true;
+    CHECK_EQ(udp_prot.get_port(wild, 5000), 0);
+    CHECK_EQ(udp_prot.get_port(conn, 5000), 0);
+    CHECK_EQ(udp_prot.get_port(other, 5000), 0);
+    struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(6000),
+                                .sin_addr.s_addr = ipa("10.0.2.2") };
+    CHECK_EQ(udp_prot.connect(conn, &peer), 0);
+    CHECK_EQ(conn->sk_state, TCP_ESTABLISHED);
+    CHECK_EQ(conn->inet_saddr, ipa("10.0.2.15"));
+    /* other is connected elsewhere: it must not get traffic from 10.0.2.2 */
+    peer.sin_addr.s_addr = ipa("10.0.2.3");
+    CHECK_EQ(udp_prot.connect(other, &peer), 0);
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 6000, 5000, "c", 1, true));
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 6001, 5000, "w", 1, true));
+    CHECK_EQ(skb_queue_len(&conn->sk_receive_queue), 1);
+    CHECK_EQ(skb_queue_len(&wild->sk_receive_queue), 1);
+    CHECK_EQ(skb_queue_len(&other->sk_receive_queue), 0);
+    /* a broadcast reaches every wildcard socket on the port, not the connected ones
+     * (connect fixed their local address, as in Linux) */
+    struct sock *wild2 = usock();
+    wild2->sk_reuse = true;
+    CHECK_EQ(udp_prot.get_port(wild2, 5000), 0);
+    rx_deliver(d, udp_in(d, "10.0.2.3", "10.0.2.255", 6000, 5000, "b", 1, true));
+    CHECK_EQ(skb_queue_len(&wild->sk_receive_queue), 2);
+    CHECK_EQ(skb_queue_len(&wild2->sk_receive_queue), 1);
+    CHECK_EQ(skb_queue_len(&other->sk_receive_queue), 0);
+    CHECK_EQ(skb_queue_len(&conn->sk_receive_queue), 1);
+    uclose(wild2);
+    /* disconnect gives back the chosen source address */
+    CHECK_EQ(udp_prot.disconnect(conn, 0), 0);
+    CHECK_EQ(conn->inet_saddr, 0);
+    CHECK_EQ(conn->sk_state, TCP_CLOSE);
+    uclose(wild); uclose(conn); uclose(other);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+TEST(receive_queue_bounded)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *sk = usock();
+    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    sk->sk_rcvbuf = 16 * 1024;
+    uint64_t rb = udpstats.RcvbufErrors;
+    for (int i = 0; i < 200; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40000, 7, pat, 1000, true));
+    CHECK(sk->sk_rmem_alloc <= sk->sk_rcvbuf + 4096);
+    CHECK(skb_queue_len(&sk->sk_receive_queue) < 200);
+    CHECK_EQ(udpstats.RcvbufErrors - rb, 200 - skb_queue_len(&sk->sk_receive_queue));
+    CHECK_EQ(sk->sk_drops, 200 - skb_queue_len(&sk->sk_receive_queue));
+    uclose(sk);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+/* An ICMP error from 10.0.2.2 quoting a datagram 10.0.2.15:sport -> 10.0.2.2:dport */
+static void rx_icmp_err(struct net_device *d, uint8_t type, uint8_t code, uint16_t sport, uint16_t dport)
+{
+    uint8_t q[28];
+    struct ipv4_repr ir = { .saddr = ipa("10.0.2.15"), .daddr = ipa("10.0.2.2"), .protocol = 17,
+                            .ttl = 64, .payload_len = 8 };
+    ipv4_hdr_emit(&ir, q, 20);
+    q[20] = (uint8_t)(sport >> 8); q[21] = (uint8_t)sport;
+    q[22] = (uint8_t)(dport >> 8); q[23] = (uint8_t)dport;
+    q[24] = 0; q[25] = 8; q[26] = q[27] = 0;
+    static uint8_t m[64];
+    int n = icmp_msg(m, type, code, 0, 0, q, 28);
+    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 8, 0, false));
+}
+
+TEST(icmp_errors_reach_connected_sockets)
+{
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *c = usock(), *u = usock();
+    struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(9),
+                                .sin_addr.s_addr = ipa("10.0.2.2") };
+    CHECK_EQ(udp_prot.get_port(c, 0), 0);
+    CHECK_EQ(udp_prot.connect(c, &peer), 0);
+    CHECK_EQ(udp_prot.get_port(u, 0), 0);
+    CHECK_EQ(usend(c, NULL, 0, "hi", 2), 2);
+    CHECK_EQ(usend(u, "10.0.2.2", 9, "hi", 2), 2);
+    rx_icmp_err(d, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, c->inet_num, 9);
+    rx_icmp_err(d, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, u->inet_num, 9);
+    CHECK_EQ(c->sk_err, ECONNREFUSED);
+    CHECK_EQ(u->sk_err, 0);                      /* unconnected: not told (Linux) */
+    char b[4];
+    CHECK_EQ(urecv(c, b, sizeof(b), 0, NULL), -ECONNREFUSED);
+    CHECK_EQ(c->sk_err, 0);                      /* reported once */
+    /* an error quoting somebody else's source address is ignored */
+    uint64_t no = icmpstats.in_err_not_ours;
+    uint8_t q[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 2, 99, 10, 0, 2, 2 };
+    static uint8_t m[64];
+    int n = icmp_msg(m, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, 0, q, 28);
+    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 8, 0, false));
+    CHECK_EQ(icmpstats.in_err_not_ours - no, 1);
+    /* time exceeded is a soft error */
+    rx_icmp_err(d, ICMP_TIME_EXCEEDED, 0, c->inet_num, 9);
+    CHECK_EQ(c->sk_err, 0);
+    CHECK_EQ(c->sk_err_soft, EHOSTUNREACH);
+    /* the neighbour never answered: the socket hears EHOSTUNREACH */
+    fake_neigh_fail = -EHOSTUNREACH;
+    CHECK_EQ(usend(c, NULL, 0, "hi", 2), -EHOSTUNREACH);
+    CHECK_EQ(c->sk_err, EHOSTUNREACH);
+    fake_neigh_fail = 0;
+    fake_netdev_clear(d);
+    uclose(c); uclose(u);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+TEST(connected_send_uses_cached_route)
+{
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct sock *c = usock();
+    struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(9),
+                                .sin_addr.s_addr = ipa("8.8.8.8") };
+    CHECK_EQ(udp_prot.get_port(c, 0), 0);
+    CHECK_EQ(udp_prot.connect(c, &peer), 0);
+    struct rt_stats r0, r1;
+    rt_get_stats(&r0);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ(usend(c, NULL, 0, "hi", 2), 2);
+    rt_get_stats(&r1);
+    CHECK_EQ(r1.lookups - r0.lookups, 0);
+    CHECK_EQ(r1.sk_cache_hits - r0.sk_cache_hits, 10);
+    /* the table changes: one new lookup, then cached again */
+    ip_route_add(ipa("8.8.0.0"), 16, ipa("10.0.2.3"), NULL, 0, RTPROT_STATIC);
+    CHECK_EQ(usend(c, NULL, 0, "hi", 2), 2);
+    CHECK_EQ(usend(c, NULL, 0, "hi", 2), 2);
+    rt_get_stats(&r1);
+    CHECK_EQ(r1.lookups - r0.lookups, 1);
+    CHECK(__ipv4_neigh_lookup_noref(d, ipa("10.0.2.3")) != NULL);
+    fake_netdev_clear(d);
+    uclose(c);
+    rt_get_stats(&r1);
+    CHECK_EQ(r1.allocs, r1.frees);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
