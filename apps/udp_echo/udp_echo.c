@@ -29,8 +29,10 @@ int main(int argc, char **argv)
         perror("udp_echo: socket");
         return 1;
     }
-    int one = 1;
+    int one = 1, rcvbuf = 1 << 20;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    /* room for a burst: the kernel caps this at its maximum (rmem_max) */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
     struct sockaddr_in me;
     memset(&me, 0, sizeof(me));
     me.sin_family = AF_INET;

@@ -17,6 +17,7 @@
 #include "kernel/user/uvm.h"
 #include "kernel/user/elf.h"
 #include "kernel/irq.h"
+#include "kernel/softirq.h"
 #include "kernel/time.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
@@ -118,7 +119,9 @@ static int process_main(void *arg)
     }
     pr_info("app %s (pid %d): started, entry %#llx, %llu pages\n", p->name, p->pid,
             (unsigned long long)p->entry, (unsigned long long)p->vm->nr_pages);
-    p->slice_start_ns = ktime_get_ns();
+    p->start_ns = p->slice_start_ns = ktime_get_ns();
+    p->net_tx0 = softirq_count(NET_TX_SOFTIRQ);
+    p->net_rx0 = softirq_count(NET_RX_SOFTIRQ);
     local_irq_disable();
     user_return_prepare();
     enter_user_mode(p->entry, p->stack_top);
@@ -186,9 +189,14 @@ void process_exit(int code)
     uint64_t pages = p->vm ? p->vm->nr_pages : 0;
     uvm_destroy(p->vm);
     p->vm = NULL;
-    pr_info("app %s (pid %d): exited with status %d (%llu system calls, %llu pages freed)\n",
-            p->name, p->pid, code, (unsigned long long)p->syscalls,
-            (unsigned long long)pages);
+    /* what the seeds reason with: softirq work while the app ran (all of the system's) */
+    uint64_t ran_ms = p->start_ns ? (ktime_get_ns() - p->start_ns) / NSEC_PER_MSEC : 0;
+    pr_info("app %s (pid %d): exited with status %d after %llu ms (%llu system calls, "
+            "%llu pages freed; softirqs meanwhile: NET_TX %llu, NET_RX %llu)\n",
+            p->name, p->pid, code, (unsigned long long)ran_ms, (unsigned long long)p->syscalls,
+            (unsigned long long)pages,
+            (unsigned long long)(p->start_ns ? softirq_count(NET_TX_SOFTIRQ) - p->net_tx0 : 0),
+            (unsigned long long)(p->start_ns ? softirq_count(NET_RX_SOFTIRQ) - p->net_rx0 : 0));
     unsigned long f = local_irq_save();
     current->user = NULL;
     p->exit_code = code;

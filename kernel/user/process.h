@@ -36,6 +36,8 @@ struct process {
     char args[PROCESS_ARGS_LEN]; /* argv strings, NUL-separated */
     uint64_t entry, stack_top;
     uint64_t syscalls;           /* system calls made */
+    uint64_t start_ns;           /* when it entered ring 3 */
+    uint64_t net_tx0, net_rx0;   /* NET_TX/NET_RX softirq counts then (reported at exit) */
     uint64_t slice_start_ns;     /* when it last got the CPU back from a yield */
 };
 
