@@ -28,7 +28,7 @@ OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS_C)) $(patsubst %.S,$(BUILD)/obj
 # Apps (docs/apps.md): ring-3 programs, each a static ELF linked at 0x400000 against
 # apps/lib, embedded in the kernel image by $(APPS_BLOB); also built for Linux with the
 # host's libc (build/apps/linux/) to show the sources are plain POSIX.
-APPS      := udp_echo syscall_test
+APPS      := udp_echo syscall_test udp_blast
 APP_CFLAGS := -std=c11 -D__wirepath__ -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -nostdinc \
               -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -MMD -MP
