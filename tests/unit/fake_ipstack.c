@@ -13,6 +13,7 @@
 
 volatile uint64_t jiffies = 5000;
 int fake_neigh_fail;
+int fake_neigh_xmit_ret;
 int fake_neigh_created;
 static void (*error_report)(struct neighbour *, struct sk_buff *);
 
@@ -27,13 +28,17 @@ static int fake_neigh_output(struct neighbour *n, struct sk_buff *skb)
         kfree_skb(skb);
         return fake_neigh_fail;
     }
+    if (fake_neigh_xmit_ret == NET_XMIT_DROP) {
+        kfree_skb(skb);
+        return NET_XMIT_DROP;
+    }
     n->tx_packets++;
     struct fake_netdev *f = fake_priv(n->dev);
     if (f->ntx < FAKE_TX_MAX)
         f->tx[f->ntx++] = skb;
     else
         kfree_skb(skb);
-    return 0;
+    return fake_neigh_xmit_ret;
 }
 
 struct neighbour *__ipv4_neigh_lookup_noref(struct net_device *dev, uint32_t key)
@@ -97,6 +102,7 @@ struct net_device *ipstack_setup(void)
     ip_route_flush_all();
     icmp_ratelimit_reset();
     fake_neigh_fail = 0;
+    fake_neigh_xmit_ret = 0;
     struct net_device *d = fake_netdev_new("eth0", 1);
     d->features = 0;
     inet_addr_add(d, ipa("10.0.2.15"), 24);

@@ -11,6 +11,9 @@
 /* When nonzero, neighbour output drops the skb after reporting it to the IP layer's
  * error hook, and returns this value (e.g. -EHOSTUNREACH). */
 extern int fake_neigh_fail;
+/* When nonzero, neighbour output returns this qdisc code instead of 0: NET_XMIT_DROP
+ * frees the skb, NET_XMIT_CN records it as sent. */
+extern int fake_neigh_xmit_ret;
 /* Neighbour entries created (a next hop looked up for the first time). */
 extern int fake_neigh_created;
 

@@ -530,6 +530,16 @@ TEST(icmp_errors_reach_connected_sockets)
     CHECK_EQ(usend(c, NULL, 0, "hi", 2), -EHOSTUNREACH);
     CHECK_EQ(c->sk_err, EHOSTUNREACH);
     fake_neigh_fail = 0;
+    c->sk_err = 0;
+    /* the qdisc dropped it: counted, not an error to the app (Linux); congestion: sent */
+    uint64_t sb = udpstats.SndbufErrors;
+    fake_neigh_xmit_ret = NET_XMIT_DROP;
+    CHECK_EQ(usend(c, NULL, 0, "hi", 2), 2);
+    CHECK_EQ(udpstats.SndbufErrors - sb, 1);
+    fake_neigh_xmit_ret = NET_XMIT_CN;
+    CHECK_EQ(usend(c, NULL, 0, "hi", 2), 2);
+    CHECK_EQ(udpstats.SndbufErrors - sb, 1);
+    fake_neigh_xmit_ret = 0;
     fake_netdev_clear(d);
     uclose(c); uclose(u);
     CHECK_EQ(skbs_alive(), a0);
