@@ -134,9 +134,15 @@ void syscall_dispatch(struct pt_regs *regs)
         stats.efault++;
     regs->rax = (uint64_t)ret;
 
+    /* The slice starts again whenever the app got the CPU back from somebody else
+     * (it slept in this call, or yielded): only running on and on counts. */
     uint64_t now = ktime_get_ns();
-    if (now - p->slice_start_ns > SYSCALL_SLICE_NS) {
+    if (current->switches != p->slice_switches) {
+        p->slice_switches = current->switches;
+        p->slice_start_ns = now;
+    } else if (now - p->slice_start_ns > SYSCALL_SLICE_NS) {
         yield();
+        p->slice_switches = current->switches;
         p->slice_start_ns = ktime_get_ns();
     }
     if (softirq_pending())

@@ -38,7 +38,8 @@ struct process {
     uint64_t syscalls;           /* system calls made */
     uint64_t start_ns;           /* when it entered ring 3 */
     uint64_t net_tx0, net_rx0;   /* NET_TX/NET_RX softirq counts then (reported at exit) */
-    uint64_t slice_start_ns;     /* when it last got the CPU back from a yield */
+    uint64_t slice_start_ns;     /* since when it has held the CPU without a break */
+    uint64_t slice_switches;     /* its task's switch count then */
 };
 
 static inline struct process *current_process(void)

@@ -5,7 +5,10 @@
  * same lower-level kernel tables, and kernel mappings made later below an existing PML4
  * entry show up everywhere at once), and whose lower half holds only the app's pages.
  * Upper-half PML4 entries are re-copied whenever the space is activated, in case the
- * kernel added one since.
+ * kernel added one since. CR3 keeps an app's tables while other tasks run (see
+ * kernel/user/process.c), so kernel mappings must sit under PML4 entries that exist when
+ * apps start - true of the direct map, the ioremap window and the image, whose top-level
+ * entries paging_init creates at boot.
  *
  * Access from the kernel to user memory never goes through the user mapping: the
  * translation is done here in software and the bytes are reached through the direct map,
