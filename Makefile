@@ -150,3 +150,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(OBJS:.o=.d)
+-include $(shell find $(BUILD)/apps/obj -name '*.d' 2>/dev/null)
