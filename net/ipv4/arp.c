@@ -10,13 +10,6 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 
-/* Interim: until net/ipv4/devinet.c is linked in, interfaces have no addresses. The
- * real definitions override these (weak) ones. */
-__attribute__((weak)) bool inet_addr_is_local(struct net_device *dev, uint32_t addr) { (void)dev; (void)addr; return false; }
-__attribute__((weak)) uint32_t inet_select_addr(struct net_device *dev, uint32_t dst) { (void)dev; (void)dst; return 0; }
-__attribute__((weak)) bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr) { (void)dev; return addr == 0xffffffffu; }
-__attribute__((weak)) void inetaddr_register_notifier(void (*fn)(struct net_device *, uint32_t, bool)) { (void)fn; }
-
 static struct arp_stats stats;
 static const uint8_t zero_hw[ETH_ALEN];
 

@@ -1,0 +1,403 @@
+/* net/ipv4/dhcp.c - the DHCP client in the kernel: a task that runs the state machine of
+ * dhcp_client.c for the first interface, sends its messages and applies its leases.
+ *
+ * Transport. The client speaks UDP 68 -> 67 without a socket, the way boot-time clients
+ * do: messages are built as Ethernet/IPv4/UDP frames here (broadcast ones straight to
+ * dev_queue_xmit, unicast renewals through the neighbour cache), and replies are picked
+ * from a packet tap (ETH_P_ALL) registered only while an answer is awaited - a client
+ * without an address cannot receive through the IP layer, which drops packets for
+ * addresses it does not have. Every frame the tap looks at is checked like the IP layer
+ * would (header checksum, lengths, UDP checksum) before its DHCP payload is parsed.
+ *
+ * Once an address is configured, replies to renewals come unicast to it and reach the
+ * IP layer too; a UDP socket bound to port 68 (and drained here) keeps UDP from answering
+ * them with ICMP port unreachable. The replies themselves are still taken from the tap,
+ * so the client works the same whether or not a UDP socket could be opened.
+ *
+ * The task sleeps on a wait queue until a reply arrives, the link comes up, or the
+ * state machine's next timeout; nothing here blocks the rest of the boot. */
+#include "net/ipv4/dhcp.h"
+#include "net/ipv4/inetdevice.h"
+#include "net/ipv4/route.h"
+#include "net/ipv4/ip_hdr.h"
+#include "net/ipv4/udp_hdr.h"
+#include "net/core/neighbour.h"
+#include "net/socket.h"
+#include "kernel/sched.h"
+#include "kernel/softirq.h"
+#include "kernel/cmdline.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/init.h"
+#include "kernel/errno.h"
+#include "kernel/time.h"
+#include "kernel/lib/string.h"
+
+CMDLINE_KEY(dhcp, "dhcp", "off = no DHCP client; on = run it even in test mode (default: on unless ip= is given)");
+
+#define RX_MAX (ETH_DATA_LEN - 28)     /* a DHCP payload in one unfragmented frame */
+#define MAX_WAIT_NS (3600 * NSEC_PER_SEC)
+
+struct dhcp_glue_stats {
+    uint64_t tap_frames;               /* frames the tap looked at */
+    uint64_t rx_replies;               /* server messages handed to the state machine */
+    uint64_t rx_bad_ip, rx_bad_udp;    /* failed the IP / UDP checks */
+    uint64_t rx_bad_dhcp[DHCP_ERR_COUNT];
+    uint64_t rx_busy;                  /* a reply arrived while the last was unread */
+    uint64_t tx_msgs, tx_errors;
+    uint64_t config_errors;            /* inet_addr_add / ip_route_add refused */
+    uint64_t port68_drained;           /* datagrams the port-holding socket received */
+};
+
+static struct {
+    struct net_device *dev;
+    struct task *task;
+    struct dhcp_client c;
+    struct wait_queue_head wq;
+    volatile bool link_up_event;
+    /* one-slot mailbox: filled by the tap (softirq), emptied by the task */
+    volatile bool rx_full;
+    size_t rx_len;
+    uint8_t rx_buf[RX_MAX];
+    bool tap_on;
+    struct socket *port68;             /* holds the port once we have an address */
+    uint16_t ip_id;
+    struct dhcp_glue_stats st;
+} d;
+
+static uint8_t frame_buf[ETH_FRAME_LEN];   /* the tap's scratch copy (softirqs never nest) */
+
+static uint64_t now_ms(void) { return ktime_get_ns() / NSEC_PER_MSEC; }
+
+/* --- receive --- */
+
+static int dhcp_tap(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
+{
+    (void)pt;
+    unsigned len = skb->len < sizeof(frame_buf) ? skb->len : sizeof(frame_buf);
+    if (dev != d.dev || len < ETH_HLEN + 28 || skb_copy_bits(skb, 0, frame_buf, len) < 0)
+        goto out;
+    const uint8_t *f = frame_buf;
+    /* IPv4, not sent by us (taps also see our own transmissions) */
+    if (f[12] != 0x08 || f[13] != 0x00 || ether_addr_equal(f + 6, dev->dev_addr))
+        goto out;
+    const uint8_t *ip = f + ETH_HLEN;
+    /* cheap filter first: UDP to port 68, unfragmented (DHCP replies fit in one frame) */
+    unsigned ihl = (ip[0] & 0xfu) * 4;
+    if (ip[9] != 17 || ihl < 20 || len < ETH_HLEN + ihl + 8 ||
+        ip[ihl + 2] != 0 || ip[ihl + 3] != DHCP_CLIENT_PORT)
+        goto out;
+    d.st.tap_frames++;
+    struct ipv4_repr ir;
+    if (ipv4_hdr_parse(ip, len - ETH_HLEN, 0, &ir) != IPV4_PARSE_OK || ir.mf || ir.frag_off) {
+        d.st.rx_bad_ip++;
+        goto out;
+    }
+    struct udp_repr ur;
+    if (udp_hdr_parse(ip + ir.hlen, ir.payload_len, ir.saddr, ir.daddr, 0, &ur) != UDP_PARSE_OK ||
+        ur.sport != DHCP_SERVER_PORT || ur.dport != DHCP_CLIENT_PORT) {
+        d.st.rx_bad_udp++;
+        goto out;
+    }
+    if (d.rx_full || ur.payload_len > RX_MAX) {
+        d.st.rx_busy++;
+        goto out;
+    }
+    memcpy(d.rx_buf, ur.payload, ur.payload_len);
+    d.rx_len = ur.payload_len;
+    barrier();
+    d.rx_full = true;
+    wake_up(&d.wq);
+out:
+    consume_skb(skb);   /* a tap owns the clone it is given */
+    return 0;
+}
+
+static struct packet_type dhcp_tap_pt = { .type = ETH_P_ALL, .func = dhcp_tap };
+
+/* Listen only while a reply is awaited: a tap costs a clone of every frame. */
+static void tap_update(void)
+{
+    bool want = dhcp_client_listening(&d.c);
+    if (want && !d.tap_on)
+        dev_add_pack(&dhcp_tap_pt);
+    else if (!want && d.tap_on)
+        dev_remove_pack(&dhcp_tap_pt);
+    d.tap_on = want;
+}
+
+/* --- send --- */
+
+static void dhcp_send(const struct dhcp_action *a)
+{
+    struct net_device *dev = d.dev;
+    uint8_t msg[DHCP_MAX_MSG];
+    size_t n = dhcp_build(&a->out, msg, sizeof(msg));
+    struct sk_buff *skb = n ? netdev_alloc_skb(dev, 28 + (unsigned)n) : NULL;
+    if (!skb) {
+        d.st.tx_errors++;
+        return;
+    }
+    uint8_t *ip = skb_put(skb, 28 + (unsigned)n);
+    memcpy(ip + 28, msg, n);
+    struct udp_repr ur = { .sport = DHCP_CLIENT_PORT, .dport = DHCP_SERVER_PORT,
+                           .payload = ip + 28, .payload_len = n };
+    struct ipv4_repr ir = { .saddr = a->src, .daddr = a->dst, .protocol = 17, .ttl = 64,
+                            .tos = 0x10, .id = d.ip_id++, .payload_len = (uint16_t)(8 + n) };
+    if (!udp_hdr_emit(&ur, ip + 20, 8 + n, a->src, a->dst, true) || !ipv4_hdr_emit(&ir, ip, 20)) {
+        d.st.tx_errors++;
+        kfree_skb(skb);
+        return;
+    }
+    skb_reset_network_header(skb);
+    skb->protocol = ETH_P_IP;
+    skb->dev = dev;
+    int rc;
+    if (a->dst == 0xffffffffu) {
+        struct ethhdr *eth = skb_push(skb, ETH_HLEN);
+        memset(eth->h_dest, 0xff, ETH_ALEN);
+        memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
+        eth->h_proto = htons(ETH_P_IP);
+        skb_reset_mac_header(skb);
+        rc = dev_queue_xmit(skb);
+    } else {
+        /* unicast renewal: the server, or the router when the server is elsewhere */
+        uint32_t nh = a->dst;
+        if (((a->dst ^ d.c.lease.addr) & d.c.lease.mask) && d.c.lease.router)
+            nh = d.c.lease.router;
+        local_bh_disable();
+        struct neighbour *ne = __ipv4_neigh_lookup_noref(dev, nh);
+        if (!ne)
+            ne = __neigh_create(nh, dev);
+        rc = ne ? neigh_output(ne, skb) : (kfree_skb(skb), -ENOBUFS);
+        local_bh_enable();
+    }
+    if (rc < 0 || rc == NET_XMIT_DROP)
+        d.st.tx_errors++;
+    else
+        d.st.tx_msgs++;
+}
+
+/* --- the port-holding socket --- */
+
+static void port68_open(void)
+{
+    if (d.port68 || sock_create(AF_INET, SOCK_DGRAM, IPPROTO_UDP, &d.port68) < 0) {
+        return;
+    }
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
+    if (d.port68->ops->bind(d.port68, &sin) < 0) {
+        pr_warn("dhcp: cannot bind udp port 68; renewal replies may draw ICMP errors\n");
+        sock_release(d.port68);
+        d.port68 = NULL;
+    }
+}
+
+static void port68_drain(void)
+{
+    uint8_t scratch[64];
+    for (int i = 0; d.port68 && i < 64; i++) {
+        struct iovec iov = { scratch, sizeof(scratch) };
+        struct kmsg m;
+        kmsg_init_kernel(&m, &iov, 1, sizeof(scratch));
+        if (sock_recvmsg(d.port68, &m, MSG_DONTWAIT) < 0)
+            break;
+        d.st.port68_drained++;
+    }
+}
+
+/* --- configuration --- */
+
+static void print_lease(const char *what, const struct dhcp_lease *l)
+{
+    char a[16], r[16], s[16], n[16], dns[3 * 17 + 1] = "", t[64];
+    for (int i = 0; i < l->ndns; i++) {
+        size_t k = strlen(dns);
+        snprintf(dns + k, sizeof(dns) - k, "%s%s", i ? "," : " dns ", in_ntoa(l->dns[i], n));
+    }
+    if (l->lease_secs == DHCP_INFINITE)
+        snprintf(t, sizeof(t), "infinite");
+    else
+        snprintf(t, sizeof(t), "%us renew %us rebind %us", l->lease_secs, l->t1_secs, l->t2_secs);
+    printk("dhcp: %s %s %s/%d router %s server %s%s lease %s\n", d.dev->name, what,
+           in_ntoa(l->addr, a), l->prefixlen, l->router ? in_ntoa(l->router, r) : "none",
+           in_ntoa(l->server_id, s), dns, t);
+}
+
+static void dhcp_perform(const struct dhcp_action *a)
+{
+    /* listen before asking: the answer may come back within the send itself */
+    tap_update();
+    if (a->remove) {
+        char s[16];
+        printk("dhcp: %s lease on %s lost\n", d.dev->name, in_ntoa(a->old.addr, s));
+        if (a->old.router)
+            ip_route_del(0, 0, a->old.router);
+        inet_addr_del(d.dev, a->old.addr);
+    }
+    if (a->apply) {
+        int r = inet_addr_add(d.dev, a->lease.addr, a->lease.prefixlen);
+        if (r < 0 && r != -EEXIST) {
+            d.st.config_errors++;
+            pr_err("dhcp: cannot add the address: %d\n", r);
+        }
+        if (a->lease.router) {
+            r = ip_route_add(0, 0, a->lease.router, d.dev, a->lease.addr, RTPROT_DHCP);
+            if (r < 0 && r != -EEXIST) {
+                d.st.config_errors++;
+                pr_err("dhcp: cannot add the default route: %d\n", r);
+            }
+        }
+        print_lease("bound", &a->lease);
+        port68_open();
+    } else if (a->extended) {
+        print_lease("renewed", &a->lease);
+    }
+    if (a->send) {
+        char dst[16];
+        pr_info("dhcp: %s %s xid 0x%08x to %s (%s)\n", d.dev->name, dhcp_type_name(a->out.type),
+                a->out.xid, in_ntoa(a->dst, dst), dhcp_state_name(d.c.state));
+        dhcp_send(a);
+    }
+}
+
+/* --- the task --- */
+
+static int dhcp_task(void *arg)
+{
+    struct net_device *dev = arg;
+    /* the interface must be open and see a link before anyone can answer */
+    while (!dev->up || !netif_carrier_ok(dev))
+        wait_event_timeout(d.wq, dev->up && netif_carrier_ok(dev), NSEC_PER_SEC);
+    struct dhcp_action a;
+    d.link_up_event = false;
+    dhcp_client_start(&d.c, now_ms(), &a);
+    dhcp_perform(&a);
+    for (;;) {
+        uint64_t now = now_ms(), next = d.c.next_ms;
+        uint64_t wait_ns = next == UINT64_MAX || next <= now ? MAX_WAIT_NS
+                         : MIN((next - now) * NSEC_PER_MSEC, MAX_WAIT_NS);
+        if (next > now)
+            wait_event_timeout(d.wq, d.rx_full || d.link_up_event, wait_ns);
+        now = now_ms();
+        port68_drain();
+        if (d.link_up_event) {
+            d.link_up_event = false;
+            dhcp_client_link_up(&d.c, now, &a);
+            dhcp_perform(&a);
+        }
+        if (d.rx_full) {
+            struct dhcp_reply r;
+            int err = dhcp_parse(d.rx_buf, d.rx_len, &r);
+            barrier();
+            d.rx_full = false;
+            if (err) {
+                d.st.rx_bad_dhcp[-err]++;
+            } else {
+                d.st.rx_replies++;
+                dhcp_client_rx(&d.c, now, &r, &a);
+                dhcp_perform(&a);
+            }
+        }
+        if (now >= d.c.next_ms) {
+            dhcp_client_timeout(&d.c, now, &a);
+            dhcp_perform(&a);
+        }
+    }
+    return 0;
+}
+
+static void dhcp_link_change(struct net_device *dev, bool up)
+{
+    if (dev == d.dev && up) {
+        d.link_up_event = true;
+        wake_up(&d.wq);
+    }
+}
+
+int dhcp_start(struct net_device *dev)
+{
+    if (!dev)
+        return -ENODEV;
+    if (d.task)
+        return -EALREADY;
+    d.dev = dev;
+    init_waitqueue_head(&d.wq);
+    dhcp_client_init(&d.c, dev->dev_addr, (uint32_t)ktime_get_ns(), "wirepath");
+    netdev_register_link_notifier(dhcp_link_change);
+    d.task = task_create("dhcp", dhcp_task, dev);
+    if (!d.task) {
+        pr_err("dhcp: cannot create the client task\n");
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+bool dhcp_bound(void) { return d.task && d.c.have_lease; }
+
+bool dhcp_get_lease(struct dhcp_lease *l)
+{
+    if (!dhcp_bound())
+        return false;
+    *l = d.c.lease;
+    return true;
+}
+
+int dhcp_dns_servers(uint32_t *out, int max)
+{
+    int n = 0;
+    for (; dhcp_bound() && n < max && n < d.c.lease.ndns; n++)
+        out[n] = d.c.lease.dns[n];
+    return n;
+}
+
+void dhcp_dump(void)
+{
+    if (!d.task) {
+        printk("dhcp: not running\n");
+        return;
+    }
+    const struct dhcp_stats *s = &d.c.stats;
+    printk("dhcp: %s state %s xid 0x%08x\n", d.dev->name, dhcp_state_name(d.c.state), d.c.xid);
+    if (d.c.have_lease)
+        print_lease("lease", &d.c.lease);
+    printk("dhcp: sent %llu discover %llu request (%llu errors); got %llu offer %llu ack"
+           " %llu nak, %llu ignored; %llu renewals %llu rebinds %llu expiries %llu request"
+           " timeouts\n", (unsigned long long)s->discovers, (unsigned long long)s->requests,
+           (unsigned long long)d.st.tx_errors, (unsigned long long)s->offers,
+           (unsigned long long)s->acks, (unsigned long long)s->naks,
+           (unsigned long long)s->ignored, (unsigned long long)s->renewals,
+           (unsigned long long)s->rebinds, (unsigned long long)s->expiries,
+           (unsigned long long)s->request_timeouts);
+    printk("dhcp: tap saw %llu frames for port 68: %llu replies, bad ip %llu, bad udp %llu,"
+           " busy %llu, malformed", (unsigned long long)d.st.tap_frames,
+           (unsigned long long)d.st.rx_replies, (unsigned long long)d.st.rx_bad_ip,
+           (unsigned long long)d.st.rx_bad_udp, (unsigned long long)d.st.rx_busy);
+    for (int i = 1; i < DHCP_ERR_COUNT; i++)
+        printk(" %s %llu", dhcp_parse_strerror(-i), (unsigned long long)d.st.rx_bad_dhcp[i]);
+    printk("; config errors %llu; port 68 socket %s, %llu drained\n",
+           (unsigned long long)d.st.config_errors, d.port68 ? "bound" : "none",
+           (unsigned long long)d.st.port68_drained);
+}
+
+/* After the drivers and devinet's static configuration (both earlier initcalls or the
+ * same level, earlier in link order): DHCP is the default when no ip= was given. In
+ * test mode only with dhcp=on, so that in-kernel tests see a quiet interface. */
+static int dhcp_init(void)
+{
+    const char *v = cmdline_get("dhcp");
+    if (v && strcmp(v, "off") == 0)
+        return 0;
+    if (devinet_static_requested())
+        return 0;
+    if (ktest_mode && !(v && strcmp(v, "on") == 0))
+        return 0;
+    struct net_device *dev = first_net_device();
+    if (!dev) {
+        pr_warn("dhcp: no network interface\n");
+        return 0;
+    }
+    dhcp_start(dev);
+    return 0;
+}
+late_initcall(dhcp_init);
