@@ -339,7 +339,9 @@ long sys_accept4(int fd, struct sockaddr *uaddr, int *uaddrlen, int flags)
         goto out;
     }
     newsock->ops = sock->ops;
-    err = sock->ops->accept(sock, newsock, (flags & SOCK_NONBLOCK) | (int)(f->f_flags & O_NONBLOCK));
+    /* whether accept waits is the listener's business; accept4's SOCK_NONBLOCK is for
+     * the new descriptor (sock_map_fd below) */
+    err = sock->ops->accept(sock, newsock, (int)(f->f_flags & O_NONBLOCK));
     if (err) {
         newsock->ops = NULL;           /* nothing was attached: nothing to release */
         sock_release(newsock);

@@ -101,6 +101,7 @@ struct proto_ops {
     int family;
     int (*release)(struct socket *sock);
     int (*bind)(struct socket *sock, const struct sockaddr_in *addr);
+    /* connect/accept flags: O_NONBLOCK when the caller's file is non-blocking */
     int (*connect)(struct socket *sock, const struct sockaddr_in *addr, int flags);
     int (*accept)(struct socket *sock, struct socket *newsock, int flags);
     /* returns the address length (sizeof(struct sockaddr_in)) or -errno */
