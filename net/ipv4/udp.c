@@ -476,6 +476,10 @@ void udp_err(struct sk_buff *skb, const struct iphdr *quoted, uint8_t type, uint
         return;
     bool fatal;
     int err = icmp_to_errno(type, code, &fatal);
+    /* "fragmentation needed" only matters to a socket that forbade fragmentation
+     * (Linux: a hard error under IP_PMTUDISC_DO); there is no path-MTU cache to update */
+    if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED && !sk->pmtudisc_do)
+        fatal = false;
     /* Linux reports errors only to connected sockets (without IP_RECVERR): an
      * unconnected one cannot tell which of its destinations it is about */
     if (sk->sk_state != TCP_ESTABLISHED || sk->inet_daddr != quoted->daddr)

@@ -521,6 +521,15 @@ TEST(icmp_errors_reach_connected_sockets)
     int n = icmp_msg(m, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, 0, q, 28);
     rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 8, 0, false));
     CHECK_EQ(icmpstats.in_err_not_ours - no, 1);
+    /* fragmentation needed: only for a socket that set DF */
+    rx_icmp_err(d, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, c->inet_num, 9);
+    CHECK_EQ(c->sk_err, 0);
+    CHECK_EQ(c->sk_err_soft, EMSGSIZE);
+    c->pmtudisc_do = true;
+    rx_icmp_err(d, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, c->inet_num, 9);
+    CHECK_EQ(c->sk_err, EMSGSIZE);
+    c->pmtudisc_do = false;
+    c->sk_err = 0;
     /* time exceeded is a soft error */
     rx_icmp_err(d, ICMP_TIME_EXCEEDED, 0, c->inet_num, 9);
     CHECK_EQ(c->sk_err, 0);
