@@ -7,6 +7,8 @@
 # must still be up afterwards. The traffic is captured; tshark, when installed, must find
 # no malformed packet and no bad checksum in it.
 # Free host ports are picked so that other guests running at the same time do not clash.
+# The guest prints its skb counters every second when they change (netstat=1): after the
+# traffic they must come back to the baseline seen before it, i.e. no buffer leaked.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 trap guest_stop EXIT
@@ -20,13 +22,20 @@ PORT_ECHO=$(free_port udp)
 pcap=$E2E_OUT/udp_echo.pcap
 rm -f "$pcap"
 guest_start udp_echo PORT_ECHO="$PORT_ECHO" PORT_HTTP="$(free_port tcp)" \
-    PORT_ECHO_TCP="$(free_port tcp)" PORT_IPERF="$(free_port tcp)" PCAP="$pcap"
+    PORT_ECHO_TCP="$(free_port tcp)" PORT_IPERF="$(free_port tcp)" PCAP="$pcap" \
+    CMDLINE="netstat=1"
 
 if guest_wait 'wirepath: ready ip=' 90 && guest_wait 'udp_echo: listening on udp port 7' 30; then
   e2e_ok "udp_echo.app_listening"
 else
   e2e_fail "udp_echo.app_listening" "no ready/listening line; see $GUEST_LOG"
 fi
+
+# skb_counts: "alive data" from the newest netstat line of the serial log
+skb_counts() { grep -a 'netstat: skb' "$GUEST_LOG" | tail -1 | sed -E 's/.*alive=([0-9]+) data=([0-9]+).*/\1 \2/'; }
+sleep 3   # boot-time traffic (gratuitous ARP, DHCP) settles
+baseline=$(skb_counts)
+echo "e2e: skb baseline before traffic (alive data): ${baseline:-none}"
 
 client=$(cat <<'PY'
 import os, socket, sys
@@ -81,6 +90,16 @@ while read -r verdict name why; do
 done <<<"$client_out"
 echo "$client_out" | grep -q '^OK udp_echo.size_1 ' || [ -n "$client_out" ] ||
   e2e_fail "udp_echo.client_ran" "the python client printed nothing"
+
+after=""
+for _ in $(seq 20); do
+  sleep 1
+  after=$(skb_counts)
+  [ -n "$baseline" ] && [ "$after" = "$baseline" ] && break
+done
+echo "e2e: skb counts after traffic (alive data): ${after:-none}"
+if [ -n "$baseline" ] && [ "$after" = "$baseline" ]; then e2e_ok "udp_echo.skb_counters_back_to_baseline"
+else e2e_fail "udp_echo.skb_counters_back_to_baseline" "before '$baseline', after '$after'"; fi
 
 log=$GUEST_LOG
 e2e_check "udp_echo.app_still_running" bash -c "! grep -q 'app udp_echo .*exited' '$log'"
