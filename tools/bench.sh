@@ -25,3 +25,41 @@ for mode in msix msi intx; do
 done
 line=$(run_boot igb-mq "test=igb igb.irq=msix igb.queues=2" | grep -m1 '^igb: burst [0-9]')
 printf '%-10s %s\n' "msix x2" "${line#igb: }"
+
+# UDP send rate of a ring-3 app: udp_blast sends COUNT datagrams per payload size back to
+# back on a blocking socket to a receiver on the host (QEMU user networking takes
+# 10.0.2.2 to the host's loopback). The app's exit line carries the NET_TX / NET_RX
+# softirq counts of its run.
+COUNT=${COUNT:-5000}
+port=$(/usr/bin/python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(120)
+n = 0
+try:
+    while True:
+        s.recvfrom(70000); n += 1; s.settimeout(5)
+except socket.timeout:
+    pass
+print("bench: host received %d datagrams" % n)' "$port" &
+recv=$!
+trap 'kill $recv 2>/dev/null' EXIT
+echo "bench: UDP send rate, app udp_blast -> host, $COUNT datagrams per size"
+log=$out/udp.log
+: >"$log"
+FWD=0 SERIAL="file:$log" CMDLINE="ip=10.0.2.15/24 gw=10.0.2.2 apps=udp_blast:10.0.2.2:$port:18/1472:$COUNT" \
+  tools/qemu.sh </dev/null >/dev/null 2>&1 &
+guest=$!
+trap 'kill $recv $guest 2>/dev/null' EXIT
+for _ in $(seq 3000); do    # at most 300 s
+  grep -qa 'app udp_blast .*exited' "$log" && break
+  kill -0 $guest 2>/dev/null || break
+  sleep 0.1
+done
+kill $guest 2>/dev/null; wait $guest 2>/dev/null
+sed -n 's/^\[[ 0-9.]*\] //p' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' | sed 's/^/bench: /'
+wait $recv
