@@ -31,9 +31,12 @@ OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS_C)) $(patsubst %.S,$(BUILD)/obj
 APPS      := udp_echo syscall_test udp_blast
 APP_CFLAGS := -std=c11 -D__wirepath__ -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -nostdinc \
-              -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -MMD -MP
+              -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -iquote . -MMD -MP
+# The string routines and the errno values are the kernel's own (kernel/lib/string.c,
+# kernel/errno.h): one copy, built a second time for ring 3.
 APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c)) \
-                $(patsubst %.S,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.S))
+                $(patsubst %.S,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.S)) \
+                $(BUILD)/apps/obj/kernel/lib/string.o
 APP_ELFS  := $(APPS:%=$(BUILD)/apps/%.elf)
 APPS_LINUX := $(APPS:%=$(BUILD)/apps/linux/%)
 APPS_BLOB := $(BUILD)/apps/apps_blob.o

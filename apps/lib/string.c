@@ -1,89 +1,9 @@
-/* apps/lib/string.c - memory and string helpers (the compiler may also call memcpy and
- * memset for structure copies, so they must exist). */
+/* apps/lib/string.c - the string helpers only apps need. */
 #include <string.h>
 #include <errno.h>
 
-/* rep movsb/stosb: short code, and fast on every x86_64 since Ivy Bridge (ERMSB) */
-void *memcpy(void *restrict d, const void *restrict s, size_t n)
-{
-    void *r = d;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
-    return r;
-}
-
-void *memmove(void *d, const void *s, size_t n)
-{
-    unsigned char *dp = d;
-    const unsigned char *sp = s;
-    if (dp < sp) {
-        while (n--)
-            *dp++ = *sp++;
-    } else {
-        while (n--)
-            dp[n] = sp[n];
-    }
-    return d;
-}
-
-void *memset(void *s, int c, size_t n)
-{
-    void *r = s;
-    __asm__ volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
-    return r;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    for (; n; n--, x++, y++)
-        if (*x != *y)
-            return *x - *y;
-    return 0;
-}
-
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-    while (n < max && s[n])
-        n++;
-    return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-    for (; n; n--, a++, b++) {
-        if (*a != *b)
-            return (unsigned char)*a - (unsigned char)*b;
-        if (!*a)
-            return 0;
-    }
-    return 0;
-}
-
-char *strchr(const char *s, int c)
-{
-    for (;; s++) {
-        if (*s == (char)c)
-            return (char *)s;
-        if (!*s)
-            return NULL;
-    }
-}
+/* memcpy, memmove, memset, memcmp, strlen, strnlen, strcmp, strncmp and strchr are the
+ * kernel's own (kernel/lib/string.c, linked into the app library by the Makefile). */
 
 char *strcpy(char *restrict d, const char *restrict s)
 {
