@@ -23,7 +23,6 @@
 
 #define NPROTO   16           /* address families (Linux's AF_MAX is larger) */
 #define SOCK_MAX 11           /* SOCK_PACKET + 1: types above are EINVAL */
-#define SOMAXCONN 4096
 #define FAST_IOVS 8           /* iovecs kept on the stack; more are kmalloc'ed */
 
 static const struct net_proto_family *families[NPROTO];

@@ -7,70 +7,10 @@
 #include "kernel/compiler.h"
 #include "kernel/sched.h"
 
-#define AF_UNSPEC 0
-#define AF_INET   2
-#define PF_INET   AF_INET
+#include "net/uapi/socket.h"
 
-#define SOCK_STREAM 1
-#define SOCK_DGRAM  2
-#define SOCK_RAW    3
-#define SOCK_NONBLOCK 04000
-#define SOCK_CLOEXEC  02000000
 #define SOCK_TYPE_MASK 0xf
 
-#define IPPROTO_IP   0
-#define IPPROTO_ICMP 1
-#define IPPROTO_TCP  6
-#define IPPROTO_UDP  17
-
-/* send/recv flags */
-#define MSG_OOB      0x1
-#define MSG_PEEK     0x2
-#define MSG_DONTROUTE 0x4
-#define MSG_TRUNC    0x20
-#define MSG_DONTWAIT 0x40
-#define MSG_WAITALL  0x100
-#define MSG_NOSIGNAL 0x4000
-#define MSG_MORE     0x8000
-
-/* shutdown */
-#define SHUT_RD 0
-#define SHUT_WR 1
-#define SHUT_RDWR 2
-
-/* socket options */
-#define SOL_SOCKET   1
-#define SO_REUSEADDR 2
-#define SO_TYPE      3
-#define SO_ERROR     4
-#define SO_BROADCAST 6
-#define SO_SNDBUF    7
-#define SO_RCVBUF    8
-#define SO_KEEPALIVE 9
-#define SO_RCVTIMEO  20
-#define SO_SNDTIMEO  21
-
-typedef uint32_t socklen_t;
-typedef uint16_t sa_family_t;
-
-struct sockaddr { sa_family_t sa_family; char sa_data[14]; };
-struct in_addr { uint32_t s_addr; };             /* network order */
-struct sockaddr_in {
-    sa_family_t sin_family;
-    uint16_t sin_port;                           /* network order */
-    struct in_addr sin_addr;
-    uint8_t sin_zero[8];
-};
-struct iovec { void *iov_base; size_t iov_len; };
-struct msghdr {
-    void *msg_name;
-    socklen_t msg_namelen;
-    struct iovec *msg_iov;
-    size_t msg_iovlen;
-    void *msg_control;
-    size_t msg_controllen;
-    int msg_flags;
-};
 struct timeval_k { int64_t tv_sec, tv_usec; };   /* struct timeval on x86_64 */
 
 /* Kernel-side message: the iovec array is already copied in and checked; the bytes it
@@ -124,17 +64,6 @@ struct socket {
     struct wait_queue_head wq;
 };
 
-/* poll bits (Linux values) */
-#define POLLIN   0x001
-#define POLLPRI  0x002
-#define POLLOUT  0x004
-#define POLLERR  0x008
-#define POLLHUP  0x010
-#define POLLNVAL 0x020
-#define POLLRDNORM 0x040
-#define POLLWRNORM 0x100
-#define POLLWRBAND 0x200
-#define POLLRDHUP  0x2000
 
 /* Address families register a create function (af_inet.c registers inet_create). */
 struct net_proto_family {

@@ -8,8 +8,6 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 
-#define SO_PROTOCOL 38
-#define SO_DOMAIN   39
 #define USEC_PER_SEC 1000000
 
 /* Zero-wait timeout: a negative struct timeval. 1 ns expires at the first check. */

@@ -4,29 +4,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-typedef uint16_t in_port_t;
-typedef uint32_t in_addr_t;
-struct in_addr { in_addr_t s_addr; };
-struct sockaddr_in {
-    sa_family_t sin_family;
-    in_port_t sin_port;
-    struct in_addr sin_addr;
-    unsigned char sin_zero[8];
-};
-
-#define IPPROTO_IP   0
-#define IPPROTO_ICMP 1
-#define IPPROTO_TCP  6
-#define IPPROTO_UDP  17
+/* in_addr, sockaddr_in, IPPROTO_*, IP_* come with sys/socket.h (net/uapi/socket.h) */
 #define INADDR_ANY       ((in_addr_t)0x00000000)
 #define INADDR_BROADCAST ((in_addr_t)0xffffffff)
 #define INADDR_NONE      ((in_addr_t)0xffffffff)
 #define INADDR_LOOPBACK  ((in_addr_t)0x7f000001)
 #define INET_ADDRSTRLEN 16
 
-#define IP_TOS 1
-#define IP_TTL 2
-#define IP_MTU_DISCOVER 10
 
 static inline uint16_t htons(uint16_t x) { return __builtin_bswap16(x); }
 static inline uint16_t ntohs(uint16_t x) { return __builtin_bswap16(x); }

@@ -2,5 +2,5 @@
 #ifndef WP_APP_SYS_UIO_H
 #define WP_APP_SYS_UIO_H
 #include <sys/types.h>
-struct iovec { void *iov_base; size_t iov_len; };
+#include "net/uapi/socket.h"   /* struct iovec */
 #endif
