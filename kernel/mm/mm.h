@@ -70,6 +70,7 @@ struct page {
     uint8_t order;            /* block order (valid on heads) */
     uint8_t kind;             /* PG_KIND_*: who owns an allocated block */
     uint8_t slab_class;       /* kmalloc size-class index */
+    uint8_t scrub;            /* may hold executed code: overwrite before handing out */
 };
 
 /* Build the allocator from free RAM ranges minus reserved ones (kernel image, boot info,
@@ -77,9 +78,15 @@ struct page {
  * called again (hosted tests): the previous state is forgotten. */
 void page_alloc_init(const struct mem_region *free, int nfree,
                      const struct mem_region *reserved, int nreserved);
-/* 2^order contiguous pages aligned to their size; returns the physical address or 0. */
+/* 2^order contiguous pages aligned to their size; returns the physical address or 0.
+ * A page that may still hold code some CPU executed (everything the boot firmware and
+ * loader left behind, and blocks freed with free_pages_exec) is zero-filled here, once,
+ * before it is handed out; any other page keeps whatever its last owner wrote. */
 phys_addr_t alloc_pages(unsigned order);
 void free_pages(phys_addr_t p, unsigned order);
+/* free_pages for a block that may hold instructions that were executed (an app's text):
+ * it is zero-filled before its next use (page_alloc.c says why). */
+void free_pages_exec(phys_addr_t p, unsigned order);
 static inline phys_addr_t alloc_page(void) { return alloc_pages(0); }
 static inline void free_page(phys_addr_t p) { free_pages(p, 0); }
 uint64_t pages_free(void);
@@ -95,6 +102,7 @@ struct page_alloc_stats {
     uint64_t allocs, frees;
     uint64_t failures;        /* no block of the order asked for (or order too large) */
     uint64_t bad_frees;       /* double free, wrong order, address not allocated */
+    uint64_t scrubbed;        /* pages zero-filled because they may have held code */
     uint64_t nr_free[MAX_ORDER + 1];   /* free blocks per order */
 };
 void page_alloc_get_stats(struct page_alloc_stats *s);

@@ -9,6 +9,17 @@
  * what lets free_pages() reject double frees, wrong orders and foreign addresses
  * (counted and reported) instead of corrupting the lists.
  *
+ * A page that may hold code a CPU executed is zero-filled before it is handed out: at
+ * boot that is every page (the firmware and the boot loader ran code from some of them,
+ * under QEMU about a hundred pages near the top of RAM), later any block freed with
+ * free_pages_exec (an app's text). A real CPU does not care, but QEMU's TCG keeps the
+ * blocks it translated from a physical page until each one is overwritten, and while any
+ * remain, every store into the page takes its self-modifying-code check (about a
+ * microsecond each). A packet buffer on such a page made each byte of a sendto's payload
+ * copy (rep movsb) that slow: 1472-byte datagrams went out at 800 a second instead of
+ * thousands. Overwriting the whole page once drops the stale blocks; doing it on first
+ * use costs nothing for pages never used, and free memory is still never written.
+ *
  * Safe in interrupt context: every list change runs with interrupts masked. */
 #include "kernel/mm/mm.h"
 #include "kernel/arch/x86.h"
@@ -91,6 +102,15 @@ static void free_block(uint64_t pfn, unsigned order)
     list_add(&pg->lru, &free_area[order]);
 }
 
+/* Zero-fill with 8-byte stores: while stale translated code remains, each store into the
+ * page is trapped, so 512 of them rather than memset's 4096 single bytes. */
+static void scrub_page(uint64_t pfn)
+{
+    uint64_t *d = phys_to_virt(pfn << PAGE_SHIFT);
+    size_t n = PAGE_SIZE / sizeof(uint64_t);
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ull) : "memory");
+}
+
 phys_addr_t alloc_pages(unsigned order)
 {
     if (order > MAX_ORDER) {
@@ -123,6 +143,22 @@ phys_addr_t alloc_pages(unsigned order)
     nr_free_pages -= 1ull << order;
     stats.allocs++;
     local_irq_restore(f);
+
+    /* The block is ours now: scrub outside the masked section. */
+    uint64_t scrubbed = 0;
+    for (uint64_t i = 0; i < (1ull << order); i++) {
+        struct page *p = pfn_page(pfn + i);
+        if (p->scrub) {
+            scrub_page(pfn + i);
+            p->scrub = 0;
+            scrubbed++;
+        }
+    }
+    if (scrubbed) {
+        f = local_irq_save();
+        stats.scrubbed += scrubbed;
+        local_irq_restore(f);
+    }
     return pfn << PAGE_SHIFT;
 }
 
@@ -133,7 +169,7 @@ static void bad_free(phys_addr_t p, unsigned order, const char *why)
            (unsigned long long)p, order, why);
 }
 
-void free_pages(phys_addr_t p, unsigned order)
+static void release_pages(phys_addr_t p, unsigned order, bool exec)
 {
     unsigned long f = local_irq_save();
     struct page *pg = mem_map ? pfn_page(p >> PAGE_SHIFT) : NULL;
@@ -151,6 +187,9 @@ void free_pages(phys_addr_t p, unsigned order)
     else if (pg->kind != PG_KIND_NONE)
         bad_free(p, order, "page belongs to kmalloc");
     else {
+        if (exec)
+            for (uint64_t i = 0; i < (1ull << order); i++)
+                pfn_page((p >> PAGE_SHIFT) + i)->scrub = 1;
         free_block(p >> PAGE_SHIFT, order);
         nr_free_pages += 1ull << order;
         stats.frees++;
@@ -158,7 +197,11 @@ void free_pages(phys_addr_t p, unsigned order)
     local_irq_restore(f);
 }
 
-/* Hand a whole-page range to the buddy lists as the largest aligned blocks it holds. */
+void free_pages(phys_addr_t p, unsigned order) { release_pages(p, order, false); }
+void free_pages_exec(phys_addr_t p, unsigned order) { release_pages(p, order, true); }
+
+/* Hand a whole-page range to the buddy lists as the largest aligned blocks it holds.
+ * Everything in it is scrubbed before first use: we cannot know what ran from it. */
 static void add_range(uint64_t pfn, uint64_t end)
 {
     while (pfn < end) {
@@ -169,6 +212,7 @@ static void add_range(uint64_t pfn, uint64_t end)
             struct page *pg = pfn_page(pfn + i);
             pg->state = PG_TAIL;
             pg->order = 0;
+            pg->scrub = 1;
         }
         free_block(pfn, order);
         nr_free_pages += 1ull << order;

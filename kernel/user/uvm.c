@@ -71,8 +71,11 @@ static void free_table(struct uvm *vm, uint64_t *t, int level)
             continue;
         if (level > 1) {
             free_table(vm, table_of(t[i]), level - 1);
-        } else {
+        } else if (t[i] & PTE_NX) {
             free_page(t[i] & PTE_ADDR_MASK);
+            vm->nr_pages--;
+        } else {
+            free_pages_exec(t[i] & PTE_ADDR_MASK, 0);   /* may have run: scrub on reuse */
             vm->nr_pages--;
         }
     }

@@ -66,6 +66,8 @@ void free_pages(phys_addr_t p, unsigned order)
     }
 }
 
+void free_pages_exec(phys_addr_t p, unsigned order) { free_pages(p, order); }
+
 void *dma_alloc_coherent(size_t size, size_t align, dma_addr_t *dma)
 {
     if (fail_now())

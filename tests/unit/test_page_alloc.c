@@ -189,6 +189,63 @@ TEST(buddies_merge_and_split)
         CHECK_EQ(s1.nr_free[o], s0.nr_free[o]);   /* all the way back up */
 }
 
+static bool all_bytes(phys_addr_t p, size_t n, unsigned char v)
+{
+    const unsigned char *b = phys_to_virt(p);
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != v)
+            return false;
+    return true;
+}
+
+/* Memory the boot stages left (here: an arena full of 0xa5) and blocks freed with
+ * free_pages_exec come back zero-filled, once; a plain free keeps the contents. */
+TEST(boot_and_exec_pages_are_scrubbed_once)
+{
+    setup(NULL, 0);
+    memset(arena, 0xa5, ARENA_SIZE);
+    setup(NULL, 0);
+    struct page_alloc_stats s0, s1;
+    page_alloc_get_stats(&s0);
+    CHECK_EQ(s0.scrubbed, 0);
+
+    phys_addr_t p = alloc_pages(1);
+    CHECK(p != 0);
+    CHECK(all_bytes(p, 2 * PAGE_SIZE, 0));
+    page_alloc_get_stats(&s1);
+    CHECK_EQ(s1.scrubbed, 2);
+
+    memset(phys_to_virt(p), 0x5a, 2 * PAGE_SIZE);
+    free_pages(p, 1);
+    phys_addr_t q = alloc_pages(1);
+    CHECK_EQ(q, p);                                 /* the same block comes back */
+    CHECK(all_bytes(q, 2 * PAGE_SIZE, 0x5a));       /* untouched: scrubbed already */
+    page_alloc_get_stats(&s1);
+    CHECK_EQ(s1.scrubbed, 2);
+
+    free_pages_exec(q, 1);
+    q = alloc_pages(1);
+    CHECK_EQ(q, p);
+    CHECK(all_bytes(q, 2 * PAGE_SIZE, 0));
+    page_alloc_get_stats(&s1);
+    CHECK_EQ(s1.scrubbed, 4);
+
+    /* a neighbour never handed out is still unscrubbed: only first use pays */
+    phys_addr_t r = alloc_pages(0);
+    CHECK(r != 0 && all_bytes(r, PAGE_SIZE, 0));
+    page_alloc_get_stats(&s1);
+    CHECK_EQ(s1.scrubbed, 5);
+
+    /* a bad free_pages_exec is counted like a bad free_pages, marking nothing */
+    free_pages_exec(q, 0);                          /* wrong order */
+    free_pages_exec(arena_phys + ARENA_SIZE, 0);    /* not managed */
+    page_alloc_get_stats(&s1);
+    CHECK_EQ(s1.bad_frees, 2);
+    free_pages(q, 1);
+    free_page(r);
+    CHECK_EQ(pages_free(), pages_total());
+}
+
 TEST(double_and_bad_frees_are_counted_not_corrupting)
 {
     setup(NULL, 0);
