@@ -9,8 +9,10 @@
 #include "kernel/irq.h"
 #include "kernel/printk.h"
 
-/* Ticks a timer may run after its jiffy before we call it late (TCG runs in bursts). */
-#define LATE_TICKS 40
+/* Ticks a timer may run after its jiffy before we call it late. Only "never early" is a
+ * property of the code; lateness is the host's (TCG on a shared machine can stall the
+ * guest for hundreds of milliseconds), so the bound only catches a timer that is lost. */
+#define LATE_TICKS 1000
 
 struct probe_timer {
     struct timer_list t;
