@@ -61,5 +61,5 @@ for _ in $(seq 3000); do    # at most 300 s
   sleep 0.1
 done
 kill $guest 2>/dev/null; wait $guest 2>/dev/null
-sed -n 's/^\[[ 0-9.]*\] //p' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' | sed 's/^/bench: /'
+sed 's/^\[[ 0-9.]*\] //' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' | sed 's/^/bench: /'
 wait $recv
