@@ -12,7 +12,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 out=build/fuzz
-mkdir -p "$out/artifacts" "$out/work"
+mkdir -p "$out/artifacts" "$out/scratch"
 SECS=${FUZZ_SECONDS:-10}
 CC=${FUZZ_CC:-clang}
 CFLAGS=(-std=gnu11 -g -O1 -DWP_HOSTED -I. -Wall -Wextra -Werror -Wno-unused-parameter
@@ -61,7 +61,7 @@ for t in "${targets[@]}"; do
     fi
   fi
   # 2. bounded fuzzing; new interesting inputs go to a scratch corpus under build/
-  work=$out/work/$name
+  work=$out/scratch/$name
   mkdir -p "$work"
   # shellcheck disable=SC2086
   timeout --kill-after=10 $((SECS + 60)) "$bin" $opts -max_total_time="$SECS" \
