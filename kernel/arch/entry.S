@@ -10,6 +10,8 @@
  * so after error code + vector + 15 registers RSP is 16-byte aligned again for the call.
  */
 
+#include "kernel/arch/pt_regs.h"
+
 /* Exceptions for which the CPU pushes an error code (SDM vol. 3, table 6-1):
  * #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30. */
 .macro ISR_STUB vec
@@ -47,42 +49,14 @@ common_interrupt:
     jz      1f
     swapgs
 1:
-    pushq   %rax
-    pushq   %rbx
-    pushq   %rcx
-    pushq   %rdx
-    pushq   %rsi
-    pushq   %rdi
-    pushq   %rbp
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    SAVE_GPRS
 
     movq    %rsp, %rdi
     call    interrupt_dispatch
 
     .globl  ret_from_interrupt
 ret_from_interrupt:
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rbp
-    popq    %rdi
-    popq    %rsi
-    popq    %rdx
-    popq    %rcx
-    popq    %rbx
-    popq    %rax
+    RESTORE_GPRS
     testb   $3, CS_ABOVE_VECTOR(%rsp)
     jz      2f
     swapgs

@@ -15,6 +15,8 @@
  * ring 0 on the app's stack on Intel CPUs (SDM vol. 2B, "SYSRET"), and iretq costs little
  * next to what a socket call does. GS is not used by the kernel, so no swapgs here. */
 
+#include "kernel/arch/pt_regs.h"
+
 #define KERNEL_DS 0x10
 #define USER_DS   (0x18 | 3)
 #define USER_CS   (0x20 | 3)
@@ -35,42 +37,14 @@ syscall_entry:
     pushq   %rcx                        /* rip */
     pushq   $0                          /* error code */
     pushq   $SYSCALL_FRAME_VECTOR
-    pushq   %rax
-    pushq   %rbx
-    pushq   %rcx
-    pushq   %rdx
-    pushq   %rsi
-    pushq   %rdi
-    pushq   %rbp
-    pushq   %r8
-    pushq   %r9
-    pushq   %r10
-    pushq   %r11
-    pushq   %r12
-    pushq   %r13
-    pushq   %r14
-    pushq   %r15
+    SAVE_GPRS
     xorl    %ebp, %ebp                  /* backtraces end here */
     movq    %rsp, %rdi
     call    syscall_dispatch            /* returns with interrupts off */
 
 /* rsp points at a struct pt_regs for ring 3; interrupts are off. */
 return_to_user:
-    popq    %r15
-    popq    %r14
-    popq    %r13
-    popq    %r12
-    popq    %r11
-    popq    %r10
-    popq    %r9
-    popq    %r8
-    popq    %rbp
-    popq    %rdi
-    popq    %rsi
-    popq    %rdx
-    popq    %rcx
-    popq    %rbx
-    popq    %rax
+    RESTORE_GPRS
     addq    $16, %rsp                   /* vector, error code */
     iretq
     .size   syscall_entry, . - syscall_entry
