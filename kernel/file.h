@@ -9,16 +9,7 @@
 #include "kernel/compiler.h"
 #include "kernel/sched.h"
 
-/* open flags and fcntl commands (Linux values) */
-#define O_RDONLY   00
-#define O_WRONLY   01
-#define O_RDWR     02
-#define O_NONBLOCK 04000
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define FD_CLOEXEC 1
+#include "kernel/uapi/fcntl.h"   /* O_*, F_* */
 
 /* Largest number of open files per app (Linux's RLIMIT_NOFILE is larger; apps here are
  * small). fd >= NR_OPEN is EBADF, a full table EMFILE. */

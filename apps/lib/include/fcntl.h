@@ -1,14 +1,6 @@
 /* fcntl.h - descriptor flags. */
 #ifndef WP_APP_FCNTL_H
 #define WP_APP_FCNTL_H
-#define O_RDONLY   00
-#define O_WRONLY   01
-#define O_RDWR     02
-#define O_NONBLOCK 04000
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define FD_CLOEXEC 1
+#include "kernel/uapi/fcntl.h"   /* the kernel's values, which are Linux's */
 int fcntl(int fd, int cmd, ...);
 #endif
