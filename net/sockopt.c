@@ -50,12 +50,26 @@ int sock_setsockopt(struct socket *sock, int name, const void *val, socklen_t le
     case SO_SNDBUF: {
         uint32_t u = MIN((uint32_t)v, (uint32_t)SK_WMEM_MAX);
         sk->sk_sndbuf = MAX((int)u * 2, SOCK_MIN_SNDBUF);
+        sk->sk_userlocks |= SOCK_SNDBUF_LOCK;   /* no more autotuning */
         sk_wake(sk);                      /* writers may fit now */
         return 0;
     }
     case SO_RCVBUF: {
         uint32_t u = MIN((uint32_t)v, (uint32_t)SK_RMEM_MAX);
         sk->sk_rcvbuf = MAX((int)u * 2, SOCK_MIN_RCVBUF);
+        sk->sk_userlocks |= SOCK_RCVBUF_LOCK;
+        return 0;
+    }
+    case SO_KEEPALIVE:
+        sk->sk_keepalive = v != 0;
+        return 0;
+    case SO_LINGER: {
+        struct { int l_onoff, l_linger; } lg;
+        if (len < sizeof(lg))
+            return -EINVAL;
+        memcpy(&lg, val, sizeof(lg));
+        sk->sk_linger = lg.l_onoff != 0;
+        sk->sk_lingertime = lg.l_linger < 0 ? 0 : lg.l_linger;
         return 0;
     }
     case SO_RCVTIMEO:
@@ -88,6 +102,7 @@ int sock_getsockopt(struct socket *sock, int name, void *val, socklen_t *len)
     memset(&v, 0, sizeof(v));
     switch (name) {
     case SO_REUSEADDR: v.i = sk->sk_reuse; break;
+    case SO_KEEPALIVE: v.i = sk->sk_keepalive; break;
     case SO_BROADCAST: v.i = sk->sk_broadcast; break;
     case SO_TYPE:      v.i = sock->type; break;
     case SO_PROTOCOL:  v.i = sk->sk_protocol; break;

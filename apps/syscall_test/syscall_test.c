@@ -287,8 +287,19 @@ static void still_works(void)
     EQ(n >= 60, 1);
     while (n--)
         close(fds[n]);
-    ERR(socket(AF_INET, SOCK_STREAM, 0), EPROTONOSUPPORT);   /* no TCP yet */
 #endif
+    /* TCP: the errors of a socket that never connected, as Linux gives them */
+    ERR(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP), EPROTONOSUPPORT);
+    int ts = socket(AF_INET, SOCK_STREAM, 0);
+    EQ(ts >= 0, 1);
+    char b[4] = "abc";
+    ERR(recvfrom(ts, b, sizeof(b), MSG_DONTWAIT, NULL, NULL), ENOTCONN);
+    ERR(sendto(ts, b, sizeof(b), MSG_NOSIGNAL, NULL, 0), EPIPE);
+    struct sockaddr_in pa;
+    socklen_t pl = sizeof(pa);
+    ERR(getpeername(ts, (struct sockaddr *)&pa, &pl), ENOTCONN);
+    ERR(accept(ts, NULL, NULL), EINVAL);
+    close(ts);
 }
 
 int main(int argc, char **argv)

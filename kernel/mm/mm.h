@@ -71,6 +71,7 @@ struct page {
     uint8_t kind;             /* PG_KIND_*: who owns an allocated block */
     uint8_t slab_class;       /* kmalloc size-class index */
     uint8_t scrub;            /* may hold executed code: overwrite before handing out */
+    int refcount;             /* order-0 pages shared by packet buffers (get_page/put_page) */
 };
 
 /* Build the allocator from free RAM ranges minus reserved ones (kernel image, boot info,
@@ -89,6 +90,11 @@ void free_pages(phys_addr_t p, unsigned order);
 void free_pages_exec(phys_addr_t p, unsigned order);
 static inline phys_addr_t alloc_page(void) { return alloc_pages(0); }
 static inline void free_page(phys_addr_t p) { free_pages(p, 0); }
+/* Shared order-0 pages (packet data that several buffers point into, so TCP can split
+ * a buffer at any byte without copying): alloc_page returns a page with one reference,
+ * get_page adds one, put_page drops one and frees the page with the last. */
+void get_page(phys_addr_t p);
+void put_page(phys_addr_t p);
 uint64_t pages_free(void);
 uint64_t pages_total(void);
 /* Descriptor of a managed page frame, NULL for anything else. */

@@ -140,6 +140,7 @@ phys_addr_t alloc_pages(unsigned order)
     pg->state = PG_ALLOC;
     pg->order = (uint8_t)order;
     pg->kind = PG_KIND_NONE;
+    pg->refcount = 1;
     nr_free_pages -= 1ull << order;
     stats.allocs++;
     local_irq_restore(f);
@@ -198,6 +199,28 @@ static void release_pages(phys_addr_t p, unsigned order, bool exec)
 }
 
 void free_pages(phys_addr_t p, unsigned order) { release_pages(p, order, false); }
+
+void get_page(phys_addr_t p)
+{
+    unsigned long f = local_irq_save();
+    struct page *pg = mem_map ? pfn_page(p >> PAGE_SHIFT) : NULL;
+    if (pg && pg->state == PG_ALLOC && pg->kind == PG_KIND_NONE)
+        pg->refcount++;
+    else
+        bad_free(p & ~(PAGE_SIZE - 1), 0, "get_page on a page not allocated");
+    local_irq_restore(f);
+}
+
+void put_page(phys_addr_t p)
+{
+    p &= ~(PAGE_SIZE - 1);
+    unsigned long f = local_irq_save();
+    struct page *pg = mem_map ? pfn_page(p >> PAGE_SHIFT) : NULL;
+    bool last = !pg || pg->state != PG_ALLOC || --pg->refcount <= 0;
+    local_irq_restore(f);
+    if (last)
+        free_pages(p, 0);          /* also reports a bad put */
+}
 void free_pages_exec(phys_addr_t p, unsigned order) { release_pages(p, order, true); }
 
 /* Hand a whole-page range to the buddy lists as the largest aligned blocks it holds.

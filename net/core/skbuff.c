@@ -107,7 +107,7 @@ static void skb_release_data(struct sk_buff *skb)
     if (!last)
         return;
     for (unsigned i = 0; i < sh->nr_frags; i++)
-        free_page(sh->frags[i].page);
+        put_page(sh->frags[i].page);
     kfree(skb->head);
     kfree(sh);
 }
@@ -270,20 +270,10 @@ int skb_unshare_head(struct sk_buff *skb)
     memcpy(data, skb->head, size);
     memcpy(sh, skb->shinfo, sizeof(*sh));
     sh->dataref = 1;
-    /* the new shinfo references the same frag pages: they need their own reference.
-     * Fragments are page-granular here, so take a private copy of each page. */
-    for (unsigned i = 0; i < sh->nr_frags; i++) {
-        phys_addr_t p = alloc_page();
-        if (!p) {
-            while (i--)
-                free_page(sh->frags[i].page);
-            kfree(data);
-            kfree(sh);
-            return -ENOMEM;
-        }
-        memcpy(phys_to_virt(p), phys_to_virt(skb->shinfo->frags[i].page), PAGE_SIZE);
-        sh->frags[i].page = p;
-    }
+    /* the new shinfo points at the same frag pages: each needs its own reference (the
+     * bytes are shared, never written after they were queued) */
+    for (unsigned i = 0; i < sh->nr_frags; i++)
+        get_page(sh->frags[i].page);
     long delta_data = skb->data - skb->head, delta_tail = skb->tail - skb->head;
     skb_release_data(skb);
     unsigned long f = local_irq_save();
@@ -352,7 +342,7 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
         /* drop every fragment (only when we own them) */
         if (!skb_cloned(skb)) {
             for (unsigned i = 0; i < sh->nr_frags; i++)
-                free_page(sh->frags[i].page);
+                put_page(sh->frags[i].page);
             sh->nr_frags = 0;
         }
         skb->data_len = 0;
@@ -368,7 +358,7 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
             sh->frags[i].size = keep - pos;
             if (!skb_cloned(skb))
                 for (unsigned j = i + 1; j < sh->nr_frags; j++)
-                    free_page(sh->frags[j].page);
+                    put_page(sh->frags[j].page);
             sh->nr_frags = (uint8_t)(i + 1);
             break;
         }
@@ -376,6 +366,96 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
     }
     skb->data_len = keep;
     skb->len = len;
+}
+
+bool skb_frag_append(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32_t size)
+{
+    struct skb_shared_info *sh = skb->shinfo;
+    skb_frag_t *last = sh->nr_frags ? &sh->frags[sh->nr_frags - 1] : NULL;
+    if (last && last->page == page && last->offset + last->size == off) {
+        last->size += size;
+    } else {
+        if (sh->nr_frags >= MAX_SKB_FRAGS)
+            return false;
+        get_page(page);
+        sh->frags[sh->nr_frags++] = (skb_frag_t){ page, off, size };
+    }
+    skb->len += size;
+    skb->data_len += size;
+    skb->truesize += size;
+    unsigned long f = local_irq_save();
+    stats.bytes_held += size;
+    local_irq_restore(f);
+    return true;
+}
+
+void skb_split(struct sk_buff *skb, struct sk_buff *skb1, uint32_t len)
+{
+    struct skb_shared_info *sh = skb->shinfo, *sh1 = skb1->shinfo;
+    BUG_ON(len < skb_headlen(skb) || len > skb->len || skb1->len || sh1->nr_frags);
+    uint32_t pos = skb_headlen(skb), moved = skb->len - len;
+    unsigned k = 0, keep = 0, n = sh->nr_frags;
+    for (unsigned i = 0; i < n; i++) {
+        skb_frag_t fr = sh->frags[i];
+        uint32_t start = pos;
+        pos += fr.size;
+        if (pos <= len) {                        /* wholly before the cut: stays */
+            sh->frags[keep++] = fr;
+        } else if (start >= len) {               /* wholly after: moves */
+            sh1->frags[k++] = fr;
+        } else {                                 /* straddles: shared by both */
+            uint32_t head = len - start;
+            get_page(fr.page);
+            sh1->frags[k++] = (skb_frag_t){ fr.page, fr.offset + head, fr.size - head };
+            sh->frags[keep++] = (skb_frag_t){ fr.page, fr.offset, head };
+        }
+    }
+    sh->nr_frags = (uint8_t)keep;
+    sh1->nr_frags = (uint8_t)k;
+    skb->len = len;
+    skb->data_len = len - skb_headlen(skb);
+    skb1->len = moved;
+    skb1->data_len = moved;
+    uint32_t ts = MIN(moved, skb->truesize);
+    skb->truesize -= ts;
+    skb1->truesize += ts;
+}
+
+void skb_pull_frags(struct sk_buff *skb, uint32_t len)
+{
+    struct skb_shared_info *sh = skb->shinfo;
+    BUG_ON(skb_headlen(skb) || len > skb->data_len);
+    unsigned keep = 0;
+    uint32_t left = len;
+    for (unsigned i = 0; i < sh->nr_frags; i++) {
+        skb_frag_t fr = sh->frags[i];
+        if (left >= fr.size) {
+            left -= fr.size;
+            put_page(fr.page);
+            continue;
+        }
+        fr.offset += left;
+        fr.size -= left;
+        left = 0;
+        sh->frags[keep++] = fr;
+    }
+    sh->nr_frags = (uint8_t)keep;
+    skb->len -= len;
+    skb->data_len -= len;
+    uint32_t ts = MIN(len, skb->truesize);
+    skb->truesize -= ts;
+    unsigned long f = local_irq_save();
+    stats.bytes_held -= ts;
+    local_irq_restore(f);
+}
+
+void skb_queue_after(struct sk_buff_head *q, struct sk_buff *prev, struct sk_buff *newsk)
+{
+    newsk->prev = prev;
+    newsk->next = prev->next;
+    prev->next->prev = newsk;
+    prev->next = newsk;
+    q->qlen++;
 }
 
 void skb_add_frag(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32_t size)

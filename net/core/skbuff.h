@@ -139,6 +139,18 @@ bool pskb_may_pull(struct sk_buff *skb, unsigned int len);
 void skb_trim(struct sk_buff *skb, unsigned int len);
 /* Attach a page fragment (the skb takes over one reference to the page). */
 void skb_add_frag(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32_t size);
+/* Append size bytes at page+off as paged data, taking a reference to the page; when the
+ * last fragment ends exactly at page+off it is extended instead. truesize grows by size
+ * (the page is shared by several buffers; each is charged for what it uses). False when
+ * the fragment slots are full. */
+bool skb_frag_append(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32_t size);
+/* Move the bytes of skb past len (len >= skb_headlen) into skb1, an empty buffer: the
+ * fragment holding byte len is shared (a second page reference), the rest move over.
+ * truesize moves with the bytes. The caller has made skb's data private (not cloned). */
+void skb_split(struct sk_buff *skb, struct sk_buff *skb1, uint32_t len);
+/* Drop the first len bytes of paged data (len <= data_len, headlen 0): TCP trimming an
+ * ACKed head. truesize shrinks by len. */
+void skb_pull_frags(struct sk_buff *skb, uint32_t len);
 /* Copy len bytes starting at offset (linear or paged) into to. 0 or -EFAULT. */
 int skb_copy_bits(const struct sk_buff *skb, unsigned int offset, void *to, unsigned int len);
 
@@ -165,6 +177,8 @@ struct sk_buff *skb_dequeue(struct sk_buff_head *q);
 struct sk_buff *skb_dequeue_tail(struct sk_buff_head *q);
 void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q);
 void skb_queue_purge(struct sk_buff_head *q);
+/* Insert newsk into q right after prev. */
+void skb_queue_after(struct sk_buff_head *q, struct sk_buff *prev, struct sk_buff *newsk);
 static inline uint32_t skb_queue_len(const struct sk_buff_head *q) { return q->qlen; }
 static inline bool skb_queue_empty(const struct sk_buff_head *q) { return q->qlen == 0; }
 static inline struct sk_buff *skb_peek(const struct sk_buff_head *q)

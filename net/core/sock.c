@@ -34,6 +34,7 @@ struct sock *sk_alloc(int family, struct proto *prot)
     sk->ip_ttl = IP_DEFAULT_TTL;
     skb_queue_head_init(&sk->sk_receive_queue);
     skb_queue_head_init(&sk->sk_write_queue);
+    skb_queue_head_init(&sk->sk_backlog);
     init_waitqueue_head(&sk->sk_wq);
     INIT_LIST_HEAD(&sk->sk_node);
     sk->sk_refcnt = 1;
@@ -59,6 +60,8 @@ void sock_put(struct sock *sk)
     local_irq_restore(f);
     if (!last)
         return;
+    if (sk->sk_prot && sk->sk_prot->destroy)
+        sk->sk_prot->destroy(sk);
     /* Nobody may still be queued on a socket whose last reference is gone. */
     if (WARN_ON(sk->sk_rmem_alloc || sk->sk_wmem_alloc))
         pr_warn("sock: freed with rmem %d wmem %d still charged\n",
@@ -73,6 +76,7 @@ void sk_free(struct sock *sk)
     /* The queued skbs are charged to us; their destructors run here, while we live. */
     skb_queue_purge(&sk->sk_receive_queue);
     skb_queue_purge(&sk->sk_write_queue);
+    skb_queue_purge(&sk->sk_backlog);
     sk->sk_send_head = NULL;
     sk->sk_socket = NULL;
     wake_up(&sk->sk_wq);
@@ -183,5 +187,104 @@ void sock_get_stats(struct sock_stats *s)
 {
     unsigned long f = local_irq_save();
     *s = stats;
+    local_irq_restore(f);
+}
+
+/* --- ownership --- */
+
+void lock_sock(struct sock *sk)
+{
+    /* One CPU and a cooperative scheduler: no other task runs while we hold it unless we
+     * sleep, and sleepers release first. Owned twice is a bug in the caller. */
+    WARN_ON(sk->sk_owned);
+    WRITE_ONCE(sk->sk_owned, true);
+}
+
+void release_sock(struct sock *sk)
+{
+    for (;;) {
+        unsigned long f = local_irq_save();
+        struct sk_buff *skb = skb_dequeue(&sk->sk_backlog);
+        if (skb)
+            sk->sk_backlog_len -= (int)skb->truesize;
+        local_irq_restore(f);
+        if (!skb)
+            break;
+        /* still owned: what arrives while we process joins the backlog */
+        sk->sk_prot->backlog_rcv(sk, skb);
+    }
+    if (sk->sk_prot->release_cb)
+        sk->sk_prot->release_cb(sk);
+    unsigned long f = local_irq_save();
+    if (!skb_queue_empty(&sk->sk_backlog)) {
+        /* arrived between the last dequeue and here: go round again */
+        local_irq_restore(f);
+        release_sock(sk);
+        return;
+    }
+    WRITE_ONCE(sk->sk_owned, false);
+    local_irq_restore(f);
+}
+
+int sk_add_backlog(struct sock *sk, struct sk_buff *skb)
+{
+    if (sk->sk_backlog_len + (int)skb->truesize > sk->sk_rcvbuf + sk->sk_sndbuf)
+        return -ENOBUFS;
+    sk->sk_backlog_len += (int)skb->truesize;
+    skb_queue_tail(&sk->sk_backlog, skb);
+    return 0;
+}
+
+/* --- memory accounting --- */
+
+bool sk_under_memory_pressure(const struct sock *sk)
+{
+    return sk->sk_prot->memory_pressure && READ_ONCE(*sk->sk_prot->memory_pressure);
+}
+
+bool sk_mem_schedule(struct sock *sk, int size, bool rx)
+{
+    struct proto *p = sk->sk_prot;
+    if (!p->memory_allocated || size <= sk->sk_forward_alloc)
+        return true;
+    int amt = (int)DIV_ROUND_UP(size - sk->sk_forward_alloc, SK_MEM_QUANTUM);
+    unsigned long f = local_irq_save();
+    long allocated = *p->memory_allocated + amt;
+    bool ok;
+    if (allocated <= p->sysctl_mem[0]) {
+        *p->memory_pressure = false;
+        ok = true;
+    } else if (allocated > p->sysctl_mem[2]) {
+        *p->memory_pressure = true;
+        ok = false;
+    } else {
+        if (allocated > p->sysctl_mem[1])
+            *p->memory_pressure = true;
+        /* under pressure a sock may still use what its buffer size promises (Linux's
+         * sk_wmem_queued/sk_rmem_alloc against the minimum of tcp_wmem/tcp_rmem) */
+        int used = rx ? sk->sk_rmem_alloc : sk->sk_wmem_queued;
+        int floor = rx ? SOCK_MIN_RCVBUF * 2 : SOCK_MIN_SNDBUF * 4;
+        ok = !*p->memory_pressure || used < floor ||
+             used + size <= (rx ? sk->sk_rcvbuf : sk->sk_sndbuf) / 2;
+    }
+    if (ok) {
+        *p->memory_allocated = allocated;
+        sk->sk_forward_alloc += amt * SK_MEM_QUANTUM;
+    }
+    local_irq_restore(f);
+    return ok;
+}
+
+void sk_mem_reclaim(struct sock *sk)
+{
+    struct proto *p = sk->sk_prot;
+    if (!p->memory_allocated || sk->sk_forward_alloc < SK_MEM_QUANTUM)
+        return;
+    int pages = sk->sk_forward_alloc / SK_MEM_QUANTUM;
+    unsigned long f = local_irq_save();
+    *p->memory_allocated -= pages;
+    sk->sk_forward_alloc -= pages * SK_MEM_QUANTUM;
+    if (*p->memory_allocated < p->sysctl_mem[0])
+        *p->memory_pressure = false;
     local_irq_restore(f);
 }

@@ -53,6 +53,21 @@ struct proto {
     int (*get_port)(struct sock *sk, uint16_t port);   /* 0 = pick an ephemeral port */
     void (*unhash)(struct sock *sk);
     bool no_autobind;             /* TCP: sendmsg on an unbound sock does not pick a port */
+    /* Ownership (see lock_sock below): a segment that arrived while a task owned the sock
+     * is handed to backlog_rcv at release_sock; release_cb then runs the work that timers
+     * deferred (sk_deferred bits). */
+    int (*backlog_rcv)(struct sock *sk, struct sk_buff *skb);
+    void (*release_cb)(struct sock *sk);
+    /* Memory accounting (sk_mem_schedule): the protocol's pages in use, its limits
+     * {min, pressure, max} in pages, and its pressure flag. NULL: not accounted. */
+    long *memory_allocated;
+    const long *sysctl_mem;
+    bool *memory_pressure;
+    /* close() takes over the socket layer's reference (TCP: the connection outlives the
+     * descriptor); inet_release then does not free the sock itself. */
+    bool close_releases;
+    /* Called once when the last reference goes, before the memory is freed. */
+    void (*destroy)(struct sock *sk);
 };
 
 struct sock {
@@ -93,10 +108,27 @@ struct sock {
 
     uint64_t sk_drops;            /* receive-queue overflows */
 
+    /* Ownership: true while a task is inside the protocol (lock_sock..release_sock). */
+    bool sk_owned;
+    struct sk_buff_head sk_backlog;   /* segments that arrived meanwhile, in order */
+    int sk_backlog_len;               /* their truesize */
+    unsigned long sk_deferred;        /* protocol work postponed while owned */
+    /* Forward allocation: bytes charged to proto->memory_allocated but not yet used by
+     * a queued skb (Linux's sk_forward_alloc); returned in whole pages. */
+    int sk_forward_alloc;
+    uint8_t sk_userlocks;             /* SOCK_SNDBUF_LOCK | SOCK_RCVBUF_LOCK: set by the app */
+    bool sk_keepalive;                /* SO_KEEPALIVE */
+    bool sk_linger;                   /* SO_LINGER on */
+    int sk_lingertime;                /* seconds */
+    uint32_t sk_ack_backlog, sk_max_ack_backlog;   /* listeners: accept queue */
+
     /* Lifetime: the socket layer holds one reference, every skb charged to sk_wmem_alloc
      * holds another (the driver may free a sent skb after close). Freed at zero. */
     int sk_refcnt;
 };
+
+#define SOCK_SNDBUF_LOCK 1
+#define SOCK_RCVBUF_LOCK 2
 
 #define RCV_SHUTDOWN  1
 #define SEND_SHUTDOWN 2
@@ -135,6 +167,44 @@ void sk_wake(struct sock *sk);
 void sk_error_report(struct sock *sk, int err);
 /* Take and clear the pending error: -errno, or 0 when none. */
 int sock_error(struct sock *sk);
+
+/* --- ownership (Linux's socket lock, for one CPU) ---
+ * Softirqs run at every interrupt exit, so a segment or a timer can arrive while a task is
+ * in the middle of tcp_sendmsg. The rule: task-context code that touches protocol state
+ * brackets it with lock_sock/release_sock. While the sock is owned, the receive path
+ * (softirq) does not process a segment but appends it to sk_backlog (sk_add_backlog,
+ * bounded by sk_rcvbuf + sk_sndbuf: beyond that it is dropped and counted), and a timer
+ * that fires sets a bit in sk_deferred and re-arms nothing. release_sock hands the backlog
+ * to proto->backlog_rcv in arrival order (segments arriving meanwhile join the backlog
+ * and are processed in the same call), then calls proto->release_cb for the deferred
+ * bits, and only then clears sk_owned. Softirq code checks sock_owned_by_user() before
+ * touching state. A task that sleeps releases the sock first (sk_wait_locked). */
+void lock_sock(struct sock *sk);
+void release_sock(struct sock *sk);
+static inline bool sock_owned_by_user(const struct sock *sk) { return READ_ONCE(sk->sk_owned); }
+/* Softirq side: queue skb for the owner. 0, or -ENOBUFS when the backlog is full (the
+ * caller frees the skb and counts the drop). */
+int sk_add_backlog(struct sock *sk, struct sk_buff *skb);
+/* Sleep on sk_wq with the sock released until cond(sk) holds, sk_err is set, or
+ * *timeo_ns (0 = forever) runs out; re-owned on return. 0 when cond held, -EAGAIN on
+ * timeout, the pending error otherwise (left set when keep_err). */
+int sk_wait_locked(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk),
+                   bool keep_err);
+
+/* --- memory accounting (Linux's sk_forward_alloc scheme) ---
+ * A protocol with proto->memory_allocated charges every queued skb's truesize to its
+ * sock: sk_mem_schedule takes whole pages from the protocol-wide pool into
+ * sk_forward_alloc (refused above sysctl_mem[2]; between [1] and [2] the protocol is
+ * under pressure and a sock above its fair share is refused), sk_mem_charge and
+ * sk_mem_uncharge move bytes between forward_alloc and the queues, sk_mem_reclaim returns
+ * whole unused pages. Refusal is never a drop of data already accepted: the sender
+ * waits (back-pressure), the receiver shrinks its window. */
+#define SK_MEM_QUANTUM 4096
+bool sk_mem_schedule(struct sock *sk, int size, bool rx);
+static inline void sk_mem_charge(struct sock *sk, int size) { sk->sk_forward_alloc -= size; }
+static inline void sk_mem_uncharge(struct sock *sk, int size) { sk->sk_forward_alloc += size; }
+void sk_mem_reclaim(struct sock *sk);
+bool sk_under_memory_pressure(const struct sock *sk);
 
 /* --- datagram helpers (net/core/datagram.c) for protocols' sendmsg/recvmsg --- */
 /* Take the next skb off sk_receive_queue, sleeping on sk_wq while it is empty: honours

@@ -106,6 +106,10 @@ int inet_release(struct socket *sock)
     if (!sk)
         return 0;
     sock->sk = NULL;
+    if (sk->sk_prot && sk->sk_prot->close_releases) {
+        sk->sk_prot->close(sk);          /* drops the socket layer's reference itself */
+        return 0;
+    }
     if (sk->sk_prot && sk->sk_prot->close)
         sk->sk_prot->close(sk);
     sk->sk_socket = NULL;
@@ -344,11 +348,6 @@ unsigned inet_dgram_poll(struct socket *sock)
     return mask;
 }
 
-static int inet_no_connect(struct socket *sock, const struct sockaddr_in *addr, int flags)
-{
-    return -EOPNOTSUPP;
-}
-
 const struct proto_ops inet_dgram_ops = {
     .family = AF_INET,
     .release = inet_release,
@@ -365,18 +364,144 @@ const struct proto_ops inet_dgram_ops = {
     .recvmsg = inet_recvmsg,
 };
 
-/* The stream half: TCP brings inet_stream_connect, inet_accept and inet_listen (and a
- * poll through tcp_prot.poll); the rest is shared with datagram sockets. Reachable only
- * once tcp_prot registers for SOCK_STREAM. */
+/* --- the stream half (connection-oriented: TCP) --- */
+static bool inet_connect_done(struct sock *sk)
+{
+    return sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV;
+}
+
+/* connect(2) on a stream socket (Linux's __inet_stream_connect): the first call starts
+ * the handshake; a non-blocking one returns EINPROGRESS and a repeated one EALREADY
+ * while it runs, 0 once after it completed, EISCONN later; failure comes back as the
+ * socket's error (ECONNREFUSED, ETIMEDOUT, ...). */
+int inet_stream_connect(struct socket *sock, const struct sockaddr_in *addr, int flags)
+{
+    struct sock *sk = sock->sk;
+    bool nonblock = flags != 0;
+    int err;
+    lock_sock(sk);
+    if (addr->sin_family == AF_UNSPEC) {
+        err = sk->sk_prot->disconnect ? sk->sk_prot->disconnect(sk, flags) : 0;
+        sock->state = err ? SS_DISCONNECTING : SS_UNCONNECTED;
+        goto out;
+    }
+    switch (sock->state) {
+    case SS_CONNECTED:
+        err = -EISCONN;
+        goto out;
+    case SS_CONNECTING:
+        if (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT)
+            break;
+        if (sk->sk_state == TCP_CLOSE)
+            goto sock_error;
+        err = -EALREADY;
+        if (nonblock)
+            goto out;
+        break;
+    case SS_UNCONNECTED:
+        err = -EISCONN;
+        if (sk->sk_state != TCP_CLOSE)
+            goto out;
+        if (addr->sin_family != AF_INET) {
+            err = -EAFNOSUPPORT;
+            goto out;
+        }
+        err = sk->sk_prot->connect(sk, addr);
+        if (err < 0)
+            goto out;
+        sock->state = SS_CONNECTING;
+        err = -EINPROGRESS;
+        if (nonblock)
+            goto out;
+        break;
+    default:
+        err = -EINVAL;
+        goto out;
+    }
+    if (!inet_connect_done(sk)) {
+        uint64_t timeo = sk->sk_sndtimeo;
+        int e = sk_wait_locked(sk, &timeo, inet_connect_done, true);
+        if (e == -EAGAIN) {
+            err = -EINPROGRESS;            /* SO_SNDTIMEO ran out; the attempt goes on */
+            goto out;
+        }
+    }
+    if (sk->sk_state == TCP_CLOSE)
+        goto sock_error;
+    sock->state = SS_CONNECTED;
+    err = 0;
+out:
+    release_sock(sk);
+    return err;
+sock_error:
+    err = sock_error(sk);
+    if (!err)
+        err = -ECONNABORTED;
+    sock->state = SS_UNCONNECTED;
+    release_sock(sk);
+    return err;
+}
+
+#define SOMAXCONN 4096
+
+int inet_listen(struct socket *sock, int backlog)
+{
+    struct sock *sk = sock->sk;
+    int err = -EINVAL;
+    lock_sock(sk);
+    if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+        goto out;
+    if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN)
+        goto out;
+    if ((unsigned)backlog > SOMAXCONN)
+        backlog = SOMAXCONN;             /* negative counts as huge, as Linux */
+    sk->sk_max_ack_backlog = (uint32_t)backlog;
+    if (sk->sk_state != TCP_LISTEN) {
+        if (!sk->inet_num && sk->sk_prot->get_port(sk, 0)) {
+            err = -EADDRINUSE;
+            goto out;
+        }
+        sk->inet_sport = htons(sk->inet_num);
+        err = sk->sk_prot->listen ? sk->sk_prot->listen(sk, backlog) : -EOPNOTSUPP;
+        if (err)
+            goto out;
+    }
+    err = 0;
+out:
+    release_sock(sk);
+    return err;
+}
+
+int inet_accept(struct socket *sock, struct socket *newsock, int flags)
+{
+    struct sock *sk = sock->sk;
+    int err = 0;
+    struct sock *child = sk->sk_prot->accept ? sk->sk_prot->accept(sk, flags, &err) : NULL;
+    if (!child)
+        return err ? err : -EOPNOTSUPP;
+    newsock->sk = child;
+    child->sk_socket = newsock;
+    child->sk_type = (uint8_t)sock->type;
+    newsock->state = SS_CONNECTED;
+    return 0;
+}
+
+unsigned inet_stream_poll(struct socket *sock)
+{
+    return sock->sk->sk_prot->poll(sock->sk);
+}
+
+/* The stream half: connect, accept and listen of the connection-oriented protocols, the
+ * rest shared with datagram sockets. Reachable once tcp_prot registers for SOCK_STREAM. */
 const struct proto_ops inet_stream_ops = {
     .family = AF_INET,
     .release = inet_release,
     .bind = inet_bind,
-    .connect = inet_no_connect,
-    .accept = sock_no_accept,
+    .connect = inet_stream_connect,
+    .accept = inet_accept,
     .getname = inet_getname,
-    .poll = inet_dgram_poll,
-    .listen = sock_no_listen,
+    .poll = inet_stream_poll,
+    .listen = inet_listen,
     .shutdown = inet_shutdown,
     .setsockopt = inet_setsockopt,
     .getsockopt = inet_getsockopt,
@@ -398,10 +523,10 @@ int inet_init(void)
         struct inet_protosw udp = { SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops };
         inet_register_protosw(&udp);
     }
-    /* TCP's slot: socket(AF_INET, SOCK_STREAM, 0) is EPROTONOSUPPORT until it fills it */
+    /* TCP's slot: socket(AF_INET, SOCK_STREAM, 0) is EPROTONOSUPPORT until tcp_init fills it */
     struct inet_protosw tcp = { SOCK_STREAM, IPPROTO_TCP, NULL, &inet_stream_ops };
     inet_register_protosw(&tcp);
-    pr_info("inet: AF_INET sockets: udp %s, tcp not yet\n", &udp_prot ? "ready" : "missing");
+    pr_info("inet: AF_INET sockets: udp %s\n", &udp_prot ? "ready" : "missing");
     return 0;
 }
 subsys_initcall(inet_init);

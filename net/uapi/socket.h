@@ -73,6 +73,7 @@ struct msghdr {
 #define SO_SNDBUF    7
 #define SO_RCVBUF    8
 #define SO_KEEPALIVE 9
+#define SO_LINGER    13
 #define SO_RCVTIMEO  20
 #define SO_SNDTIMEO  21
 #define SO_PROTOCOL  38

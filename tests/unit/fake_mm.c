@@ -68,6 +68,61 @@ void free_pages(phys_addr_t p, unsigned order)
 
 void free_pages_exec(phys_addr_t p, unsigned order) { free_pages(p, order); }
 
+/* Page references for shared packet pages: a small open-addressed table keyed by the
+ * page's address holds the count beyond the first reference. */
+#define PREF_SLOTS 65536
+static struct { phys_addr_t page; int extra; } pref[PREF_SLOTS];
+static unsigned pref_slot(phys_addr_t p, bool create)
+{
+    unsigned h = (unsigned)((p >> 12) * 2654435761u) % PREF_SLOTS;
+    for (unsigned i = 0; i < PREF_SLOTS; i++, h = (h + 1) % PREF_SLOTS) {
+        if (pref[h].page == p)
+            return h;
+        if (!pref[h].page) {
+            if (!create)
+                return PREF_SLOTS;
+            pref[h].page = p;
+            pref[h].extra = 0;
+            return h;
+        }
+    }
+    abort();
+}
+
+void get_page(phys_addr_t p)
+{
+    p &= ~(PAGE_SIZE - 1);
+    pref[pref_slot(p, true)].extra++;
+}
+
+void put_page(phys_addr_t p)
+{
+    p &= ~(PAGE_SIZE - 1);
+    unsigned h = pref_slot(p, false);
+    if (h < PREF_SLOTS && pref[h].extra > 0) {
+        if (--pref[h].extra == 0) {
+            /* delete with backward shift so probes stay intact */
+            unsigned i = h;
+            for (;;) {
+                pref[i].page = 0;
+                unsigned j = i;
+                for (;;) {
+                    j = (j + 1) % PREF_SLOTS;
+                    if (!pref[j].page)
+                        return;
+                    unsigned k = (unsigned)((pref[j].page >> 12) * 2654435761u) % PREF_SLOTS;
+                    if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j)))
+                        break;
+                }
+                pref[i] = pref[j];
+                i = j;
+            }
+        }
+        return;
+    }
+    free_pages(p, 0);
+}
+
 void *dma_alloc_coherent(size_t size, size_t align, dma_addr_t *dma)
 {
     if (fail_now())
@@ -91,3 +146,5 @@ void dma_free_coherent(void *vaddr, size_t size)
         free(vaddr);
     }
 }
+
+uint64_t pages_total(void) { return 0; }   /* unknown: callers keep their defaults */
