@@ -1008,6 +1008,10 @@ static bool tcp_validate_incoming(struct sock *sk, struct sk_buff *skb,
         return false;
     }
     if (f & TCPHDR_SYN) {
+        /* simultaneous open: the peer's SYN-ACK repeats the SYN we already have */
+        if (sk->sk_state == TCP_SYN_RECV && (f & TCPHDR_ACK) && cb->seq + 1 == cb->end_seq &&
+            cb->seq + 1 == tp->rcv_nxt && cb->ack_seq == tp->snd_nxt)
+            return true;
 syn_challenge:
         /* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK */
         TCP_INC_STATS(TCPSYNChallenge);
@@ -1230,7 +1234,8 @@ queue_and_out:
     }
     if (!after(cb->end_seq, tp->rcv_nxt)) {
         /* a retransmission of what we have: D-SACK it and ACK at once */
-        tcp_dsack_set(tp, cb->seq, cb->end_seq);
+        if (!(cb->tcp_flags & TCPHDR_SYN))
+            tcp_dsack_set(tp, cb->seq, cb->end_seq);
 out_of_window:
         tcp_enter_quickack_mode(tp, TCP_MAX_QUICKACKS);
         tp->ack.pending |= ICSK_ACK_SCHED | ICSK_ACK_NOW;
@@ -1562,8 +1567,8 @@ int tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
         break;
     case TCP_FIN_WAIT1:
     case TCP_FIN_WAIT2:
-        if ((sk->sk_shutdown & RCV_SHUTDOWN) && tp->dead &&
-            cb->end_seq != cb->seq && after(cb->end_seq, tp->rcv_nxt)) {
+        if ((sk->sk_shutdown & RCV_SHUTDOWN) && tp->dead && cb->end_seq != cb->seq &&
+            after(cb->end_seq - ((f & TCPHDR_FIN) ? 1 : 0), tp->rcv_nxt)) {
             TCP_INC_STATS(TCPAbortOnData);
             tcp_reset(sk);
             kfree_skb(skb);

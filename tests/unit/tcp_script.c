@@ -165,7 +165,10 @@ static void do_out(struct ctx *c, char **t, int n)
         fail(c, "bad segment from the stack (%s): parse error %lld%lld", "", err, 0);
         return;
     }
-    if ((r.flags & TCPHDR_SYN) && !c->iss_known) {
+    if (kv(t, n, "setiss")) {
+        c->iss = r.seq;                    /* a second connection: its own ISS from here */
+        c->iss_known = true;
+    } else if ((r.flags & TCPHDR_SYN) && !c->iss_known) {
         c->iss = r.seq;
         c->iss_known = true;
     }
