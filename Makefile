@@ -53,9 +53,16 @@ ASFLAGS := -I. -MMD -MP
 # the kernel proper is mapped W^X by kernel/mm/paging.c.
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-.PHONY: all apps apps-linux run debug test unit fuzz ktest e2e bench clean deps-build deps-run deps-test
+.PHONY: all apps apps-linux host-tools run debug test unit fuzz ktest e2e bench clean deps-build deps-run deps-test
 
-all: $(ISO) apps-linux
+all: $(ISO) apps-linux host-tools
+
+# Host-side test tools (tools/*.c), built for this machine.
+HOST_TOOLS := $(BUILD)/tools/netem_relay
+host-tools: $(HOST_TOOLS)
+$(BUILD)/tools/%: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 apps: $(APP_ELFS)
 apps-linux: $(APPS_LINUX)
