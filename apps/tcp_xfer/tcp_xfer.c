@@ -8,6 +8,8 @@
  *   tcp_xfer send HOST PORT BYTES SEED   send BYTES of the pattern SEED; the server checks
  *                                        them and answers with its sha256
  *   tcp_xfer recv HOST PORT BYTES SEED   have the server send BYTES of the pattern SEED
+ *   tcp_xfer sendrecv HOST PORT BYTES SEED   send (SEED), then recv (SEED+1): both
+ *                                        directions from one command (a boot's apps=)
  *   tcp_xfer conns HOST PORT NSEQ NCONC  NSEQ sequential, then NCONC concurrent short
  *                                        connections: connect, echo a line, close
  *
@@ -582,7 +584,7 @@ static int server(const char *port, long max_conns)
 static int usage(void)
 {
     fprintf(stderr, "usage: tcp_xfer serve PORT [CONNS]\n"
-                    "       tcp_xfer send|recv HOST PORT BYTES SEED\n"
+                    "       tcp_xfer send|recv|sendrecv HOST PORT BYTES SEED\n"
                     "       tcp_xfer conns HOST PORT NSEQ NCONC\n");
     return 2;
 }
@@ -601,6 +603,8 @@ int main(int argc, char **argv)
         return client_send(&a, x, y);
     if (strcmp(argv[1], "recv") == 0)
         return client_recv(&a, x, y);
+    if (strcmp(argv[1], "sendrecv") == 0)
+        return client_send(&a, x, y) | client_recv(&a, x, y + 1);
     if (strcmp(argv[1], "conns") == 0)
         return client_conns(&a, (long)x, (long)y);
     return usage();
