@@ -4,7 +4,8 @@
  *   - UDP between two sockets over 127.0.0.1 and over the NIC's address, datagrams of
  *     1 to 65507 bytes arriving intact from the right source, none fragmented (lo's MTU
  *     holds the largest IPv4 datagram);
- *   - ping 127.0.0.1 and the NIC's address;
+ *   - ping 127.0.0.1 and the NIC's address; a closed port on 127.0.0.1 answers with
+ *     ICMP port unreachable (ECONNREFUSED on a connected socket, as on Linux);
  *   - lo's counters move with the traffic and no skb is left behind;
  *   - a figure (printed, never judged): UDP datagrams per second through lo.
  * The NIC's address is the one ip= gave, else 10.0.2.15/24 added for the test. */
@@ -197,6 +198,23 @@ KTEST(loopback, ping_127_0_0_1_and_own_address)
     rtt = icmp_ping(own, 0x6c6f, 3, 56, NSEC_PER_SEC);
     KT_ASSERT_MSG(rtt > 0, "ping own address: %lld", (long long)rtt);
     nic_addr_done();
+    KT_ASSERT(settle(before));
+}
+
+KTEST(loopback, closed_port_refused)
+{
+    uint64_t before = skbs_alive();
+    struct socket *sock = udp_bound(0, 0);
+    KT_ASSERT(sock);
+    struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = LO_ADDR };
+    KT_ASSERT(sock->ops->connect(sock, &peer, 0) == 0);
+    struct iovec iov = { "x", 1 };
+    struct kmsg m;
+    kmsg_init_kernel(&m, &iov, 1, 1);
+    KT_EXPECT_EQ(sock_sendmsg(sock, &m), 1);
+    char b[4];
+    KT_EXPECT_EQ(recv_from(sock, b, sizeof(b), NULL), -ECONNREFUSED);
+    sock_release(sock);
     KT_ASSERT(settle(before));
 }
 
