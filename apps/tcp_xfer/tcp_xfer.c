@@ -208,19 +208,35 @@ static int read_line(int fd, char *buf, size_t size)
 
 /* --- clients --- */
 
-static int client_send(const struct sockaddr_in *a, uint64_t bytes, uint64_t seed)
+/* Connect and send the request line "VERB BYTES SEED"; the socket, or -1 (reported). */
+static int open_request(const struct sockaddr_in *a, const char *verb, uint64_t bytes, uint64_t seed)
 {
     int fd = tcp_connect(a);
     if (fd < 0) {
-        printf("tcp_xfer: send connect failed, errno %d\n", errno);
-        return 1;
+        printf("tcp_xfer: %s connect failed, errno %d\n", verb, errno);
+        return -1;
     }
     char line[LINE_MAX_LEN];
-    snprintf(line, sizeof(line), "send %llu %llu\n", (unsigned long long)bytes, (unsigned long long)seed);
+    int n = snprintf(line, sizeof(line), "%s %llu %llu\n", verb, (unsigned long long)bytes,
+                     (unsigned long long)seed);
+    if (write_all(fd, line, (size_t)n) < 0) {
+        printf("tcp_xfer: %s request failed, errno %d\n", verb, errno);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int client_send(const struct sockaddr_in *a, uint64_t bytes, uint64_t seed)
+{
+    int fd = open_request(a, "send", bytes, seed);
+    if (fd < 0)
+        return 1;
+    char line[LINE_MAX_LEN];
     struct sha256_ctx sha;
     sha256_init(&sha);
     uint64_t start = now_ms(), off = 0;
-    int err = write_all(fd, line, strlen(line));
+    int err = 0;
     while (!err && off < bytes) {
         size_t n = bytes - off < CHUNK ? (size_t)(bytes - off) : CHUNK;
         pattern_fill(iobuf, off, n, seed);
@@ -254,20 +270,11 @@ static int client_send(const struct sockaddr_in *a, uint64_t bytes, uint64_t see
 
 static int client_recv(const struct sockaddr_in *a, uint64_t bytes, uint64_t seed)
 {
-    int fd = tcp_connect(a);
-    if (fd < 0) {
-        printf("tcp_xfer: recv connect failed, errno %d\n", errno);
+    int fd = open_request(a, "recv", bytes, seed);
+    if (fd < 0)
         return 1;
-    }
-    char line[LINE_MAX_LEN];
-    snprintf(line, sizeof(line), "recv %llu %llu\n", (unsigned long long)bytes, (unsigned long long)seed);
     struct sink s;
     sink_init(&s, bytes, seed);
-    if (write_all(fd, line, strlen(line)) < 0) {
-        printf("tcp_xfer: recv request failed, errno %d\n", errno);
-        close(fd);
-        return 1;
-    }
     for (;;) {
         ssize_t r = recv(fd, iobuf, CHUNK, 0);
         if (r < 0 && errno == EINTR)

@@ -222,3 +222,66 @@ tshark_report() {
   if [ "${frames:-0}" -gt 0 ] && [ "$badsum" = 0 ]; then e2e_ok "$name.pcap_guest_checksums_good"
   else e2e_fail "$name.pcap_guest_checksums_good" "frames ${frames:-0}, bad ${badsum:-?}"; fi
 }
+
+# tcp_setup_or_exit NAME T: tcp_setup, or a failed case and the end of the test
+tcp_setup_or_exit() {
+  tcp_setup "$1" && return 0
+  e2e_fail "$2.netns" "cannot create a network namespace (needs root)"
+  e2e_finish
+  exit 1
+}
+
+# guest_tcp_or_exit T CASES...: the ready line, then tcp_xfer's first word; when the
+# guest has no TCP the CASES are skipped and the test ends here
+guest_tcp_or_exit() {
+  local t=$1 c state; shift
+  if guest_wait "wirepath: ready ip=198\.18\.0\.2/24" 90; then
+    e2e_ok "$t.guest_ready"
+  else
+    e2e_fail "$t.guest_ready" "no ready line; see $GUEST_LOG"
+  fi
+  state=$(guest_tcp_state 60)
+  [ "$state" = yes ] && return 0
+  for c in "$@"; do
+    if [ "$state" = no ]; then e2e_skip "$t.$c" "the guest has no TCP yet"
+    else e2e_fail "$t.$c" "tcp_xfer never said whether it listens; see $GUEST_LOG"; fi
+  done
+  e2e_finish
+  exit $?
+}
+
+XFER_TIMEOUT=${TCP_XFER_TIMEOUT:-240}
+
+# check_guest_client T BYTES HOST_SERVER_LOG [MAX_GAP_MS]: the guest's boot-time
+# "sendrecv" against the host's server: T.guest_client_send and T.guest_client_recv
+check_guest_client() {
+  local t=$1 bytes=$2 log=$3 gap=${4:-} c s
+  c=$(guest_line "tcp_xfer: send bytes=" "$XFER_TIMEOUT")
+  s=$(grep -a 'serve-sink' "$log" | tail -1)
+  xfer_check "$t.guest_client_send" "$c" "$s" "$bytes" "$gap"
+  c=$(guest_line "tcp_xfer: recv bytes=" "$XFER_TIMEOUT")
+  s=$(grep -a 'serve-source' "$log" | tail -1)
+  xfer_check "$t.guest_client_recv" "$c" "$s" "$bytes" "$gap"
+}
+
+# check_host_client NAME send|recv BYTES SEED [MAX_GAP_MS]: the host's tcp_xfer against
+# the guest's server on port 5001, both ends' lines checked
+check_host_client() {
+  local name=$1 mode=$2 bytes=$3 seed=$4 gap=${5:-} c s srv=serve-source
+  [ "$mode" = send ] && srv=serve-sink
+  c=$(in_ns timeout "$XFER_TIMEOUT" "$TCP_XFER" "$mode" $GUEST_IP 5001 "$bytes" "$seed")
+  s=$(guest_line "$srv bytes=$bytes sha256=$(field "$c" sha256)" 10)
+  xfer_check "$name" "$c" "$s" "$bytes" "$gap"
+}
+
+# check_conns NAME NSEQ NCONC: the host's short connections to the guest's server
+check_conns() {
+  local out
+  out=$(in_ns timeout 300 "$TCP_XFER" conns $GUEST_IP 5001 "$2" "$3")
+  echo "e2e: $1: $out"
+  if [[ $out == *"sequential=$2/$2 concurrent=$3/$3 failures=0"* ]]; then
+    e2e_ok "$1"
+  else
+    e2e_fail "$1" "${out:-no output}"
+  fi
+}

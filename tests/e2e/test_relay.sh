@@ -11,11 +11,7 @@ set -uo pipefail
 
 T=relay
 trap tcp_cleanup EXIT
-if ! tcp_setup relay; then
-  e2e_fail "$T.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
+tcp_setup_or_exit relay $T
 relay_log=$E2E_OUT/$T.relay.log
 if relay_start "$relay_log" --seed 3 --loss 10; then
   e2e_ok "$T.started"
@@ -30,12 +26,16 @@ else
 fi
 # the first exchanges resolve ARP both ways (and may themselves be dropped)
 for _ in $(seq 10); do in_ns ping -c 1 -W 1 $GUEST_IP >/dev/null && break; done
-tx0=$(in_ns cat /sys/class/net/wp0/statistics/tx_packets)
-rx0=$(in_ns cat /sys/class/net/wp0/statistics/rx_packets)
-kill -USR1 "$RELAY_PID"
-sleep 0.3
-in0=$(relay_field "$relay_log" to_guest in)
-out0=$(relay_field "$relay_log" from_guest out)
+# the tap's frame counters and the relay's (its SIGUSR1 report): "tx rx in out"
+counts() {
+  local tx rx
+  tx=$(in_ns cat /sys/class/net/wp0/statistics/tx_packets)
+  rx=$(in_ns cat /sys/class/net/wp0/statistics/rx_packets)
+  kill -USR1 "$RELAY_PID"
+  sleep 0.3
+  echo "$tx $rx $(relay_field "$relay_log" to_guest in) $(relay_field "$relay_log" from_guest out)"
+}
+read -r tx0 rx0 in0 out0 <<<"$(counts)"
 
 out=$(in_ns ping -c 300 -i 0.02 -W 1 -q $GUEST_IP)
 loss=$(sed -nE 's/.* ([0-9.]+)% packet loss.*/\1/p' <<<"$out")
@@ -73,12 +73,7 @@ while read -r verdict name; do
   esac
 done < <(in_ns "$PY" -c "$client" 2>&1)
 
-tx1=$(in_ns cat /sys/class/net/wp0/statistics/tx_packets)
-rx1=$(in_ns cat /sys/class/net/wp0/statistics/rx_packets)
-kill -USR1 "$RELAY_PID"
-sleep 0.3
-in1=$(relay_field "$relay_log" to_guest in)
-out1=$(relay_field "$relay_log" from_guest out)
+read -r tx1 rx1 in1 out1 <<<"$(counts)"
 # every frame the host sent into the tap was read by the relay, and every frame the
 # relay wrote came out of the tap (the kernel's counters against the relay's)
 if [ $((in1 - in0)) -eq $((tx1 - tx0)) ] && [ $((out1 - out0)) -eq $((rx1 - rx0)) ]; then

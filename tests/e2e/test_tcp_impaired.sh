@@ -17,17 +17,12 @@ set -uo pipefail
 BYTES=${TCP_IMPAIRED_BYTES:-20971520}
 [ "${TCP_SOAK:-0}" = 1 ] && BYTES=${TCP_SOAK_IMPAIRED_BYTES:-209715200}
 MAX_GAP_MS=${TCP_MAX_GAP_MS:-3000}
-XFER_TIMEOUT=${TCP_XFER_TIMEOUT:-240}
 SEED=${RELAY_SEED:-1}
 T=tcp_impaired
 CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source)
 
 trap tcp_cleanup EXIT
-if ! tcp_setup tcpimp; then
-  e2e_fail "$T.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
+tcp_setup_or_exit tcpimp $T
 relay_log=$E2E_OUT/$T.relay.log
 if relay_start "$relay_log" --seed "$SEED" --loss 3 --reorder 5 --dup 1 --corrupt 0.1; then
   e2e_ok "$T.relay_started"
@@ -45,33 +40,11 @@ STANDIN_APPS="serve 5001
 sendrecv $HOST_IP 5002 $BYTES 51"
 guest_boot $T "ip=$GUEST_IP/24 gw=$HOST_IP apps=tcp_xfer:serve:5001,tcp_xfer:sendrecv:$HOST_IP:5002:$BYTES:51" relay
 
-if guest_wait "wirepath: ready ip=198\.18\.0\.2/24" 90; then
-  e2e_ok "$T.guest_ready"
-else
-  e2e_fail "$T.guest_ready" "no ready line; see $GUEST_LOG"
-fi
-state=$(guest_tcp_state 60)
-if [ "$state" != yes ]; then
-  for c in "${CASES[@]}"; do
-    if [ "$state" = no ]; then e2e_skip "$T.$c" "the guest has no TCP yet"
-    else e2e_fail "$T.$c" "tcp_xfer never said whether it listens; see $GUEST_LOG"; fi
-  done
-  e2e_finish
-  exit $?
-fi
+guest_tcp_or_exit $T "${CASES[@]}"
 
-c=$(guest_line "tcp_xfer: send bytes=" "$XFER_TIMEOUT")
-s=$(grep -a 'serve-sink' "$TCP_DIR/host-serve.log" | tail -1)
-xfer_check "$T.guest_client_send" "$c" "$s" "$BYTES" "$MAX_GAP_MS"
-c=$(guest_line "tcp_xfer: recv bytes=" "$XFER_TIMEOUT")
-s=$(grep -a 'serve-source' "$TCP_DIR/host-serve.log" | tail -1)
-xfer_check "$T.guest_client_recv" "$c" "$s" "$BYTES" "$MAX_GAP_MS"
-c=$(in_ns timeout "$XFER_TIMEOUT" "$TCP_XFER" send $GUEST_IP 5001 "$BYTES" 61)
-s=$(guest_line "serve-sink bytes=$BYTES sha256=$(field "$c" sha256)" 10)
-xfer_check "$T.guest_server_sink" "$c" "$s" "$BYTES" "$MAX_GAP_MS"
-c=$(in_ns timeout "$XFER_TIMEOUT" "$TCP_XFER" recv $GUEST_IP 5001 "$BYTES" 62)
-s=$(guest_line "serve-source bytes=$BYTES sha256=$(field "$c" sha256)" 10)
-xfer_check "$T.guest_server_source" "$c" "$s" "$BYTES" "$MAX_GAP_MS"
+check_guest_client $T "$BYTES" "$TCP_DIR/host-serve.log" "$MAX_GAP_MS"
+check_host_client "$T.guest_server_sink" send "$BYTES" 61 "$MAX_GAP_MS"
+check_host_client "$T.guest_server_source" recv "$BYTES" 62 "$MAX_GAP_MS"
 
 kill -INT "$cap_pid" 2>/dev/null
 wait "$cap_pid" 2>/dev/null

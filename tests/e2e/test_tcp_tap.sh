@@ -25,7 +25,6 @@ BULK=${TCP_BULK_BYTES:-104857600}
 SMALL=4194304
 FLOOD_BYTES=${TCP_FLOOD_BYTES:-$BULK}
 MAX_GAP_MS=${TCP_MAX_GAP_MS:-3000}
-XFER_TIMEOUT=${TCP_XFER_TIMEOUT:-240}
 T=tcp_tap
 CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source
        captured_send captured_recv conns_1000_sequential_50_concurrent conns_no_leaked_socket
@@ -33,11 +32,7 @@ CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source
        syn_flood_transfer_keeps_flowing syn_flood_new_connections_accepted)
 
 trap tcp_cleanup EXIT
-if ! tcp_setup tcptap; then
-  e2e_fail "$T.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
+tcp_setup_or_exit tcptap $T
 
 # the host's server, for the guest's client: one sink, one source
 ip netns exec "$TCP_NS" "$TCP_XFER" serve 5002 2 >"$TCP_DIR/host-serve.log" 2>&1 &
@@ -46,36 +41,12 @@ STANDIN_APPS="serve 5001
 sendrecv $HOST_IP 5002 $BULK 21"
 guest_boot $T "ip=$GUEST_IP/24 gw=$HOST_IP netstat=1 apps=udp_echo:7,tcp_xfer:serve:5001,tcp_xfer:sendrecv:$HOST_IP:5002:$BULK:21" tap
 
-if guest_wait "wirepath: ready ip=198\.18\.0\.2/24" 90; then
-  e2e_ok "$T.guest_ready"
-else
-  e2e_fail "$T.guest_ready" "no ready line; see $GUEST_LOG"
-fi
-state=$(guest_tcp_state 60)
-if [ "$state" != yes ]; then
-  for c in "${CASES[@]}"; do
-    if [ "$state" = no ]; then e2e_skip "$T.$c" "the guest has no TCP yet"
-    else e2e_fail "$T.$c" "tcp_xfer never said whether it listens; see $GUEST_LOG"; fi
-  done
-  e2e_finish
-  exit $?
-fi
+guest_tcp_or_exit $T "${CASES[@]}"
 
-# --- the guest as client (started at boot) ---
-c=$(guest_line "tcp_xfer: send bytes=" "$XFER_TIMEOUT")
-s=$(grep -a 'serve-sink' "$TCP_DIR/host-serve.log" | tail -1)
-xfer_check "$T.guest_client_send" "$c" "$s" "$BULK"
-c=$(guest_line "tcp_xfer: recv bytes=" "$XFER_TIMEOUT")
-s=$(grep -a 'serve-source' "$TCP_DIR/host-serve.log" | tail -1)
-xfer_check "$T.guest_client_recv" "$c" "$s" "$BULK"
-
-# --- the guest as server ---
-c=$(in_ns timeout "$XFER_TIMEOUT" "$TCP_XFER" send $GUEST_IP 5001 "$BULK" 31)
-s=$(guest_line "serve-sink bytes=$BULK sha256=$(field "$c" sha256)" 10)
-xfer_check "$T.guest_server_sink" "$c" "$s" "$BULK"
-c=$(in_ns timeout "$XFER_TIMEOUT" "$TCP_XFER" recv $GUEST_IP 5001 "$BULK" 32)
-s=$(guest_line "serve-source bytes=$BULK sha256=$(field "$c" sha256)" 10)
-xfer_check "$T.guest_server_source" "$c" "$s" "$BULK"
+# --- the guest as client (started at boot), then as server ---
+check_guest_client $T "$BULK" "$TCP_DIR/host-serve.log"
+check_host_client "$T.guest_server_sink" send "$BULK" 31
+check_host_client "$T.guest_server_source" recv "$BULK" 32
 
 # --- captured: small transfers, connection churn, interop, a closed port ---
 pcap=$TCP_DIR/$T.pcap
@@ -83,22 +54,12 @@ ip netns exec "$TCP_NS" dumpcap -q -i wp0 -w "$pcap" >/dev/null 2>&1 &
 cap_pid=$!
 TCP_BG_PIDS+=("$cap_pid")
 for _ in $(seq 50); do [ -s "$pcap" ] && break; sleep 0.1; done
-c=$(in_ns timeout 120 "$TCP_XFER" send $GUEST_IP 5001 $SMALL 33)
-s=$(guest_line "serve-sink bytes=$SMALL sha256=$(field "$c" sha256)" 10)
-xfer_check "$T.captured_send" "$c" "$s" $SMALL
-c=$(in_ns timeout 120 "$TCP_XFER" recv $GUEST_IP 5001 $SMALL 34)
-s=$(guest_line "serve-source bytes=$SMALL sha256=$(field "$c" sha256)" 10)
-xfer_check "$T.captured_recv" "$c" "$s" $SMALL
+check_host_client "$T.captured_send" send $SMALL 33
+check_host_client "$T.captured_recv" recv $SMALL 34
 
 sleep 2    # the guest's netstat line (every second) catches up with the transfers
 base=$(guest_socks)
-out=$(in_ns timeout 300 "$TCP_XFER" conns $GUEST_IP 5001 1000 50)
-echo "e2e: $out"
-if [[ $out == *"sequential=1000/1000 concurrent=50/50 failures=0"* ]]; then
-  e2e_ok "$T.conns_1000_sequential_50_concurrent"
-else
-  e2e_fail "$T.conns_1000_sequential_50_concurrent" "${out:-no output}"
-fi
+check_conns "$T.conns_1000_sequential_50_concurrent" 1000 50
 if [ -n "$base" ] && socks_back_to "$base" 60; then
   e2e_ok "$T.conns_no_leaked_socket"
 else
@@ -174,13 +135,7 @@ else
 fi
 flood_done_while_running=no
 kill -0 "$xfer_pid" 2>/dev/null && flood_done_while_running=yes
-out=$(in_ns timeout 120 "$TCP_XFER" conns $GUEST_IP 5001 20 5)
-echo "e2e: after the flood: $out"
-if [[ $out == *"sequential=20/20 concurrent=5/5 failures=0"* ]]; then
-  e2e_ok "$T.syn_flood_new_connections_accepted"
-else
-  e2e_fail "$T.syn_flood_new_connections_accepted" "${out:-no output}"
-fi
+check_conns "$T.syn_flood_new_connections_accepted" 20 5
 wait "$xfer_pid"
 c=$(grep -a 'tcp_xfer: recv' "$TCP_DIR/flood-xfer.log" | tail -1)
 s=$(guest_line "serve-source bytes=$FLOOD_BYTES sha256=$(field "$c" sha256)" 10)
