@@ -28,7 +28,7 @@ OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS_C)) $(patsubst %.S,$(BUILD)/obj
 # Apps (docs/apps.md): ring-3 programs, each a static ELF linked at 0x400000 against
 # apps/lib, embedded in the kernel image by $(APPS_BLOB); also built for Linux with the
 # host's libc (build/apps/linux/) to show the sources are plain POSIX.
-APPS      := udp_echo syscall_test udp_blast
+APPS      := udp_echo syscall_test udp_blast tcp_xfer
 APP_CFLAGS := -std=c11 -D__wirepath__ -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -nostdinc \
               -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -iquote . -MMD -MP
@@ -39,6 +39,8 @@ APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c)) \
                 $(BUILD)/apps/obj/kernel/lib/string.o
 APP_ELFS  := $(APPS:%=$(BUILD)/apps/%.elf)
 APPS_LINUX := $(APPS:%=$(BUILD)/apps/linux/%)
+# apps/lib pieces that are not libc (the host has its own) but the apps' own helpers
+APP_LINUX_LIB := apps/lib/sha256.c
 APPS_BLOB := $(BUILD)/apps/apps_blob.o
 OBJS      += $(APPS_BLOB)
 
@@ -51,9 +53,16 @@ ASFLAGS := -I. -MMD -MP
 # the kernel proper is mapped W^X by kernel/mm/paging.c.
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-.PHONY: all apps apps-linux run debug test unit fuzz ktest e2e bench clean deps-build deps-run deps-test
+.PHONY: all apps apps-linux host-tools run debug test unit fuzz ktest e2e bench clean deps-build deps-run deps-test
 
-all: $(ISO) apps-linux
+all: $(ISO) apps-linux host-tools
+
+# Host-side test tools (tools/*.c), built for this machine.
+HOST_TOOLS := $(BUILD)/tools/netem_relay
+host-tools: $(HOST_TOOLS)
+$(BUILD)/tools/%: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 apps: $(APP_ELFS)
 apps-linux: $(APPS_LINUX)
@@ -70,9 +79,9 @@ define APP_RULES
 $(BUILD)/apps/$(1).elf: $$(patsubst %.c,$(BUILD)/apps/obj/%.o,$$(wildcard apps/$(1)/*.c)) $(APP_LIB_OBJS) apps/lib/app.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T apps/lib/app.ld -o $$@ \
 	    $$(filter %.o,$$^)
-$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c)
+$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c) $(APP_LINUX_LIB)
 	@mkdir -p $$(dir $$@)
-	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $$@ $$^
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -o $$@ $$(filter %.c,$$^)
 endef
 $(foreach a,$(APPS),$(eval $(call APP_RULES,$(a))))
 

@@ -6,7 +6,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p build
-total_p=0 total_f=0
+total_p=0 total_f=0 total_s=0
 for tier in unit fuzz kernel e2e; do
   script=tests/$tier/run.sh
   [ -x "$script" ] || continue
@@ -19,7 +19,8 @@ for tier in unit fuzz kernel e2e; do
     continue
   fi
   p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
-  total_p=$((total_p + p)); total_f=$((total_f + f))
+  s=$(echo "$line" | sed -n 's/.*, \([0-9]\+\) skipped.*/\1/p')
+  total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + ${s:-0}))
 done
-echo "$total_p passed, $total_f failed"
+echo "$total_p passed, $total_f failed, $total_s skipped"
 [ "$total_f" -eq 0 ]

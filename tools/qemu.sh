@@ -7,8 +7,10 @@
 #   ACCEL    tcg | kvm                        (tcg)
 #   MEM      guest memory                     (256M)
 #   CMDLINE  extra kernel command-line words  (passed through fw_cfg)
-#   NET      user | tap | none                (user)
+#   NET      user | tap | relay | none        (user)
 #   TAP      tap interface name for NET=tap   (wp0)
+#   RELAY_DIR for NET=relay: the directory of the sockets shared with a running
+#            tools/netem_relay (QEMU's end qemu.sock, the relay's relay.sock)
 #   HOSTFWD  extra ",hostfwd=..." for NET=user
 #   FWD      0 = no loopback port forwards     (1)
 #   PORT_HTTP PORT_ECHO PORT_ECHO_TCP PORT_IPERF  host ports of the forwards
@@ -46,9 +48,14 @@ case "$NET" in
     args+=(-netdev "user,id=n0$fwd${HOSTFWD:-}") ;;
   tap)
     args+=(-netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no,vnet_hdr=off") ;;
+  relay)
+    # frames as unix datagrams to and from tools/netem_relay (an impaired link to a tap)
+    : "${RELAY_DIR:?NET=relay needs RELAY_DIR (see tools/netem_relay.c)}"
+    rm -f "$RELAY_DIR/qemu.sock"
+    args+=(-netdev "dgram,id=n0,local.type=unix,local.path=$RELAY_DIR/qemu.sock,remote.type=unix,remote.path=$RELAY_DIR/relay.sock") ;;
   none)
     args+=(-netdev "hubport,id=n0,hubid=0") ;;
-  *) echo "qemu.sh: NET must be user, tap or none" >&2; exit 2 ;;
+  *) echo "qemu.sh: NET must be user, tap, relay or none" >&2; exit 2 ;;
 esac
 args+=(-device "igb,netdev=n0,mac=$MAC${NIC_OPTS:-}")
 [ -n "${PCAP:-}" ] && args+=(-object "filter-dump,id=dump0,netdev=n0,file=$PCAP")

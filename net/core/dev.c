@@ -12,7 +12,9 @@
 #include "kernel/errno.h"
 
 LIST_HEAD(net_devices);
+struct net_device *loopback_dev;
 static int next_ifindex = 1;
+static int next_eth;              /* ethN names count Ethernet devices, not lo */
 static LIST_HEAD(ptype_base);      /* handlers by ethertype */
 static LIST_HEAD(ptype_all);       /* taps */
 #define MAX_LINK_NOTIFIERS 8
@@ -49,7 +51,7 @@ int register_netdev(struct net_device *dev)
         return -EINVAL;
     dev->ifindex = next_ifindex++;
     if (!dev->name[0])
-        snprintf(dev->name, sizeof(dev->name), "eth%d", dev->ifindex - 1);
+        snprintf(dev->name, sizeof(dev->name), "eth%d", next_eth++);
     list_add_tail(&dev->dev_list, &net_devices);
     int r = dev_init_scheduler(dev);
     if (r < 0) {
@@ -79,7 +81,11 @@ struct net_device *dev_get_by_index(int ifindex)
 
 struct net_device *first_net_device(void)
 {
-    return list_empty(&net_devices) ? NULL : list_first_entry(&net_devices, struct net_device, dev_list);
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list)
+        if (!(d->flags & IFF_LOOPBACK))
+            return d;
+    return NULL;
 }
 
 int dev_open(struct net_device *dev)
@@ -274,6 +280,65 @@ int netif_receive_skb(struct sk_buff *skb)
     return -1;
 }
 
+/* --- the backlog (Linux's per-CPU softnet_data input queue; one CPU here) ---
+ * netif_rx queues; a NAPI instance of its own drains the queue from NET_RX, so a
+ * packet a task sends to itself is received after the sender's call has returned, with
+ * the same budget and fairness as a NIC's frames. */
+
+static struct sk_buff_head backlog_queue;
+static struct napi_struct backlog_napi;
+static struct backlog_stats bstats;
+
+static int process_backlog(struct napi_struct *napi, int budget)
+{
+    int work = 0;
+    while (work < budget) {
+        unsigned long f = local_irq_save();
+        struct sk_buff *skb = skb_dequeue(&backlog_queue);
+        local_irq_restore(f);
+        if (!skb)
+            break;
+        bstats.delivered++;
+        netif_receive_skb(skb);
+        work++;
+    }
+    bstats.polls++;
+    if (work < budget) {
+        napi_complete_done(napi, work);
+        /* a packet queued between the last dequeue and the completion must not wait */
+        unsigned long f = local_irq_save();
+        bool more = !skb_queue_empty(&backlog_queue);
+        local_irq_restore(f);
+        if (more)
+            napi_schedule(napi);
+    }
+    return work;
+}
+
+int netif_rx(struct sk_buff *skb)
+{
+    unsigned long f = local_irq_save();
+    if (skb_queue_len(&backlog_queue) >= NETDEV_MAX_BACKLOG) {
+        bstats.dropped++;
+        local_irq_restore(f);
+        kfree_skb(skb);
+        return NET_RX_DROP;
+    }
+    skb_queue_tail(&backlog_queue, skb);
+    bstats.queued++;
+    napi_schedule(&backlog_napi);
+    local_irq_restore(f);
+    return NET_RX_SUCCESS;
+}
+
+void netif_rx_get_stats(struct backlog_stats *s)
+{
+    unsigned long f = local_irq_save();
+    *s = bstats;
+    s->qlen = skb_queue_len(&backlog_queue);
+    local_irq_restore(f);
+}
+
 /* --- station 14 --- */
 
 netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
@@ -290,6 +355,8 @@ netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
 static int net_dev_init(void)
 {
     open_softirq(NET_RX_SOFTIRQ, net_rx_action);
+    skb_queue_head_init(&backlog_queue);
+    netif_napi_add(NULL, &backlog_napi, process_backlog, 64);
     return 0;
 }
 core_initcall(net_dev_init);

@@ -1,9 +1,10 @@
-/* net/core/net_stats.c - a periodic one-line summary of the stack's buffers and work,
+/* net/core/net_stats.c - a periodic one-line summary of the stack's buffers, sockets and work,
  * enabled with netstat=SECONDS on the command line. It prints only when something changed,
  * so an idle system stays quiet; end-to-end tests read it to check that every packet
  * buffer came back after their traffic (skb counters back to their baseline). */
 #include "net/core/skbuff.h"
 #include "net/core/netdevice.h"
+#include "net/core/sock.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/printk.h"
@@ -15,7 +16,7 @@ CMDLINE_KEY(netstat, "netstat", "print skb/softirq/device counters every N secon
 
 static struct timer_list netstat_timer;
 static uint64_t period;
-static char last[200];
+static char last[256];
 
 static void netstat_tick(struct timer_list *t)
 {
@@ -25,14 +26,18 @@ static void netstat_tick(struct timer_list *t)
     struct net_device *dev = first_net_device();
     if (dev && dev->netdev_ops->ndo_get_stats64)
         dev->netdev_ops->ndo_get_stats64(dev, &d);
-    char line[200];
+    struct sock_stats ks;
+    sock_get_stats(&ks);
+    char line[256];
     snprintf(line, sizeof(line),
-             "skb alive=%llu data=%llu bytes=%llu | softirq NET_TX=%llu NET_RX=%llu | tx=%llu rx=%llu",
+             "skb alive=%llu data=%llu bytes=%llu | softirq NET_TX=%llu NET_RX=%llu | tx=%llu rx=%llu"
+             " | socks=%llu",
              (unsigned long long)s.alive, (unsigned long long)s.data_alive,
              (unsigned long long)s.bytes_held,
              (unsigned long long)softirq_count(NET_TX_SOFTIRQ),
              (unsigned long long)softirq_count(NET_RX_SOFTIRQ),
-             (unsigned long long)d.tx_packets, (unsigned long long)d.rx_packets);
+             (unsigned long long)d.tx_packets, (unsigned long long)d.rx_packets,
+             (unsigned long long)ks.socks_alive);
     if (strcmp(line, last) != 0) {
         strlcpy(last, line, sizeof(last));
         printk("netstat: %s\n", line);

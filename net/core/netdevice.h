@@ -31,6 +31,10 @@
 #define NETIF_F_RXCSUM   BIT(4)   /* receive checksum verification */
 #define NETIF_F_RXHASH   BIT(5)
 
+/* flags (Linux's IFF_*): what kind of link this is */
+#define IFF_LOOPBACK     BIT(3)   /* frames sent come back in: the loopback device */
+#define IFF_NOARP        BIT(7)   /* no link-layer address resolution */
+
 typedef enum netdev_tx {
     NETDEV_TX_OK = 0,             /* driver took the skb */
     NETDEV_TX_BUSY = 0x10,        /* ring full: skb NOT taken, caller requeues */
@@ -86,6 +90,7 @@ struct net_device {
     int ifindex;
     const struct net_device_ops *netdev_ops;
     uint32_t features;
+    unsigned int flags;             /* IFF_* */
     unsigned int mtu;
     uint8_t dev_addr[ETH_ALEN];
     uint8_t broadcast[ETH_ALEN];
@@ -110,8 +115,12 @@ struct net_device *alloc_etherdev(size_t priv_size, unsigned int queues);
 int register_netdev(struct net_device *dev);
 struct net_device *dev_get_by_name(const char *name);
 struct net_device *dev_get_by_index(int ifindex);
+/* The first registered device that is not the loopback: the one ip=, DHCP and the
+ * tests configure. */
 struct net_device *first_net_device(void);
 extern struct list_head net_devices;
+/* The loopback device (drivers/net/loopback.c), NULL until it registered. */
+extern struct net_device *loopback_dev;
 int dev_open(struct net_device *dev);
 
 /* Carrier (link state) reported by the driver. */
@@ -144,6 +153,17 @@ bool napi_complete_done(struct napi_struct *napi, int work_done);
 
 /* Receive: the driver hands every good frame here (from its NAPI poll). Consumes skb. */
 int netif_receive_skb(struct sk_buff *skb);
+/* Receive later (Linux's netif_rx): queue skb (skb->dev and skb->protocol set, data at
+ * the network header as eth_type_trans leaves it) on the backlog, which NET_RX hands to
+ * netif_receive_skb. For a sender that must not re-enter the receive path from its own
+ * stack (the loopback device). NET_RX_SUCCESS, or NET_RX_DROP when the backlog holds
+ * netdev_max_backlog packets (skb freed, counted). Callable from tasks and softirqs. */
+#define NET_RX_SUCCESS 0
+#define NET_RX_DROP    1
+#define NETDEV_MAX_BACKLOG 1000
+int netif_rx(struct sk_buff *skb);
+struct backlog_stats { uint64_t queued, dropped, delivered, polls; uint32_t qlen; };
+void netif_rx_get_stats(struct backlog_stats *s);
 
 /* Protocol handlers by ethertype (ETH_P_ALL = tap that sees every frame, RX and TX). */
 struct packet_type {

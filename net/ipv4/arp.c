@@ -74,6 +74,8 @@ void arp_solicit(struct neighbour *n, struct sk_buff *skb)
 
 void arp_send_gratuitous(struct net_device *dev, uint32_t addr)
 {
+    if (dev->flags & IFF_NOARP)          /* lo: nobody to announce to */
+        return;
     stats.tx_gratuitous++;
     arp_send(ARPOP_REQUEST, ETH_P_ARP, addr, dev, addr, NULL, NULL, NULL);
 }
@@ -160,6 +162,12 @@ int arp_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
 
 static void arp_constructor(struct neighbour *n)
 {
+    /* lo and other links without resolution: the device's own (all-zero) address */
+    if (n->dev->flags & (IFF_NOARP | IFF_LOOPBACK)) {
+        memcpy(n->ha, n->dev->dev_addr, ETH_ALEN);
+        n->nud_state = NUD_NOARP;
+        return;
+    }
     /* a directed broadcast of one of our subnets needs no resolution either */
     if (inet_addr_is_broadcast(n->dev, n->primary_key)) {
         memset(n->ha, 0xff, ETH_ALEN);

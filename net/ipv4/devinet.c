@@ -70,7 +70,7 @@ static struct in_device *in_dev_get_or_create(struct net_device *dev)
 static void maybe_ready(struct net_device *dev)
 {
     struct in_device *in = __in_dev_get(dev);
-    if (ready_printed || !in || !in->nifa || !netif_carrier_ok(dev))
+    if (ready_printed || !in || !in->nifa || !netif_carrier_ok(dev) || (dev->flags & IFF_LOOPBACK))
         return;
     ready_printed = true;
     char a[16];
@@ -80,12 +80,32 @@ static void maybe_ready(struct net_device *dev)
 
 bool devinet_ready(void) { return ready_printed; }
 
+/* The local route of an address (Linux's local table): our own address is reached
+ * through lo. lo's own subnet (127.0.0.0/8) is local as a whole. Without lo (hosted
+ * tests) there is none, and sending to ourselves stays unreachable. */
+static int local_route_add(struct net_device *dev, uint32_t addr, uint32_t mask, int prefixlen)
+{
+    if (dev->flags & IFF_LOOPBACK)
+        return ip_route_add_local(addr & mask, prefixlen, dev, addr);
+    return loopback_dev ? ip_route_add_local(addr, 32, loopback_dev, addr) : 0;
+}
+
+static void local_route_del(struct net_device *dev, uint32_t addr, uint32_t mask, int prefixlen)
+{
+    if (dev->flags & IFF_LOOPBACK)
+        ip_route_del_local(addr & mask, prefixlen);
+    else
+        ip_route_del_local(addr, 32);
+}
+
 int inet_addr_add(struct net_device *dev, uint32_t addr, int prefixlen)
 {
     if (!dev || prefixlen < 1 || prefixlen > 32)
         return -EINVAL;
-    if (ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) || ipv4_is_multicast(addr) ||
-        ipv4_is_reserved(addr))
+    /* 127/8 belongs to lo and only there */
+    if (ipv4_is_loopback(addr) != !!(dev->flags & IFF_LOOPBACK))
+        return -EINVAL;
+    if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) || ipv4_is_reserved(addr))
         return -EINVAL;
     uint32_t mask = inet_make_mask(prefixlen);
     /* the network and broadcast addresses of the subnet are not host addresses
@@ -100,8 +120,13 @@ int inet_addr_add(struct net_device *dev, uint32_t addr, int prefixlen)
     listen_to_links();
     if (in->nifa >= IN_DEV_MAX_ADDRS)
         return -ENOSPC;
-    int r = ip_route_add(addr & mask, prefixlen, 0, dev, addr, RTPROT_KERNEL);
+    /* lo has no connected subnet: its whole prefix is local */
+    int r = (dev->flags & IFF_LOOPBACK) ? 0
+                                       : ip_route_add(addr & mask, prefixlen, 0, dev, addr, RTPROT_KERNEL);
     /* another address of ours already covers this subnet: its route serves both */
+    if (r < 0 && r != -EEXIST)
+        return r;
+    r = local_route_add(dev, addr, mask, prefixlen);
     if (r < 0 && r != -EEXIST)
         return r;
     unsigned long f = local_irq_save();
@@ -134,6 +159,7 @@ int inet_addr_del(struct net_device *dev, uint32_t addr)
                 shared = true;
         if (!shared)
             ip_route_del(addr & gone.ifa_mask, gone.ifa_prefixlen, 0);
+        local_route_del(dev, addr, gone.ifa_mask, gone.ifa_prefixlen);
         ip_route_prune_unreachable();
         rt_cache_flush();
         notify(dev, addr, false);
@@ -149,9 +175,13 @@ bool inet_addr_is_local(struct net_device *dev, uint32_t addr)
         if (dev && d != dev)
             continue;
         struct in_device *in = __in_dev_get(d);
-        for (int i = 0; in && i < in->nifa; i++)
-            if (in->ifa[i].ifa_address == addr)
+        for (int i = 0; in && i < in->nifa; i++) {
+            const struct in_ifaddr *a = &in->ifa[i];
+            /* lo owns its whole subnet: 127.0.0.2 is ours too (Linux's local 127/8) */
+            if (a->ifa_address == addr ||
+                ((d->flags & IFF_LOOPBACK) && (addr & a->ifa_mask) == (a->ifa_address & a->ifa_mask)))
                 return true;
+        }
     }
     return false;
 }
@@ -275,6 +305,13 @@ void devinet_dump(void)
 static int devinet_init(void)
 {
     listen_to_links();
+    /* lo first (Linux's inet_init gives it 127.0.0.1/8), so the addresses that follow
+     * get their local routes through it */
+    if (loopback_dev) {
+        int r = inet_addr_add(loopback_dev, htonl(0x7f000001u), 8);
+        if (r < 0)
+            pr_err("devinet: cannot add 127.0.0.1/8 to lo: %d\n", r);
+    }
     const char *ip = cmdline_get("ip");
     if (ip)
         devinet_static_config(first_net_device(), ip, cmdline_get("gw"));

@@ -105,7 +105,8 @@ void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, uint32_t info
     if ((ntohs(iph->frag_off) & IP_OFFSET) ||
         skb_in->pkt_type == PACKET_BROADCAST || skb_in->pkt_type == PACKET_MULTICAST ||
         ipv4_is_multicast(iph->daddr) || inet_addr_is_broadcast(dev, iph->daddr) ||
-        ipv4_is_zeronet(iph->saddr) || ipv4_is_loopback(iph->saddr) ||
+        ipv4_is_zeronet(iph->saddr) ||
+        (ipv4_is_loopback(iph->saddr) && !(dev && (dev->flags & IFF_LOOPBACK))) ||
         ipv4_is_multicast(iph->saddr) || ipv4_is_reserved(iph->saddr) ||
         inet_addr_is_broadcast(dev, iph->saddr)) {
         ICMP_INC(err_suppressed);

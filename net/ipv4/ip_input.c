@@ -46,13 +46,17 @@ static int drop(struct sk_buff *skb)
 }
 
 /* RFC 1122 section 3.2.1.3 / RFC 1812 section 5.3.7: source addresses no host may
- * have. Our own addresses count too: we have no loopback, so a packet "from us" came
- * from someone else. */
+ * have. Our own addresses and 127/8 count too, except on lo: a packet "from us" that
+ * arrives on a wire came from someone else. */
 static bool martian_source(struct net_device *dev, uint32_t saddr)
 {
-    return ipv4_is_zeronet(saddr) || ipv4_is_loopback(saddr) || ipv4_is_multicast(saddr) ||
-           ipv4_is_lbcast(saddr) || ipv4_is_reserved(saddr) ||
-           inet_addr_is_broadcast(dev, saddr) || inet_addr_is_local(NULL, saddr);
+    if (ipv4_is_zeronet(saddr) || ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) ||
+        ipv4_is_reserved(saddr))
+        return true;
+    if (dev && (dev->flags & IFF_LOOPBACK))
+        return false;
+    return ipv4_is_loopback(saddr) || inet_addr_is_broadcast(dev, saddr) ||
+           inet_addr_is_local(NULL, saddr);
 }
 
 static int ip_local_deliver_finish(struct sock *sk, struct sk_buff *skb)
@@ -90,6 +94,9 @@ int ip_local_deliver(struct sk_buff *skb)
 static bool ip_for_us(struct sk_buff *skb, uint32_t daddr)
 {
     struct net_device *dev = skb->dev;
+    /* 127/8 is lo's: from a wire it is a martian destination (RFC 1122 3.2.1.3) */
+    if (ipv4_is_loopback(daddr))
+        return dev && (dev->flags & IFF_LOOPBACK);
     if (inet_addr_is_local(NULL, daddr))
         return true;
     if (inet_addr_is_broadcast(dev, daddr)) {

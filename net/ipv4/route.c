@@ -4,7 +4,9 @@
  *
  * A host has a handful of routes, so the table is a small array scanned in full: the
  * longest matching prefix wins, then the lowest metric (connected before static), then
- * the oldest. Single CPU; the table changes from tasks (configuration, DHCP) and is read
+ * the oldest. Routes to our own addresses (Linux's "local" table: each address as a /32
+ * and lo's 127.0.0.0/8, all through lo) are looked up before the others, as Linux's
+ * rule 0 consults the local table first. Single CPU; the table changes from tasks (configuration, DHCP) and is read
  * from tasks and softirqs (ICMP replies), so changes mask interrupts. */
 #include "net/ipv4/route.h"
 #include "net/ipv4/inetdevice.h"
@@ -27,6 +29,7 @@ struct fib_entry {
     uint32_t prefsrc;
     struct net_device *dev;
     unsigned int metric;         /* 0 connected, 1 static/boot/dhcp */
+    bool local;                  /* RTN_LOCAL: delivered to this host through lo */
     uint64_t seq;                /* insertion order: the oldest wins a full tie */
 };
 
@@ -60,7 +63,7 @@ static struct fib_entry *fib_connected_for(uint32_t addr, struct net_device *dev
     struct fib_entry *best = NULL;
     for (int i = 0; i < FIB_MAX; i++) {
         struct fib_entry *e = &fib[i];
-        if (!e->used || e->gw || (dev && e->dev != dev) || (addr & e->mask) != e->dst)
+        if (!e->used || e->gw || e->local || (dev && e->dev != dev) || (addr & e->mask) != e->dst)
             continue;
         if (!best || e->prefixlen > best->prefixlen)
             best = e;
@@ -68,8 +71,24 @@ static struct fib_entry *fib_connected_for(uint32_t addr, struct net_device *dev
     return best;
 }
 
+static int fib_insert(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *dev,
+                      uint32_t prefsrc, enum rt_proto proto, bool local);
+
 int ip_route_add(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *dev,
                  uint32_t prefsrc, enum rt_proto proto)
+{
+    return fib_insert(dst, prefixlen, gw, dev, prefsrc, proto, false);
+}
+
+int ip_route_add_local(uint32_t dst, int prefixlen, struct net_device *dev, uint32_t prefsrc)
+{
+    if (!dev)
+        return -EINVAL;
+    return fib_insert(dst, prefixlen, 0, dev, prefsrc, RTPROT_KERNEL, true);
+}
+
+static int fib_insert(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *dev,
+                      uint32_t prefsrc, enum rt_proto proto, bool local)
 {
     if (prefixlen < 0 || prefixlen > 32)
         return -EINVAL;
@@ -94,7 +113,8 @@ int ip_route_add(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *de
                 free_slot = i;
             continue;
         }
-        if (e->dst == dst && e->prefixlen == prefixlen && e->gw == gw && e->dev == dev) {
+        if (e->dst == dst && e->prefixlen == prefixlen && e->gw == gw && e->dev == dev &&
+            e->local == local) {
             local_irq_restore(f);
             return -EEXIST;
         }
@@ -106,14 +126,14 @@ int ip_route_add(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *de
     fib[free_slot] = (struct fib_entry){
         .used = true, .prefixlen = (uint8_t)prefixlen, .proto = (uint8_t)proto,
         .dst = dst, .mask = mask, .gw = gw, .prefsrc = prefsrc, .dev = dev,
-        .metric = proto == RTPROT_KERNEL ? 0 : 1, .seq = ++fib_seq,
+        .metric = proto == RTPROT_KERNEL ? 0 : 1, .local = local, .seq = ++fib_seq,
     };
     local_irq_restore(f);
     rt_cache_flush();
     return 0;
 }
 
-int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw)
+static int fib_remove(uint32_t dst, int prefixlen, uint32_t gw, bool local)
 {
     if (prefixlen < 0 || prefixlen > 32)
         return -EINVAL;
@@ -122,7 +142,8 @@ int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw)
     unsigned long f = local_irq_save();
     for (int i = 0; i < FIB_MAX; i++) {
         struct fib_entry *e = &fib[i];
-        if (e->used && e->dst == dst && e->prefixlen == prefixlen && (!gw || e->gw == gw)) {
+        if (e->used && e->local == local && e->dst == dst && e->prefixlen == prefixlen &&
+            (!gw || e->gw == gw)) {
             e->used = false;
             found++;
         }
@@ -132,6 +153,16 @@ int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw)
         return -ESRCH;
     rt_cache_flush();
     return 0;
+}
+
+int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw)
+{
+    return fib_remove(dst, prefixlen, gw, false);
+}
+
+int ip_route_del_local(uint32_t dst, int prefixlen)
+{
+    return fib_remove(dst, prefixlen, 0, true);
 }
 
 void ip_route_flush_dev(struct net_device *dev)
@@ -167,13 +198,14 @@ void ip_route_flush_all(void)
     rt_cache_flush();
 }
 
-/* Longest-prefix match, optionally restricted to one device. */
-static const struct fib_entry *fib_lookup(uint32_t daddr, int oif)
+/* Longest-prefix match in the local or the main routes, optionally restricted to one
+ * device. */
+static const struct fib_entry *fib_lookup_table(uint32_t daddr, int oif, bool local)
 {
     const struct fib_entry *best = NULL;
     for (int i = 0; i < FIB_MAX; i++) {
         const struct fib_entry *e = &fib[i];
-        if (!e->used || (daddr & e->mask) != e->dst)
+        if (!e->used || e->local != local || (daddr & e->mask) != e->dst)
             continue;
         if (oif && e->dev->ifindex != oif)
             continue;
@@ -183,6 +215,13 @@ static const struct fib_entry *fib_lookup(uint32_t daddr, int oif)
             best = e;
     }
     return best;
+}
+
+/* The local routes first: a packet to one of our addresses stays on this host. */
+static const struct fib_entry *fib_lookup(uint32_t daddr, int oif)
+{
+    const struct fib_entry *e = fib_lookup_table(daddr, oif, true);
+    return e ? e : fib_lookup_table(daddr, oif, false);
 }
 
 void ip_rt_put(struct rtable *rt)
@@ -222,8 +261,7 @@ struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
         *err = -EINVAL;
         return NULL;
     }
-    if (ipv4_is_zeronet(daddr) || ipv4_is_loopback(daddr)) {
-        /* no loopback device: neither 0/8 nor 127/8 can be reached */
+    if (ipv4_is_zeronet(daddr)) {
         *err = -ENETUNREACH;
         goto miss;
     }
@@ -232,6 +270,8 @@ struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
         dev = e->dev;
         gw = e->gw;
         prefsrc = e->prefsrc;
+        if (e->local)
+            flags |= RTCF_LOCAL;
     } else if (ipv4_is_lbcast(daddr) || fl4->flowi4_oif) {
         /* on-link through the requested device (DHCP before it has an address) */
         dev = fl4->flowi4_oif ? dev_get_by_index(fl4->flowi4_oif) : first_up_device();
@@ -240,15 +280,17 @@ struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
         *err = -ENETUNREACH;
         goto miss;
     }
-    if (inet_addr_is_local(NULL, daddr)) {
-        /* our own address: that would need a loopback device */
+    if (!(flags & RTCF_LOCAL) && (ipv4_is_loopback(daddr) || inet_addr_is_local(NULL, daddr))) {
+        /* 127/8 or our own address, but no local route (lo absent or not configured) */
         *err = -ENETUNREACH;
         goto miss;
     }
-    if (ipv4_is_lbcast(daddr) || (!gw && inet_addr_is_broadcast(dev, daddr)))
-        flags |= RTCF_BROADCAST;
-    else if (ipv4_is_multicast(daddr))
-        flags |= RTCF_MULTICAST;
+    if (!(flags & RTCF_LOCAL)) {
+        if (ipv4_is_lbcast(daddr) || (!gw && inet_addr_is_broadcast(dev, daddr)))
+            flags |= RTCF_BROADCAST;
+        else if (ipv4_is_multicast(daddr))
+            flags |= RTCF_MULTICAST;
+    }
 
     struct rtable *rt = kmalloc(sizeof(*rt));
     if (!rt) {
@@ -336,7 +378,9 @@ void route_dump(void)
             const struct fib_entry *e = &fib[i];
             if (!e->used || e->prefixlen != len)
                 continue;
-            if (len == 0)
+            if (e->local)
+                printk("route: local %s/%d", in_ntoa(e->dst, a), len);
+            else if (len == 0)
                 printk("route: default");
             else
                 printk("route: %s/%d", in_ntoa(e->dst, a), len);
@@ -344,7 +388,7 @@ void route_dump(void)
                 printk(" via %s", in_ntoa(e->gw, g));
             printk(" dev %s proto %s", e->dev->name, proto_name(e->proto));
             if (!e->gw)
-                printk(" scope link");
+                printk(e->local ? " scope host" : " scope link");
             if (e->prefsrc)
                 printk(" src %s", in_ntoa(e->prefsrc, a));
             printk("\n");

@@ -60,7 +60,14 @@ enum rt_proto { RTPROT_KERNEL = 2, RTPROT_BOOT = 3, RTPROT_STATIC = 4, RTPROT_DH
  * -ENETUNREACH (gateway not on any connected subnet). */
 int ip_route_add(uint32_t dst, int prefixlen, uint32_t gw, struct net_device *dev,
                  uint32_t prefsrc, enum rt_proto proto);
-/* Remove the route dst/prefixlen (matching gw unless gw is 0). 0 or -ESRCH. */
+/* A local route (Linux's local table, "ip route show table local"): destinations in
+ * dst/prefixlen are this host's and go out through dev (lo), with prefsrc as the
+ * source. Looked up before every other route; lookups give RTCF_LOCAL. devinet adds
+ * one per address (a /32) and lo's 127.0.0.0/8. 0, -EEXIST, -ENOSPC, -EINVAL. */
+int ip_route_add_local(uint32_t dst, int prefixlen, struct net_device *dev, uint32_t prefsrc);
+int ip_route_del_local(uint32_t dst, int prefixlen);
+/* Remove the route dst/prefixlen (matching gw unless gw is 0). 0 or -ESRCH. Local
+ * routes are left alone (ip_route_del_local). */
 int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw);
 /* Remove every route through dev (device gone). */
 void ip_route_flush_dev(struct net_device *dev);

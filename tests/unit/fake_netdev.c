@@ -7,6 +7,7 @@
 #include "kernel/mm/mm.h"
 
 LIST_HEAD(net_devices);
+struct net_device *loopback_dev;
 static int next_ifindex = 1;
 void (*fake_link_notifier[8])(struct net_device *, bool);
 struct packet_type *fake_ptypes[8];
@@ -64,7 +65,11 @@ void fake_netdev_free(struct net_device *dev)
 
 struct net_device *first_net_device(void)
 {
-    return list_empty(&net_devices) ? NULL : list_first_entry(&net_devices, struct net_device, dev_list);
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list)
+        if (!(d->flags & IFF_LOOPBACK))
+            return d;
+    return NULL;
 }
 
 struct net_device *dev_get_by_index(int ifindex)

@@ -332,3 +332,59 @@ TEST(ready_line_on_address_with_link)
     rt_get_stats(&s);
     CHECK_EQ(s.allocs, s.frees);
 }
+
+/* With lo (Linux's local table): 127/8 and each of our addresses route through lo with
+ * RTCF_LOCAL, the source is the address itself (127.0.0.1 for the rest of 127/8), the
+ * MTU is lo's; local routes win over the connected route of the same address and come
+ * and go with the addresses; 127/8 is refused on other devices. */
+TEST(local_routes_through_loopback)
+{
+    struct net_device *d = setup();
+    struct net_device *lo = fake_netdev_new("lo", 0);
+    lo->flags = IFF_LOOPBACK | IFF_NOARP;
+    lo->mtu = 65536;
+    loopback_dev = lo;
+    int err;
+    CHECK_EQ(inet_addr_add(d, A("127.0.0.2"), 8), -EINVAL);   /* 127/8 only on lo */
+    CHECK_EQ(inet_addr_add(lo, A("10.9.0.1"), 24), -EINVAL);  /* and only 127/8 there */
+    CHECK_EQ(inet_addr_add(lo, A("127.0.0.1"), 8), 0);
+    CHECK(first_net_device() == d);                           /* lo is never "the" NIC */
+    CHECK_EQ(inet_addr_add(d, A("10.0.2.15"), 24), 0);
+    const char *local[] = { "127.0.0.1", "127.1.2.3", "10.0.2.15" };
+    const char *src[] = { "127.0.0.1", "127.0.0.1", "10.0.2.15" };
+    for (unsigned i = 0; i < 3; i++) {
+        struct rtable *rt = lookup(local[i], &err);
+        CHECK(rt != NULL);
+        if (!rt)
+            continue;
+        CHECK(rt->dev == lo);
+        CHECK(rt->rt_flags & RTCF_LOCAL);
+        CHECK(!(rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)));
+        CHECK_EQ(rt->rt_gateway, 0);
+        CHECK_EQ(rt->rt_src, A(src[i]));
+        CHECK_EQ(rt->mtu, 65536);
+        ip_rt_put(rt);
+    }
+    CHECK(inet_addr_is_local(NULL, A("127.9.9.9")));
+    /* neighbours on the subnet still go out on the NIC */
+    struct rtable *rt = lookup("10.0.2.2", &err);
+    CHECK(rt && rt->dev == d && !(rt->rt_flags & RTCF_LOCAL));
+    ip_rt_put(rt);
+    /* an output interface other than lo: 127/8 cannot leave through it */
+    struct flowi4 fl = { .daddr = A("127.0.0.1"), .flowi4_oif = d->ifindex };
+    CHECK(ip_route_output_flow(&fl, &err) == NULL && err == -ENETUNREACH);
+    /* deleting the NIC's address takes its local route along; ip_route_del leaves
+     * local routes alone */
+    CHECK_EQ(ip_route_del(A("10.0.2.15"), 32, 0), -ESRCH);
+    CHECK_EQ(inet_addr_del(d, A("10.0.2.15")), 0);
+    CHECK(lookup("10.0.2.15", &err) == NULL && err == -ENETUNREACH);
+    CHECK_EQ(inet_addr_del(lo, A("127.0.0.1")), 0);
+    CHECK(lookup("127.0.0.1", &err) == NULL && err == -ENETUNREACH);
+    struct rt_stats s;
+    rt_get_stats(&s);
+    CHECK_EQ(s.routes, 0);
+    CHECK_EQ(s.allocs, s.frees);
+    loopback_dev = NULL;
+    fake_netdev_free(lo);
+    fake_netdev_free(d);
+}
