@@ -113,11 +113,12 @@ size_t trace_journeys(struct trace_event *ev, size_t n, int *jid,
     struct open_j open[MAX_OPEN];
     int nopen = 0;
     size_t held[MAX_HELD], nheld = 0, nj = 0;
+    for (size_t i = 0; i < n; i++)
+        jid[i] = -1;
     for (size_t i = 0; i < n; i++) {
         const struct trace_station *st = trace_station_get(ev[i].station);
         uint16_t fl = st ? st->flags : 0;
         ev[i].flags = fl;
-        jid[i] = -1;
         if (!ev[i].obj) {
             if (fl & TRACE_F_START)
                 nheld = 0;
@@ -223,7 +224,7 @@ static void show_journey(size_t jn, size_t nev)
         unsigned depth = st ? st->depth : 0;
         printk("%10llu %10llu  %*s%-*s", (unsigned long long)(snap[i].tsc - t0),
                (unsigned long long)(snap[i].tsc - prev), (int)(2 * depth), "",
-               (int)(28 - MIN(2 * depth, 26u)), station_name(snap[i].station));
+               (int)(44 - MIN(2 * depth, 40u)), station_name(snap[i].station));
         if (snap[i].obj)
             printk(" skb %p len %u", snap[i].obj, snap[i].len);
         else if (snap[i].len)
