@@ -265,7 +265,7 @@ static void print_percentiles(const char *name, uint64_t *v, size_t n)
 {
     sort_u64(v, n);
     uint64_t p50 = v[(n - 1) / 2], p99 = v[(n - 1) * 99 / 100];
-    printk("  %-28s %8zu %10llu %10llu %10llu ns\n", name, n, (unsigned long long)p50,
+    printk("  %-28s %8zu %10llu %10llu %10llu\n", name, n, (unsigned long long)p50,
            (unsigned long long)p99, (unsigned long long)cyc_to_ns(p50));
 }
 
@@ -274,7 +274,7 @@ void trace_stats(void)
     size_t nev, nj = analyse(&nev);
     printk("trace: %zu journeys from %zu events (cycles from the previous station of the"
            " same journey)\n", nj, nev);
-    printk("  %-28s %8s %10s %10s %10s\n", "station", "count", "p50", "p99", "p50");
+    printk("  %-28s %8s %10s %10s %10s\n", "station", "count", "p50", "p99", "p50 (ns)");
     static uint64_t last_tsc[MAX_JOURNEYS];
     for (unsigned s = 0; s < TRACE_MAX_STATIONS; s++) {
         if (!trace_station_get(s))

@@ -26,6 +26,10 @@ done
 line=$(run_boot igb-mq "test=igb igb.irq=msix igb.queues=2" | grep -m1 '^igb: burst [0-9]')
 printf '%-10s %s\n' "msix x2" "${line#igb: }"
 
+# The tracer's cost per trace point, off and on (kernel/trace_ktest.c)
+line=$(run_boot trace "test=trace" | grep -m1 '^trace: cost per trace point')
+echo "bench: ${line:-trace: no figure (see $out/trace.log)}"
+
 # UDP send rate of a ring-3 app: udp_blast sends COUNT datagrams per payload size back to
 # back on a blocking socket to a receiver on the host (QEMU user networking takes
 # 10.0.2.2 to the host's loopback). The app's exit line carries the NET_TX / NET_RX
