@@ -2,11 +2,11 @@
  * meminfo, uptime, apps, kill, trace, reboot, poweroff. Each reads its data through the
  * owning subsystem's dump or stats function. */
 #include "kernel/shell/shell.h"
-#include "kernel/acpi.h"
 #include "kernel/errno.h"
 #include "kernel/init.h"
 #include "kernel/irq.h"
 #include "kernel/printk.h"
+#include "kernel/reboot.h"
 #include "kernel/sched.h"
 #include "kernel/softirq.h"
 #include "kernel/time.h"
@@ -193,7 +193,7 @@ static int cmd_reboot(int argc, char **argv)
     if (argc != 1)
         return SHELL_USAGE;
     printk("reboot: resetting the machine\n");
-    acpi_reboot();
+    kernel_restart();
     printk("reboot: the machine did not reset\n");
     return SHELL_FAILED;
 }
@@ -203,7 +203,7 @@ static int cmd_poweroff(int argc, char **argv)
     if (argc != 1)
         return SHELL_USAGE;
     printk("poweroff: entering ACPI S5\n");
-    acpi_poweroff();
+    kernel_power_off();
     printk("poweroff: ACPI S5 did not take effect (no FADT or \\_S5)\n");
     return SHELL_FAILED;
 }
