@@ -169,6 +169,27 @@ out = run("trace stats", 30)
 report("shell.trace_stats", out is not None and "TDT write -> TX irq" in out and
        re.search(r"igb_tx_map \(TDT\)\s+\d+\s+\d+\s+\d+", out) is not None, repr(out))
 
+# `trace` alone waits for the next complete journey: make one with an echo
+buf = b""
+s.send(b"trace\r")
+armed = wait_for(rb"waiting for one packet's journey", 10)
+if armed is not None:
+    u.sendto(b"one more", ("127.0.0.1", udp_port))
+out = wait_for(re.escape(PROMPT), 30)
+out = out.decode(errors="replace") if out else ""
+report("shell.trace_alone_shows_next_journey", armed is not None and "journey of" in out and
+       "kfree_skb" in out, repr(out[-1500:]))
+
+# Ctrl-C ends an endless ping with its statistics
+buf = b""
+s.send(b"ping 10.0.2.2\r")
+second = wait_for(rb"icmp_seq=2 ", 20)
+s.send(b"\x03")
+out = wait_for(re.escape(PROMPT), 20)
+report("shell.ctrl_c_ends_ping", second is not None and out is not None and
+       re.search(rb"\d+ packets transmitted, \d+ received", out) is not None,
+       repr(out))
+
 # kill the echo app: it sleeps in recvfrom, the kill ends it with status 137
 if m:
     pid = m.group(1)

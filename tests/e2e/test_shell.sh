@@ -4,7 +4,8 @@
 # each command reports against the state it must show (the DHCP address, slirp's gateway
 # and its MAC after a ping, the udp_echo socket and app), line editing, the one-line
 # errors, the trace of a UDP send station by station (the host sends to udp_echo through
-# the forward, the echo is the guest's send), kill, and that poweroff makes QEMU exit.
+# the forward, the echo is the guest's send), `trace` alone catching the next journey,
+# Ctrl-C ending an endless ping, kill, and that poweroff makes QEMU exit.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 trap guest_stop EXIT
