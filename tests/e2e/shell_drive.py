@@ -125,7 +125,7 @@ out = run("apps")
 m = re.search(r"^\s*(\d+)\s+udp_echo\s", out or "", re.M)
 report("shell.apps_lists_udp_echo", m is not None, repr(out))
 
-for cmd, want in (("softirqs", "NET_RX"), ("interrupts", "COUNT"), ("meminfo", "MemTotal:"),
+for cmd, want in (("softirqs", "NET_RX"), ("interrupts", "CPU0"), ("meminfo", "MemTotal:"),
                   ("netstat -s", "Icmp: InMsgs"), ("ethtool -S eth0", "NIC statistics for eth0"),
                   ("tc -s qdisc", "qdisc pfifo_fast"), ("nf", "nf: LOCAL_OUT"),
                   ("help", "poweroff")):
