@@ -53,8 +53,9 @@ print("bench: host received %d datagrams (both runs)" % n)' "$port" &
 recv=$!
 trap 'kill $recv 2>/dev/null' EXIT
 # udp_rate LABEL EXTRA_CMDLINE: one guest run of udp_blast; prints its figures.
+guest=""
 udp_rate() {
-  local log=$out/$1.log guest
+  local log=$out/$1.log
   : >"$log"
   FWD=0 SERIAL="file:$log" CMDLINE="ip=10.0.2.15/24 gw=10.0.2.2 apps=udp_blast:10.0.2.2:$port:18/1472:$COUNT $2" \
     tools/qemu.sh </dev/null >/dev/null 2>&1 &
@@ -66,6 +67,7 @@ udp_rate() {
     sleep 0.1
   done
   kill $guest 2>/dev/null; wait $guest 2>/dev/null
+  trap 'kill $recv 2>/dev/null' EXIT
   sed 's/^\[[ 0-9.]*\] //' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' |
     sed "s/^/bench: $1: /"
 }
