@@ -5,6 +5,7 @@
 #include "kernel/multiboot.h"
 #include "kernel/mm/mm.h"
 #include "kernel/printk.h"
+#include "kernel/arch/x86.h"
 
 static void *acpi_map(uint64_t phys, size_t len) { return memremap(phys, len); }
 static void acpi_unmap(void *virt, size_t len) { iounmap(virt, len); }
@@ -33,4 +34,32 @@ int acpi_init(void)
            acpi.lapic_addr, acpi.nioapic, acpi.novr, acpi.ncpus, acpi.ncpus == 1 ? "" : "s",
            mcfg);
     return 0;
+}
+
+/* PM1_CNT (ACPI 6.5 4.8.3.2.1): SLP_TYP in bits 12:10, SLP_EN bit 13. */
+void acpi_poweroff(void)
+{
+    if (!acpi.pm1a_cnt || !acpi.have_s5)
+        return;
+    local_irq_disable();
+    outw(acpi.pm1a_cnt, (uint16_t)((acpi.slp_typa & 7) << 10 | 1u << 13));
+    if (acpi.pm1b_cnt)
+        outw(acpi.pm1b_cnt, (uint16_t)((acpi.slp_typb & 7) << 10 | 1u << 13));
+    for (int i = 0; i < 1000000; i++)
+        cpu_relax();
+}
+
+void acpi_reboot(void)
+{
+    local_irq_disable();
+    if (acpi.reset_port)
+        outb(acpi.reset_port, acpi.reset_value);
+    for (int i = 0; i < 1000000; i++)
+        cpu_relax();
+    /* the 8042 keyboard controller's pulse-reset line */
+    for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+        cpu_relax();
+    outb(0x64, 0xfe);
+    for (int i = 0; i < 1000000; i++)
+        cpu_relax();
 }

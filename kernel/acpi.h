@@ -28,6 +28,12 @@ struct acpi_info {
     uint32_t bad_table;          /* signature/length implausible: table ignored */
     uint32_t bad_entry;          /* MADT entry with an impossible length: rest of MADT ignored */
     uint32_t dropped;            /* more IOAPICs/overrides than the arrays hold */
+    /* FADT and the DSDT's \_S5 object: how to power off and reset (0 = unknown) */
+    uint16_t pm1a_cnt, pm1b_cnt;     /* PM1 control register ports */
+    bool have_s5;
+    uint8_t slp_typa, slp_typb;      /* SLP_TYP values for S5 (soft off) */
+    uint16_t reset_port;             /* RESET_REG when in system I/O space */
+    uint8_t reset_value;
 };
 
 extern struct acpi_info acpi;
@@ -46,6 +52,14 @@ int acpi_scan(const uint8_t *rsdp, int rsdp_len, const struct acpi_mapper *m,
 bool acpi_checksum_ok(const void *table, size_t len);
 void acpi_parse_madt(const uint8_t *madt, size_t len, struct acpi_info *out);
 void acpi_parse_mcfg(const uint8_t *mcfg, size_t len, struct acpi_info *out);
+
+void acpi_parse_fadt(const uint8_t *fadt, size_t len, struct acpi_info *out, uint64_t *dsdt);
+/* Find the \_S5 package in a DSDT's AML and read its first two integers. */
+bool acpi_find_s5(const uint8_t *dsdt, size_t len, uint8_t *typa, uint8_t *typb);
+/* Enter S5 through PM1x_CNT (returns only when that did not happen), and reset through
+ * the FADT's reset register, then the keyboard controller. */
+void acpi_poweroff(void);
+void acpi_reboot(void);
 
 /* ISA IRQ -> GSI with polarity/trigger from the overrides (identity when none). */
 uint32_t acpi_isa_to_gsi(uint8_t isa, bool *level, bool *active_low);

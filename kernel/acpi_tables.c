@@ -122,6 +122,62 @@ void acpi_parse_mcfg(const uint8_t *t, size_t len, struct acpi_info *out)
     }
 }
 
+/* FADT (ACPI 6.5 5.2.9): DSDT at 40 (X_DSDT at 140), PM1a/PM1b_CNT_BLK at 64/68,
+ * RESET_REG (a Generic Address Structure) at 116 and RESET_VALUE at 128. */
+void acpi_parse_fadt(const uint8_t *t, size_t len, struct acpi_info *out, uint64_t *dsdt)
+{
+    *dsdt = len >= 44 ? rd32(t + 40) : 0;
+    if (len >= 148 && rd64(t + 140))
+        *dsdt = rd64(t + 140);
+    if (len >= 72) {
+        out->pm1a_cnt = (uint16_t)rd32(t + 64);
+        out->pm1b_cnt = (uint16_t)rd32(t + 68);
+    }
+    if (len >= 129 && t[116] == 1 /* system I/O */ && rd64(t + 120) && rd64(t + 120) < 0x10000) {
+        out->reset_port = (uint16_t)rd64(t + 120);
+        out->reset_value = t[128];
+    }
+}
+
+/* AML (ACPI 6.5 20.2): NameOp "_S5_" PackageOp PkgLength NumElements, then integers as
+ * ZeroOp (0), OneOp (1) or BytePrefix (0x0a) + byte. */
+static bool aml_small_int(const uint8_t *p, const uint8_t *end, uint8_t *v, size_t *used)
+{
+    if (p >= end)
+        return false;
+    if (*p == 0x00 || *p == 0x01) {
+        *v = *p;
+        *used = 1;
+        return true;
+    }
+    if (*p == 0x0a && p + 1 < end) {
+        *v = p[1];
+        *used = 2;
+        return true;
+    }
+    return false;
+}
+
+bool acpi_find_s5(const uint8_t *dsdt, size_t len, uint8_t *typa, uint8_t *typb)
+{
+    const uint8_t *end = dsdt + len;
+    for (const uint8_t *p = dsdt + HDR_LEN; p + 8 < end; p++) {
+        if (memcmp(p, "_S5_", 4) != 0 || p[4] != 0x12)
+            continue;
+        const uint8_t *q = p + 5;
+        q += 1 + (*q >> 6);                  /* PkgLength: 1-4 bytes */
+        q++;                                 /* NumElements */
+        size_t n;
+        if (!aml_small_int(q, end, typa, &n))
+            continue;
+        q += n;
+        if (!aml_small_int(q, end, typb, &n))
+            *typb = *typa;
+        return true;
+    }
+    return false;
+}
+
 /* Map a table whose header says how long it is; check length bound and checksum. */
 static const uint8_t *map_table(const struct acpi_mapper *m, uint64_t phys, size_t max_len,
                                 size_t *len, struct acpi_info *out)
@@ -204,13 +260,26 @@ int acpi_scan(const uint8_t *rsdp, int rsdp_len, const struct acpi_mapper *m,
         }
         bool is_madt = memcmp(h, "APIC", 4) == 0 && !out->have_madt;
         bool is_mcfg = memcmp(h, "MCFG", 4) == 0 && !seen_mcfg;
+        bool is_fadt = memcmp(h, "FACP", 4) == 0 && !out->pm1a_cnt;
         m->unmap((void *)h, HDR_LEN);
-        if (!is_madt && !is_mcfg)
+        if (!is_madt && !is_mcfg && !is_fadt)
             continue;
         size_t len;
         const uint8_t *t = map_table(m, phys, MAX_TABLE_LEN, &len, out);
         if (!t)
             continue;
+        if (is_fadt) {
+            uint64_t dsdt_phys;
+            acpi_parse_fadt(t, len, out, &dsdt_phys);
+            m->unmap((void *)t, len);
+            size_t dlen;
+            const uint8_t *d = map_table(m, dsdt_phys, MAX_TABLE_LEN, &dlen, out);
+            if (d) {
+                out->have_s5 = acpi_find_s5(d, dlen, &out->slp_typa, &out->slp_typb);
+                m->unmap((void *)d, dlen);
+            }
+            continue;
+        }
         if (is_madt)
             acpi_parse_madt(t, len, out);
         else {

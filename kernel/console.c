@@ -5,6 +5,7 @@
 #include "kernel/sched.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/user/process.h"
 
 #define COM1 0x3f8
 enum { UART_DATA = 0, UART_IER = 1, UART_FCR = 2, UART_IIR = 2, UART_LCR = 3, UART_MCR = 4,
@@ -82,7 +83,9 @@ long console_read(char *buf, size_t n, bool nonblock)
         return 0;
     if (nonblock && READ_ONCE(rx_head) == rx_tail)
         return -EAGAIN;
-    wait_event(rx_wq, READ_ONCE(rx_head) != rx_tail);
+    wait_event(rx_wq, READ_ONCE(rx_head) != rx_tail || fatal_signal_pending());
+    if (READ_ONCE(rx_head) == rx_tail)
+        return -EINTR;
     size_t got = 0;
     unsigned long f = local_irq_save();
     while (got < n && rx_tail != rx_head) {
@@ -92,6 +95,9 @@ long console_read(char *buf, size_t n, bool nonblock)
     local_irq_restore(f);
     return (long)got;
 }
+
+bool console_rx_ready(void) { return READ_ONCE(rx_head) != rx_tail; }
+struct wait_queue_head *console_rx_wait_queue(void) { return &rx_wq; }
 
 uint64_t console_rx_bytes(void) { return rx_bytes; }
 uint64_t console_rx_dropped(void) { return rx_dropped; }

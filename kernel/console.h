@@ -11,6 +11,9 @@ void serial_enable_rx_irq(void);     /* after interrupts_init: RX interrupt on *
 void console_write(const char *s, size_t n);
 /* Read up to n bytes of console input; blocks until at least one byte (nonblock: -EAGAIN). */
 long console_read(char *buf, size_t n, bool nonblock);
+/* Input waiting (poll), and the queue woken when some arrives. */
+bool console_rx_ready(void);
+struct wait_queue_head *console_rx_wait_queue(void);
 /* Bytes received, and bytes dropped because the buffer was full. */
 uint64_t console_rx_bytes(void);
 uint64_t console_rx_dropped(void);

@@ -34,12 +34,12 @@ static long console_file_read(struct file *f, void *buf, size_t n)
     return r;
 }
 
-/* Output never blocks; input readiness is not announced (no wait queue is exported by
- * the console driver), so poll reports only POLLOUT. */
+/* Output never blocks; input is ready when the receive buffer holds a byte, and the
+ * receive interrupt wakes the console's queue when one arrives. */
 static unsigned console_file_poll(struct file *f, struct wait_queue_head **wq)
 {
-    *wq = NULL;
-    return POLLOUT;
+    *wq = console_rx_wait_queue();
+    return POLLOUT | (console_rx_ready() ? POLLIN : 0);
 }
 
 const struct file_ops console_file_ops = {

@@ -11,6 +11,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/mm.h"
 #include "net/socket.h"
+#include "kernel/user/process.h"
 
 /* Linux refuses nfds above RLIMIT_NOFILE (1024 by default) with EINVAL. */
 #define POLL_MAX_NFDS 1024
@@ -78,6 +79,10 @@ long sys_poll(struct pollfd_k *ufds, unsigned long nfds, int timeout_ms)
         count = poll_scan(fds, slots, nfds);
         if (count)
             break;
+        if (fatal_signal_pending()) {
+            count = -EINTR;
+            break;
+        }
         schedule_timeout_ns(left);
     }
     for (unsigned long i = 0; i < nfds; i++)

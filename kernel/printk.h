@@ -32,6 +32,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);
 extern int console_loglevel;
+/* Shell commands: print without timestamps and regardless of the log level (for lines
+ * without a level) until turned off again. */
+void printk_set_plain(bool on);
 
 #define pr_err(...)    printk(KERN_ERR __VA_ARGS__)
 #define pr_warn(...)   printk(KERN_WARNING __VA_ARGS__)

@@ -105,7 +105,7 @@ long sys_nanosleep(const struct timespec_k *ureq, struct timespec_k *urem)
     uint64_t deadline = ktime_get_ns() + ns;
     for (;;) {
         uint64_t now = ktime_get_ns();
-        if (now >= deadline)
+        if (now >= deadline || fatal_signal_pending())
             break;
         set_current_state(TASK_BLOCKED);
         schedule_timeout_ns(deadline - now);

@@ -147,6 +147,8 @@ void syscall_dispatch(struct pt_regs *regs)
     }
     if (softirq_pending())
         do_softirq();
+    if (unlikely(p->kill_pending))
+        process_kill_now();
     local_irq_disable();
     user_return_prepare();
 }

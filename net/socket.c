@@ -20,6 +20,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/mm.h"
 #include "kernel/arch/x86.h"
+#include "net/core/trace_stations.h"
 
 #define NPROTO   16           /* address families (Linux's AF_MAX is larger) */
 #define SOCK_MAX 11           /* SOCK_PACKET + 1: types above are EINVAL */
@@ -100,6 +101,7 @@ void sock_release(struct socket *sock)
 
 long sock_sendmsg(struct socket *sock, struct kmsg *m)
 {
+    trace_point(TS_SOCK_SENDMSG, NULL, m->len, 0);
     stats.sendmsg_calls++;
     return sock->ops->sendmsg(sock, m, m->len);
 }
@@ -140,6 +142,7 @@ static long sock_file_read(struct file *f, void *buf, size_t n)
 
 static long sock_file_write(struct file *f, const void *buf, size_t n)
 {
+    trace_point(TS_SYS_SENDTO, NULL, n, 1);     /* write(2) */
     struct iovec iov = { (void *)buf, n };
     struct kmsg m;
     user_msg(&m, &iov, 1, n, file_msg_flags(f) | MSG_NOSIGNAL);
@@ -379,6 +382,7 @@ long sys_accept(int fd, struct sockaddr *uaddr, int *uaddrlen)
 long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
                 const struct sockaddr *uaddr, int addrlen)
 {
+    trace_point(TS_SYS_SENDTO, NULL, len, fd);
     if (len > (size_t)MAX_RW_COUNT)
         len = MAX_RW_COUNT;
     if (!access_ok(buf, len))
@@ -484,6 +488,7 @@ static long msghdr_import(const struct msghdr *umsg, struct msghdr *k, struct km
 
 long sys_sendmsg(int fd, const struct msghdr *umsg, unsigned flags)
 {
+    trace_point(TS_SYS_SENDTO, NULL, 0, fd);
     struct file *f;
     int err = 0;
     struct socket *sock = sockfd_lookup(fd, &f, &err);

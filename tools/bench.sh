@@ -26,6 +26,10 @@ done
 line=$(run_boot igb-mq "test=igb igb.irq=msix igb.queues=2" | grep -m1 '^igb: burst [0-9]')
 printf '%-10s %s\n' "msix x2" "${line#igb: }"
 
+# The tracer's cost per trace point, off and on (kernel/trace_ktest.c)
+line=$(run_boot trace "test=trace" | grep -m1 '^trace: cost per trace point')
+echo "bench: ${line:-trace: no figure (see $out/trace.log)}"
+
 # UDP send rate of a ring-3 app: udp_blast sends COUNT datagrams per payload size back to
 # back on a blocking socket to a receiver on the host (QEMU user networking takes
 # 10.0.2.2 to the host's loopback). The app's exit line carries the NET_TX / NET_RX
@@ -42,24 +46,34 @@ s.settimeout(120)
 n = 0
 try:
     while True:
-        s.recvfrom(70000); n += 1; s.settimeout(5)
+        s.recvfrom(70000); n += 1; s.settimeout(30)
 except socket.timeout:
     pass
-print("bench: host received %d datagrams" % n)' "$port" &
+print("bench: host received %d datagrams (both runs)" % n)' "$port" &
 recv=$!
 trap 'kill $recv 2>/dev/null' EXIT
+# udp_rate LABEL EXTRA_CMDLINE: one guest run of udp_blast; prints its figures.
+guest=""
+udp_rate() {
+  local log=$out/$1.log
+  : >"$log"
+  FWD=0 SERIAL="file:$log" CMDLINE="ip=10.0.2.15/24 gw=10.0.2.2 apps=udp_blast:10.0.2.2:$port:18/1472:$COUNT $2" \
+    tools/qemu.sh </dev/null >/dev/null 2>&1 &
+  guest=$!
+  trap 'kill $recv $guest 2>/dev/null' EXIT
+  for _ in $(seq 3000); do    # at most 300 s
+    grep -qa 'app udp_blast .*exited' "$log" && break
+    kill -0 $guest 2>/dev/null || break
+    sleep 0.1
+  done
+  kill $guest 2>/dev/null; wait $guest 2>/dev/null
+  trap 'kill $recv 2>/dev/null' EXIT
+  sed 's/^\[[ 0-9.]*\] //' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' |
+    sed "s/^/bench: $1: /"
+}
 echo "bench: UDP send rate, app udp_blast -> host, $COUNT datagrams per size"
-log=$out/udp.log
-: >"$log"
-FWD=0 SERIAL="file:$log" CMDLINE="ip=10.0.2.15/24 gw=10.0.2.2 apps=udp_blast:10.0.2.2:$port:18/1472:$COUNT" \
-  tools/qemu.sh </dev/null >/dev/null 2>&1 &
-guest=$!
-trap 'kill $recv $guest 2>/dev/null' EXIT
-for _ in $(seq 3000); do    # at most 300 s
-  grep -qa 'app udp_blast .*exited' "$log" && break
-  kill -0 $guest 2>/dev/null || break
-  sleep 0.1
-done
-kill $guest 2>/dev/null; wait $guest 2>/dev/null
-sed 's/^\[[ 0-9.]*\] //' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' | sed 's/^/bench: /'
+udp_rate udp ""
+# The send-path tracer's cost: the same run with every trace point recording (trace=
+# sendpath); with it off each station costs one predictable branch (docs/shell.md).
+udp_rate udp-traced "trace=sendpath"
 wait $recv

@@ -179,13 +179,14 @@ const char *irq_name(int vector)
 
 void irq_print_stats(void)
 {
-    printk("  VEC        COUNT  NAME\n");
+    /* /proc/interrupts' shape: the vector where Linux has the IRQ number */
+    printk("            CPU0\n");
     for (int v = 0; v < 256; v++) {
         uint64_t n = irq_count(v);
         bool attached = v >= 32 && irq_desc[v].nr_action;
         if (!n && !attached)
             continue;
-        printk("  %3d %12llu  %s\n", v, (unsigned long long)n, irq_name(v));
+        printk("%4d: %10llu   %s\n", v, (unsigned long long)n, irq_name(v));
     }
     if (irq_unhandled)
         printk("  unhandled device interrupts: %llu\n", (unsigned long long)irq_unhandled);

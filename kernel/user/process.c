@@ -30,6 +30,29 @@
 extern uint64_t syscall_kernel_rsp;
 
 static struct process_stats stats;
+static LIST_HEAD(live);              /* every app between spawn and exit */
+
+void process_for_each(void (*fn)(struct process *p, void *arg), void *arg)
+{
+    struct process *p;
+    list_for_each_entry(p, &live, node)
+        fn(p, arg);
+}
+
+int process_kill(int pid)
+{
+    struct process *p;
+    unsigned long f = local_irq_save();
+    list_for_each_entry(p, &live, node)
+        if (p->pid == pid && !p->exited) {
+            p->kill_pending = true;
+            local_irq_restore(f);
+            wake_up_process(p->task);
+            return 0;
+        }
+    local_irq_restore(f);
+    return -ESRCH;
+}
 
 void process_get_stats(struct process_stats *s)
 {
@@ -160,6 +183,7 @@ struct process *process_spawn(const char *name, const void *image, size_t size,
         p->pid = t->pid;
         stats.spawned++;
         stats.alive++;
+        list_add_tail(&p->node, &live);
     }
     local_irq_restore(f);
     if (!t) {
@@ -201,12 +225,23 @@ void process_exit(int code)
     current->user = NULL;
     p->exit_code = code;
     p->exited = true;
+    list_del_init(&p->node);
     stats.exited++;
     stats.alive--;
     local_irq_restore(f);
     wake_up(&p->exit_wq);
     process_put(p);
     task_exit(code);
+}
+
+void process_kill_now(void)
+{
+    struct process *p = current_process();
+    pr_info("app %s (pid %d): killed (SIGKILL)\n", p->name, p->pid);
+    unsigned long f = local_irq_save();
+    stats.killed++;
+    local_irq_restore(f);
+    process_exit(128 + 9);
 }
 
 /* Linux's signal numbers, for an exit status a shell would show the same way. */

@@ -40,6 +40,8 @@ struct process {
     uint64_t net_tx0, net_rx0;   /* NET_TX/NET_RX softirq counts then (reported at exit) */
     uint64_t slice_start_ns;     /* since when it has held the CPU without a break */
     uint64_t slice_switches;     /* its task's switch count then */
+    struct list_head node;       /* on the list of live apps (process_for_each) */
+    bool kill_pending;           /* process_kill: end at the next kernel boundary */
 };
 
 static inline struct process *current_process(void)
@@ -60,6 +62,20 @@ __noreturn void process_exit(int code);
 __noreturn void user_fault(struct pt_regs *regs, int vector, uint64_t cr2, const char *what);
 /* Prepare the CPU for a return to ring 3 of the current app (CR3, syscall stack). */
 void user_return_prepare(void);
+
+/* Every live app, in start order (the shell's `apps`); fn must not sleep. */
+void process_for_each(void (*fn)(struct process *p, void *arg), void *arg);
+/* SIGKILL, as far as a cooperative kernel has one: the app ends with status 128 + 9 at
+ * its next system call, and a call it is sleeping in returns -EINTR first. 0, -ESRCH. */
+int process_kill(int pid);
+/* End the current app now because process_kill asked (its system call is done). */
+__noreturn void process_kill_now(void);
+/* The current app has been killed: sleeps in system calls end early (-EINTR). */
+static inline bool fatal_signal_pending(void)
+{
+    struct process *p = current_process();
+    return p && READ_ONCE(p->kill_pending);
+}
 
 struct process_stats { uint64_t spawned, exited, killed, alive; };
 void process_get_stats(struct process_stats *s);

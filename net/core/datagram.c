@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/time.h"
 #include "kernel/mm/mm.h"
+#include "kernel/user/process.h"
 
 int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk))
 {
@@ -25,6 +26,10 @@ int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock 
         }
         if (cond(sk))
             break;
+        if (fatal_signal_pending()) {
+            ret = -EINTR;
+            break;
+        }
         if (!deadline) {
             schedule_timeout_ns(0);
             continue;

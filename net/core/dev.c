@@ -10,6 +10,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/init.h"
 #include "kernel/errno.h"
+#include "net/core/trace_stations.h"
 
 LIST_HEAD(net_devices);
 struct net_device *loopback_dev;
@@ -191,6 +192,7 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
  * limit; instances that used their whole weight stay on the list for the next round. */
 static void net_rx_action(void)
 {
+    trace_point(TS_NET_RX_ACTION, NULL, 0, NET_RX_BUDGET);
     int budget = NET_RX_BUDGET;
     uint64_t time_limit = jiffies + 2;
     for (;;) {
@@ -344,6 +346,7 @@ void netif_rx_get_stats(struct backlog_stats *s)
 netdev_tx_t dev_hard_start_xmit(struct sk_buff *skb, struct net_device *dev,
                                 struct netdev_queue *txq)
 {
+    trace_skb(TS_DEV_HARD_START_XMIT, skb, skb->queue_mapping);
     if (!list_empty(&ptype_all))
         deliver_to_taps(skb, dev);
     netdev_tx_t rc = dev->netdev_ops->ndo_start_xmit(skb, dev);

@@ -6,6 +6,7 @@
 #include "kernel/softirq.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
+#include "net/core/trace_stations.h"
 
 static struct dev_xmit_stats xstats;
 
@@ -76,6 +77,7 @@ static int __dev_xmit_skb(struct sk_buff *skb, struct Qdisc *q, struct net_devic
         qdisc_run_end(q);
         return NET_XMIT_SUCCESS;
     }
+    trace_skb(TS_QDISC_ENQUEUE, skb, qdisc_qlen(q));
     int rc = q->ops->enqueue(skb, q);
     if (rc == NET_XMIT_SUCCESS)
         xstats.enqueued++;
@@ -104,6 +106,7 @@ int dev_queue_xmit(struct sk_buff *skb)
     local_bh_disable();
     uint16_t qi = netdev_pick_tx(dev, skb);
     skb->queue_mapping = qi;
+    trace_skb(TS_DEV_QUEUE_XMIT, skb, qi);
     struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
     struct Qdisc *q = txq->qdisc;
     int rc;

@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "net/core/trace_stations.h"
 
 static struct neighbour *hash_table[NEIGH_HASH_SIZE];
 static unsigned int nentries;
@@ -110,6 +111,7 @@ int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
 
 int neigh_connected_output(struct neighbour *n, struct sk_buff *skb)
 {
+    trace_skb(TS_NEIGH_OUTPUT, skb, n->nud_state);
     n->used = jiffies;
     return neigh_hh_output(n, skb);
 }
@@ -252,6 +254,7 @@ int neigh_event_send(struct neighbour *n, struct sk_buff *skb)
 
 int neigh_resolve_output(struct neighbour *n, struct sk_buff *skb)
 {
+    trace_skb(TS_NEIGH_OUTPUT, skb, n->nud_state);
     local_bh_disable();
     int rc = neigh_event_send(n, skb);
     if (rc == 0) {

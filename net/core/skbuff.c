@@ -6,6 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
+#include "net/core/trace_stations.h"
 
 static struct skb_stats stats;
 /* Recycled sk_buff structs: the send path allocates and frees one per packet. */
@@ -114,6 +115,7 @@ static void skb_release_data(struct sk_buff *skb)
 
 static void __kfree_skb(struct sk_buff *skb)
 {
+    trace_skb(TS_SKB_FREE, skb, 0);
     if (skb->destructor)
         skb->destructor(skb);
     skb_release_data(skb);

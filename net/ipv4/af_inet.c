@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
+#include "net/core/trace_stations.h"
 
 /* Provided by net/ipv4/udp.c and net/ipv4/devinet.c; weak so that the socket layer links
  * (and its tests run with a stand-in protocol) before or without them. */
@@ -256,6 +257,7 @@ static long dgram_send_check(struct sock *sk, struct kmsg *m, size_t len)
 
 long inet_sendmsg(struct socket *sock, struct kmsg *m, size_t len)
 {
+    trace_point(TS_INET_SENDMSG, NULL, len, 0);
     struct sock *sk = sock->sk;
     if (!sk->inet_num && !sk->sk_prot->no_autobind && inet_autobind(sk))
         return -EAGAIN;

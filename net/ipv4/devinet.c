@@ -16,6 +16,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/mm.h"
 #include "kernel/arch/x86.h"
+#include "net/sched/sch_generic.h"
 
 CMDLINE_KEY(ip, "ip", "static IPv4 address of the first interface, A.B.C.D/N (default: DHCP)");
 CMDLINE_KEY(gw, "gw", "default gateway A.B.C.D for the static configuration (with ip=)");
@@ -290,13 +291,19 @@ void devinet_dump(void)
     char a[16], b[16];
     struct net_device *d;
     list_for_each_entry(d, &net_devices, dev_list) {
+        const struct Qdisc *q = d->tx_queue[0].qdisc;
+        const uint8_t *m = d->dev_addr, *bc = d->broadcast;
+        printk("%d: %s: <BROADCAST,MULTICAST%s%s> mtu %u qdisc %s state %s qlen %u\n",
+               d->ifindex, d->name, d->up ? ",UP" : "", netif_carrier_ok(d) ? ",LOWER_UP" : "",
+               d->mtu, q ? q->ops->id : "noqueue",
+               d->up && netif_carrier_ok(d) ? "UP" : "DOWN", q ? q->limit : 0);
+        printk("    link/ether %02x:%02x:%02x:%02x:%02x:%02x brd %02x:%02x:%02x:%02x:%02x:%02x\n",
+               m[0], m[1], m[2], m[3], m[4], m[5], bc[0], bc[1], bc[2], bc[3], bc[4], bc[5]);
         struct in_device *in = __in_dev_get(d);
-        printk("inet: %s %s%s\n", d->name, d->up ? "UP" : "DOWN",
-               netif_carrier_ok(d) ? ",LOWER_UP" : "");
         for (int i = 0; in && i < in->nifa; i++) {
             const struct in_ifaddr *x = &in->ifa[i];
-            printk("inet:     inet %s/%u brd %s\n", in_ntoa(x->ifa_address, a),
-                   x->ifa_prefixlen, in_ntoa(x->ifa_address | ~x->ifa_mask, b));
+            printk("    inet %s/%u brd %s scope global %s\n", in_ntoa(x->ifa_address, a),
+                   x->ifa_prefixlen, in_ntoa(x->ifa_address | ~x->ifa_mask, b), d->name);
         }
     }
 }

@@ -24,6 +24,7 @@
 #include "kernel/errno.h"
 #include "kernel/time.h"
 #include "kernel/lib/string.h"
+#include "net/core/trace_stations.h"
 
 struct ipstats_mib ipstats;
 
@@ -63,6 +64,7 @@ void ip_build_header(struct sk_buff *skb, const struct rtable *rt, uint32_t sadd
 /* Station 7 */
 int ip_queue_xmit(struct sock *sk, struct sk_buff *skb)
 {
+    trace_skb(TS_IP_QUEUE_XMIT, skb, 0);
     struct rtable *rt = __sk_dst_check(sk);
     if (!rt) {
         struct flowi4 fl4;
@@ -194,6 +196,7 @@ int ip_fragment(struct sock *sk, struct sk_buff *skb, unsigned int mtu,
 
 int ip_finish_output2(struct sock *sk, struct sk_buff *skb)
 {
+    trace_skb(TS_IP_FINISH_OUTPUT2, skb, 0);
     struct rtable *rt = skb_rtable(skb);
     struct net_device *dev = rt->dev;
     uint32_t nexthop = rt_nexthop(rt, ip_hdr(skb)->daddr);
@@ -264,6 +267,7 @@ struct sk_buff *ip_make_skb(struct sock *sk, struct flowi4 *fl4, struct rtable *
 
 int ip_send_skb(struct sock *sk, struct flowi4 *fl4, struct sk_buff *skb)
 {
+    trace_skb(TS_IP_SEND_SKB, skb, 0);
     struct rtable *rt = skb_rtable(skb);
     ip_build_header(skb, rt, fl4->saddr, fl4->daddr, sk->sk_protocol, sk->ip_ttl,
                     sk->ip_tos, sk->pmtudisc_do);

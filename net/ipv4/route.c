@@ -379,11 +379,11 @@ void route_dump(void)
             if (!e->used || e->prefixlen != len)
                 continue;
             if (e->local)
-                printk("route: local %s/%d", in_ntoa(e->dst, a), len);
+                printk("local %s/%d", in_ntoa(e->dst, a), len);
             else if (len == 0)
-                printk("route: default");
+                printk("default");
             else
-                printk("route: %s/%d", in_ntoa(e->dst, a), len);
+                printk("%s/%d", in_ntoa(e->dst, a), len);
             if (e->gw)
                 printk(" via %s", in_ntoa(e->gw, g));
             printk(" dev %s proto %s", e->dev->name, proto_name(e->proto));

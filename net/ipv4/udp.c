@@ -19,6 +19,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
+#include "net/core/trace_stations.h"
 
 struct udp_mib udpstats;
 #define UDP_INC(f) do { unsigned long __f = local_irq_save(); udpstats.f++; \
@@ -203,6 +204,7 @@ static int udp_send_skb(struct sk_buff *skb, struct flowi4 *fl4, struct sock *sk
 
 static long udp_sendmsg(struct sock *sk, struct kmsg *m, size_t len)
 {
+    trace_point(TS_UDP_SENDMSG, NULL, len, sk->inet_num);
     if (len > UDP_MAX_PAYLOAD)
         return -EMSGSIZE;
     if (m->flags & MSG_OOB)
@@ -525,5 +527,14 @@ void udp_dump_socks(void)
                    ntohs(sk->inet_dport), skb_queue_len(&sk->sk_receive_queue),
                    sk->sk_rmem_alloc, (unsigned long long)sk->sk_drops,
                    sk->sk_state == TCP_ESTABLISHED ? " connected" : "");
+    }
+}
+
+void udp_for_each_sock(void (*fn)(struct sock *sk, void *arg), void *arg)
+{
+    for (int i = 0; i < UDP_HTABLE_SIZE && udp_table_ready; i++) {
+        struct sock *sk;
+        list_for_each_entry(sk, &udp_table[i], sk_node)
+            fn(sk, arg);
     }
 }

@@ -9,6 +9,7 @@
 #include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
+#include "net/core/trace_stations.h"
 
 CMDLINE_KEY(nf, "nf", "packet filter rules HOOK:PROTO[:MATCH...]:ACCEPT|DROP;... (see net/netfilter/netfilter.h)");
 
@@ -91,6 +92,7 @@ int nf_hook_verdict(unsigned int hook, struct sk_buff *skb)
 int nf_hook(unsigned int hook, struct sock *sk, struct sk_buff *skb, struct net_device *in,
             struct net_device *out, int (*okfn)(struct sock *, struct sk_buff *))
 {
+    trace_skb(TS_NF_HOOK, skb, hook);
     (void)in;
     (void)out;
     if (nf_hook_verdict(hook, skb) == NF_DROP) {

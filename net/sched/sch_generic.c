@@ -9,6 +9,7 @@
 #include "kernel/printk.h"
 #include "kernel/init.h"
 #include "kernel/errno.h"
+#include "net/core/trace_stations.h"
 
 /* Qdiscs waiting for NET_TX, in the order they asked. Touched from interrupt handlers
  * too (a driver may wake its queue there), so only with interrupts masked. */
@@ -157,6 +158,7 @@ bool qdisc_restart(struct Qdisc *q)
     struct sk_buff *skb = dequeue_skb(q);
     if (!skb)
         return false;
+    trace_skb(TS_QDISC_DEQUEUE, skb, qdisc_qlen(q));
     struct netdev_queue *txq = q->dev_queue;
     return sch_direct_xmit(skb, q, txq->dev, txq);
 }

@@ -24,6 +24,8 @@ void panic(const char *fmt, ...) { (void)fmt; abort(); }
 void process_exit(int code) { (void)code; abort(); }
 void console_write(const char *s, size_t n) { (void)s; (void)n; }
 long console_read(char *buf, size_t n, bool nonblock) { return -EAGAIN; }
+bool console_rx_ready(void) { return false; }
+struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 
 /* ------------------------------------------------------------------ the fake app */
 #define UBASE 0x400000ul

@@ -15,6 +15,7 @@
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
+#include "net/core/trace_stations.h"
 
 const char *igb_irq_mode_name(enum igb_irq_mode m)
 {
@@ -133,6 +134,7 @@ static void igb_msix_ring(void *data, struct pt_regs *regs)
 {
     struct igb_q_vector *q = data;
     q->irqs++;
+    trace_point(TS_IGB_TX_IRQ, NULL, 0, q->vector);
     wr32(q->adapter, E1000_EIMC, q->eims_value);
     napi_schedule(&q->napi);
 }
@@ -144,6 +146,7 @@ static void igb_intr_common(struct igb_adapter *a, uint32_t icr)
     q->irqs++;
     igb_handle_other_causes(a, icr);
     if (icr & IGB_ICR_QUEUE_CAUSES) {
+        trace_point(TS_IGB_TX_IRQ, NULL, 0, q->vector);
         wr32(a, E1000_IMC, IGB_ICR_QUEUE_CAUSES);
         napi_schedule(&q->napi);
     }
@@ -354,6 +357,7 @@ int igb_poll(struct napi_struct *napi, int budget)
 {
     struct igb_q_vector *q = container_of(napi, struct igb_q_vector, napi);
     q->polls++;
+    trace_point(TS_IGB_POLL, NULL, 0, budget);
     bool clean_complete = igb_clean_tx_irq(q);
     int work_done = igb_clean_rx_irq(q, budget);
     if (work_done >= budget)

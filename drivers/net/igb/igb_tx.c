@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/mm.h"
+#include "net/core/trace_stations.h"
 
 STATIC_ASSERT(IGB_MAX_SKB_FRAGS == MAX_SKB_FRAGS, "igb_desc.h's DESC_NEEDED must track MAX_SKB_FRAGS");
 
@@ -187,6 +188,7 @@ static void igb_tx_map(struct igb_ring *r, struct sk_buff *skb, const struct igb
     WRITE_ONCE(r->tx_buffer_info[first].next_to_watch, (int32_t)last);
     r->next_to_use = i;
     wmb();
+    trace_skb(TS_IGB_TX_MAP, skb, i);
     /* QEMU transmits synchronously inside this write and may interrupt right after it. */
     wr32(a, E1000_TDT(r->queue_index), i);
 }
@@ -310,6 +312,7 @@ bool igb_clean_tx_irq(struct igb_q_vector *q)
         struct igb_tx_buffer *last = &r->tx_buffer_info[eop];
         packets += last->gso_segs;
         bytes += last->bytecount;
+        trace_point(TS_IGB_CLEAN_TX_IRQ, last->skb, last->bytecount, eop);
         consume_skb(last->skb);
         last->skb = NULL;
         r->tx_stats.completions++;

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Drive the wirepath serial shell over QEMU's unix-socket serial port.
+
+usage: shell_drive.py SOCKET LOG UDP_PORT
+Connects to the socket (QEMU waits for it before booting), copies everything the guest
+prints to LOG, waits for the ready line, then runs the checks below, printing one line
+per check: "OK name", "FAIL name why" or "INFO name text". Every wait is bounded."""
+import os, re, socket, sys, time
+
+sock_path, log_path, udp_port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+PROMPT = b"wirepath# "
+log = open(log_path, "wb")
+buf = b""
+s = None
+for _ in range(300):
+    try:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(sock_path)
+        break
+    except OSError:
+        s = None
+        time.sleep(0.1)
+if s is None:
+    print("FAIL shell.connect no serial socket")
+    sys.exit(1)
+s.settimeout(0.2)
+closed = False
+
+
+def pump():
+    global buf, closed
+    try:
+        d = s.recv(65536)
+        if not d:
+            closed = True
+            return
+        log.write(d)
+        log.flush()
+        buf += d
+    except socket.timeout:
+        pass
+
+
+def wait_for(pattern, timeout):
+    """Wait until pattern (bytes regex) is in buf; return the text up to its end and
+    drop it from buf, or None on timeout or when the guest went away."""
+    global buf
+    end = time.time() + timeout
+    while True:
+        m = re.search(pattern, buf)
+        if m:
+            out = buf[:m.end()]
+            buf = buf[m.end():]
+            return out
+        if closed or time.time() > end:
+            return None
+        pump()
+
+
+def run(cmd, timeout=30, echo=None):
+    """Type cmd, return its output (between the echoed line and the next prompt)."""
+    global buf
+    buf = b""
+    for ch in cmd.encode():
+        s.send(bytes([ch]))
+    s.send(b"\r")
+    if wait_for(re.escape((echo or cmd).encode()) + rb"\r\n", 10) is None:
+        return None
+    out = wait_for(re.escape(PROMPT), timeout)
+    return None if out is None else out[:-len(PROMPT)].decode(errors="replace")
+
+
+def report(name, ok, why=""):
+    print(("OK %s" % name) if ok else ("FAIL %s %s" % (name, why)), flush=True)
+
+
+# the prompt may come before or after the ready line (DHCP finishes when it does): an
+# empty line after the ready line gets a fresh one
+ready = wait_for(rb"wirepath: ready ip=\S+", 120)
+if ready is not None:
+    s.send(b"\r")
+if ready is None or wait_for(re.escape(PROMPT), 30) is None:
+    print("FAIL shell.prompt no ready line and prompt; see the serial log")
+    sys.exit(1)
+report("shell.prompt", True)
+
+# line editing: a typo rubbed out with backspace (DEL, what terminals send) still runs
+out = run("uptimx\x7fe", echo="uptimx\b \be")
+report("shell.backspace_edits_the_line", out is not None and " up " in out, repr(out))
+
+out = run("ip addr")
+report("shell.ip_addr_shows_address", out is not None and
+       re.search(r"inet 10\.0\.2\.15/24 brd 10\.0\.2\.255", out) is not None and
+       "link/ether 52:54:00:12:34:56" in out, repr(out))
+
+out = run("ip route")
+report("shell.ip_route_shows_default", out is not None and "default via 10.0.2.2 dev eth0" in out,
+       repr(out))
+
+out = run("ping -c 3 10.0.2.2", 30)
+report("shell.ping_3_received", out is not None and
+       "3 packets transmitted, 3 received, 0% packet loss" in out and
+       re.search(r"rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms", out) is not None,
+       repr(out))
+
+# after the ping the gateway is a resolved neighbour: ip neigh shows slirp's MAC
+out = run("ip neigh")
+report("shell.ip_neigh_shows_gateway", out is not None and
+       re.search(r"10\.0\.2\.2 dev eth0 lladdr 52:55:0a:00:02:02 (REACHABLE|STALE|DELAY)", out)
+       is not None, repr(out))
+
+out = run("frobnicate now")
+report("shell.unknown_command_one_line_error", out is not None and
+       out.strip() == "wirepath: frobnicate: command not found (try help)", repr(out))
+
+out = run("ping -c")
+report("shell.bad_args_one_line_usage", out is not None and
+       out.strip() == "usage: ping [-c N] [-s SIZE] ADDR", repr(out))
+
+out = run("ss -una")
+report("shell.ss_shows_udp_echo", out is not None and
+       re.search(r"udp\s+UNCONN\s+\d+\s+\d+\s+0\.0\.0\.0:7\s", out) is not None, repr(out))
+
+out = run("apps")
+m = re.search(r"^\s*(\d+)\s+udp_echo\s", out or "", re.M)
+report("shell.apps_lists_udp_echo", m is not None, repr(out))
+
+for cmd, want in (("softirqs", "NET_RX"), ("interrupts", "CPU0"), ("meminfo", "MemTotal:"),
+                  ("netstat -s", "Icmp: InMsgs"), ("ethtool -S eth0", "NIC statistics for eth0"),
+                  ("tc -s qdisc", "qdisc pfifo_fast"), ("nf", "nf: LOCAL_OUT"),
+                  ("help", "poweroff")):
+    out = run(cmd)
+    report("shell.%s" % cmd.replace(" ", "_").replace("-", ""), out is not None and want in out,
+           repr(out))
+
+# The tracer: turn it on, make the guest send one UDP datagram (the echo of ours), show it.
+run("trace clear")
+run("trace on")
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.settimeout(2)
+echoed = False
+for _ in range(3):
+    u.sendto(b"trace me", ("127.0.0.1", udp_port))
+    try:
+        echoed = u.recvfrom(100)[0] == b"trace me"
+        break
+    except socket.timeout:
+        pass
+run("trace off")
+report("shell.udp_echo_for_trace", echoed, "no echo from udp_echo")
+out = run("trace show 20", 30) or ""
+stations = ["sys_sendto", "sock_sendmsg", "inet_sendmsg", "udp_sendmsg", "ip_send_skb",
+            "nf_hook", "nf_hook", "ip_finish_output2", "neigh_output", "dev_queue_xmit",
+            "dev_hard_start_xmit", "igb_tx_map", "igb_msix_ring", "net_rx_action",
+            "igb_poll", "igb_clean_tx_irq", "kfree_skb"]
+journeys = re.split(r"^journey of ", out, flags=re.M)
+best = None
+for j in journeys:
+    if "udp_sendmsg" not in j or ("len %d" % (8 + 20 + 14 + 8)) not in j:
+        continue
+    names = re.findall(r"^\s*\d+\s+\d+\s+(\S+)", j, re.M)
+    it = iter(names)
+    if all(st in it for st in stations):       # in order (others may sit between)
+        best = j
+report("shell.trace_udp_send_stations_in_order", best is not None, repr(out[-3000:]))
+if best:
+    print("INFO shell.trace_udp_journey\n" + "journey of " + best.rstrip())
+out = run("trace stats", 30)
+report("shell.trace_stats", out is not None and "TDT write -> TX irq" in out and
+       re.search(r"igb_tx_map \(TDT\)\s+\d+\s+\d+\s+\d+", out) is not None, repr(out))
+
+# `trace` alone waits for the next complete journey: make one with an echo
+buf = b""
+s.send(b"trace\r")
+armed = wait_for(rb"waiting for one packet's journey", 10)
+if armed is not None:
+    u.sendto(b"one more", ("127.0.0.1", udp_port))
+out = wait_for(re.escape(PROMPT), 30)
+out = out.decode(errors="replace") if out else ""
+report("shell.trace_alone_shows_next_journey", armed is not None and "journey of" in out and
+       "kfree_skb" in out, repr(out[-1500:]))
+
+# Ctrl-C ends an endless ping with its statistics
+buf = b""
+s.send(b"ping 10.0.2.2\r")
+second = wait_for(rb"icmp_seq=2 ", 20)
+s.send(b"\x03")
+out = wait_for(re.escape(PROMPT), 20)
+report("shell.ctrl_c_ends_ping", second is not None and out is not None and
+       re.search(rb"\d+ packets transmitted, \d+ received", out) is not None,
+       repr(out))
+
+# kill the echo app: it sleeps in recvfrom, the kill ends it with status 137
+if m:
+    pid = m.group(1)
+    out = run("kill %s" % pid)
+    ended = wait_for(rb"app udp_echo \(pid %s\): exited with status 137" % pid.encode(), 20)
+    report("shell.kill_ends_app", out is not None and ended is not None, repr(out))
+    out = run("kill 4242")
+    report("shell.kill_unknown_pid", out is not None and "No such process" in out, repr(out))
+
+# poweroff: QEMU must exit by itself
+s.send(b"poweroff\r")
+end = time.time() + 30
+while not closed and time.time() < end:
+    pump()
+report("shell.poweroff_exits_qemu", closed, "serial still open 30 s after poweroff")
