@@ -63,6 +63,7 @@ void kmain(uint32_t info_phys)
     serial_init();
     if (multiboot_parse(info_phys) < 0)
         panic("malformed multiboot2 information at %#x", info_phys);
+    console_screen_init();
     load_cmdline();
     ktest_mode = cmdline_has("test");
 
@@ -72,6 +73,7 @@ void kmain(uint32_t info_phys)
     gdt_init();
     idt_init();
     mm_init();
+    console_screen_map();
     if (acpi_init() < 0)
         pr_warn("acpi: no usable tables; assuming a PC with standard APIC addresses\n");
     interrupts_init();
