@@ -261,6 +261,39 @@ size_t screen_row_text(int row, char *buf, size_t len)
     return n;
 }
 
+/* Read the cell back from the framebuffer and compare it with what the grid says should
+ * be there (pixel by pixel against the font, or the text cell's character). */
+bool screen_cell_verify(int col, int row)
+{
+    if (!fbmem || col < 0 || col >= geom.cols || row < 0 || row >= geom.rows)
+        return false;
+    char c = grid[row][col];
+    if (geom.type == MB_FB_EGA_TEXT) {
+        volatile uint16_t *cell = (volatile uint16_t *)(fbmem + (size_t)row * fb.pitch) + col;
+        return (uint8_t)*cell == (uint8_t)c;
+    }
+    const uint8_t *glyph = font_glyph(c);
+    int s = geom.scale;
+    uint32_t mask = bytes_pp == 4 ? 0xffffffffu : (1u << (bytes_pp * 8)) - 1;
+    for (int y = 0; y < geom.cell_h; y++) {
+        int gy = y / s - 1;
+        uint8_t bits = gy >= 0 && gy < FONT_H ? glyph[gy] : 0;
+        volatile uint8_t *line = fbmem + ((size_t)row * (size_t)geom.cell_h + (size_t)y) * fb.pitch +
+                                 (size_t)col * (size_t)geom.cell_w * (size_t)bytes_pp;
+        for (int x = 0; x < geom.cell_w; x++) {
+            int gx = x / s;
+            bool on = gx < FONT_W && (bits & (0x10 >> gx));
+            volatile uint8_t *p = line + (size_t)x * (size_t)bytes_pp;
+            uint32_t v = bytes_pp == 4 ? *(volatile uint32_t *)p :
+                         bytes_pp == 3 ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 :
+                         *(volatile uint16_t *)p;
+            if ((v & mask) != ((on ? fg_pixel : bg_pixel) & mask))
+                return false;
+        }
+    }
+    return true;
+}
+
 void screen_cursor(int *col, int *row)
 {
     *col = cur_col;

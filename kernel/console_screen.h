@@ -45,6 +45,8 @@ const struct screen_geom *screen_geometry(void);
 /* Row 'row' of the character grid, trailing blanks removed, NUL-terminated in buf.
  * Returns its length. For tests: what the screen shows, as text. */
 size_t screen_row_text(int row, char *buf, size_t len);
+/* The cell as drawn (read back from the framebuffer) matches the grid's character. */
+bool screen_cell_verify(int col, int row);
 /* The cursor's cell. */
 void screen_cursor(int *col, int *row);
 /* Detach and forget everything (tests). */
