@@ -15,6 +15,7 @@
 #   PCAP     write the NIC's traffic to this pcap file (filter-dump)
 #   MAC      the NIC's MAC address            (52:54:00:12:34:56)
 #   NIC_OPTS extra ",prop=value" for the igb device
+#   NIC_PORT 1 = put the igb behind a PCIe root port (a bridge: bus 1 instead of bus 0)
 #   SERIAL   QEMU -serial backend             (mon:stdio)
 #   FIRMWARE bios | uefi                      (bios: SeaBIOS; uefi: OVMF from Debian's ovmf,
 #                                              with a writable copy of its variable store)
@@ -71,7 +72,12 @@ case "$NET" in
     args+=(-netdev "hubport,id=n0,hubid=0") ;;
   *) echo "qemu.sh: NET must be user, tap or none" >&2; exit 2 ;;
 esac
-args+=(-device "igb,netdev=n0,mac=$MAC${NIC_OPTS:-}")
+nic_bus=""
+if [ "${NIC_PORT:-0}" = 1 ]; then
+  args+=(-device pcie-root-port,id=wp_rp0,bus=pcie.0,chassis=1,slot=1)
+  nic_bus=",bus=wp_rp0"
+fi
+args+=(-device "igb,netdev=n0,mac=$MAC$nic_bus${NIC_OPTS:-}")
 [ -n "${PCAP:-}" ] && args+=(-object "filter-dump,id=dump0,netdev=n0,file=$PCAP")
 
 if [ "${FIRMWARE:-bios}" = uefi ]; then
