@@ -138,11 +138,13 @@ static void update_hw_cursor(void)
     /* Only the standard 0xb8000 text buffer has the CRTC at the standard ports. */
     if (fb.addr != 0xb8000)
         return;
+#ifndef WP_HOSTED
     uint16_t pos = (uint16_t)(cur_row * geom.cols + cur_col);
     outb(VGA_CRTC_INDEX, VGA_CURSOR_LO);
     outb(VGA_CRTC_DATA, (uint8_t)pos);
     outb(VGA_CRTC_INDEX, VGA_CURSOR_HI);
     outb(VGA_CRTC_DATA, (uint8_t)(pos >> 8));
+#endif
 }
 
 /* Move the grid up by n rows (the freed rows are blank), then redraw the cells whose

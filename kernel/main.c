@@ -69,6 +69,8 @@ void kmain(uint32_t info_phys)
 
     printk("wirepath %s: the network send path on bare metal\n", WIREPATH_VERSION);
     printk("boot: loader '%s', command line '%s'\n", boot_info.loader, cmdline_raw());
+    printk("boot: %s firmware%s\n", boot_info.efi ? "UEFI" : "BIOS",
+           boot_info.efi_bs_active ? ", EFI boot services still running" : "");
 
     gdt_init();
     idt_init();
