@@ -125,9 +125,13 @@ $(ISO): $(KERNEL) boot/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# With a graphical session (and QEMU's GTK display installed) the screen console shows in
+# a window too; the serial console stays on this terminal.
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	tools/qemu.sh
+	@if [ -z "$${DISPLAY_OPTS:-}" ] && [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && \
+	    qemu-system-x86_64 -display help 2>/dev/null | grep -qx gtk; then \
+	    export DISPLAY_OPTS=gtk; fi; tools/qemu.sh
 
 debug: deps-run
 	@$(MAKE) --no-print-directory all
