@@ -30,22 +30,49 @@ uint32_t mb_efi_mem_type(uint32_t t)
     }
 }
 
-/* Append a range, merging it into the previous one when they touch and agree in type
- * (EFI maps list every allocation separately: a hundred entries for one RAM range). */
-static void mmap_add(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
+/* Append a range to a map of *n entries (room for max), merging it into the previous one
+ * when they touch and agree in type (EFI maps list every allocation separately: a hundred
+ * entries for one RAM range). Ranges beyond max are counted in *dropped. */
+static void mmap_add(struct mb_mmap_entry *map, int *n, int max, int *dropped,
+                     uint64_t base, uint64_t len, uint32_t type)
 {
     if (len == 0)
         return;
-    struct mb_mmap_entry *prev = bi->nmmap ? &bi->mmap[bi->nmmap - 1] : NULL;
+    struct mb_mmap_entry *prev = *n ? &map[*n - 1] : NULL;
     if (prev && prev->type == type && prev->base + prev->len == base) {
         prev->len += len;
         return;
     }
-    if (bi->nmmap == MB_MAX_MMAP) {
-        bi->mmap_dropped++;
+    if (*n == max) {
+        (*dropped)++;
         return;
     }
-    bi->mmap[bi->nmmap++] = (struct mb_mmap_entry){ base, len, type };
+    map[(*n)++] = (struct mb_mmap_entry){ base, len, type };
+}
+
+/* The EFI memory map tag's descriptors, converted and merged into map[]. Returns the
+ * number of descriptors, or -1 when the tag is malformed. */
+static int efi_mmap_convert(const uint8_t *body, size_t blen, struct mb_mmap_entry *map,
+                            int *n, int max, int *dropped)
+{
+    if (blen < 8)
+        return -1;
+    uint32_t dsize = ((const uint32_t *)body)[0];
+    if (dsize < 40)
+        return -1;
+    int ndesc = 0;
+    *n = 0;
+    for (size_t e = 8; e + dsize <= blen; e += dsize, ndesc++) {
+        uint32_t type;
+        uint64_t base, pages;
+        memcpy(&type, body + e, 4);
+        memcpy(&base, body + e + 8, 8);
+        memcpy(&pages, body + e + 24, 8);
+        if (pages > (UINT64_MAX >> EFI_PAGE_SHIFT))
+            continue;
+        mmap_add(map, n, max, dropped, base, pages << EFI_PAGE_SHIFT, mb_efi_mem_type(type));
+    }
+    return ndesc;
 }
 
 static int parse_mmap(const uint8_t *body, size_t blen)
@@ -63,7 +90,8 @@ static int parse_mmap(const uint8_t *body, size_t blen)
         memcpy(&base, body + e, 8);
         memcpy(&len, body + e + 8, 8);
         memcpy(&type, body + e + 16, 4);
-        mmap_add(&boot_info, base, len, type);
+        mmap_add(boot_info.mmap, &boot_info.nmmap, MB_MAX_MMAP, &boot_info.mmap_dropped,
+                 base, len, type);
     }
     boot_info.mmap_source = MB_MMAP_E820;
     return 0;
@@ -75,29 +103,19 @@ static int parse_mmap(const uint8_t *body, size_t blen)
  * later UEFI versions, so it is taken from the tag, never assumed. */
 static int parse_efi_mmap(const uint8_t *body, size_t blen)
 {
-    if (blen < 8)
+    static struct mb_mmap_entry scratch[MB_MAX_MMAP];
+    int n, dropped = 0;
+    bool use = boot_info.mmap_source != MB_MMAP_E820;   /* the loader's own map wins */
+    int ndesc = efi_mmap_convert(body, blen, use ? boot_info.mmap : scratch, &n, MB_MAX_MMAP,
+                                 &dropped);
+    if (ndesc < 0)
         return -1;
-    uint32_t dsize = ((const uint32_t *)body)[0];
-    if (dsize < 40)
-        return -1;
-    int n = 0;
-    for (size_t e = 8; e + dsize <= blen; e += dsize)
-        n++;
-    boot_info.nefi_desc = n;
-    if (boot_info.mmap_source == MB_MMAP_E820)
-        return 0;                       /* the loader's own map wins (see multiboot.h) */
-    boot_info.nmmap = 0;
-    for (size_t e = 8; e + dsize <= blen; e += dsize) {
-        uint32_t type;
-        uint64_t base, pages;
-        memcpy(&type, body + e, 4);
-        memcpy(&base, body + e + 8, 8);
-        memcpy(&pages, body + e + 24, 8);
-        if (pages > (UINT64_MAX >> EFI_PAGE_SHIFT))
-            continue;
-        mmap_add(&boot_info, base, pages << EFI_PAGE_SHIFT, mb_efi_mem_type(type));
+    boot_info.nefi_desc = ndesc;
+    if (use) {
+        boot_info.nmmap = n;
+        boot_info.mmap_dropped = dropped;
+        boot_info.mmap_source = MB_MMAP_EFI;
     }
-    boot_info.mmap_source = MB_MMAP_EFI;
     return 0;
 }
 
@@ -191,4 +209,26 @@ int multiboot_parse(phys_addr_t info_phys)
         off += ALIGN_UP(tag->size, 8u);
     }
     return 0;
+}
+
+int multiboot_efi_mmap(struct mb_mmap_entry *out, int max)
+{
+    if (!boot_info.info_size)
+        return -1;
+    const uint8_t *info = phys_to_virt(boot_info.info_phys);
+    uint32_t total = (uint32_t)boot_info.info_size;
+    for (uint32_t off = 8; off + sizeof(struct mb_tag) <= total;) {
+        const struct mb_tag *tag = (const void *)(info + off);
+        if (tag->type == TAG_END || tag->size < 8 || tag->size > total - off)
+            break;
+        if (tag->type == TAG_EFI_MMAP) {
+            int n, dropped = 0;
+            if (efi_mmap_convert((const uint8_t *)(tag + 1), tag->size - 8, out, &n, max,
+                                 &dropped) < 0)
+                return -1;
+            return n;
+        }
+        off += ALIGN_UP(tag->size, 8u);
+    }
+    return -1;
 }

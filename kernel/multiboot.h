@@ -59,4 +59,8 @@ uint32_t mb_efi_mem_type(uint32_t efi_type);
 /* Returns 0, or -1 when the information is malformed. */
 int multiboot_parse(phys_addr_t info_phys);
 
+/* The EFI memory map tag converted to multiboot types and merged, read again from the
+ * boot information (kept reserved by mm). Returns the entries, or -1 without the tag. */
+int multiboot_efi_mmap(struct mb_mmap_entry *out, int max);
+
 #endif
