@@ -53,7 +53,7 @@ t0=$(date +%s.%N)
 start_guest uefi FIRMWARE=uefi CPU=qemu64,+x2apic
 if guest_wait 'wirepath: ready ip=' 180; then
   t1=$(date +%s.%N)
-  echo "e2e: UEFI boot, QEMU start to DHCP ready line: $(echo "$t1 - $t0" | bc) s (TCG, shared host; not a pass/fail figure)"
+  echo "e2e: UEFI boot, QEMU start to DHCP ready line: $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s (TCG, shared host; not a pass/fail figure)"
   e2e_ok "uefi.dhcp_ready"
 else
   e2e_fail "uefi.dhcp_ready" "no ready line; see $GUEST_LOG"
@@ -112,7 +112,7 @@ if udp_echo "$PORT_ECHO"; then e2e_ok "uefi_bridge.udp_echo"; else e2e_fail "uef
 guest_stop
 
 # --- 3. BIOS, VGA text screen -----------------------------------------------------------
-start_guest bios_vga FWD=0
+start_guest bios_vga FIRMWARE=bios FWD=0
 if guest_wait 'wirepath: ready ip=' 120; then
   e2e_ok "bios.dhcp_ready"
 else
