@@ -6,6 +6,7 @@
 #   make debug    QEMU halted with a gdb stub
 #   make clean
 # Variables: ACCEL=tcg|kvm MEM=256M CMDLINE="key=value ..." PCAP=file NET=user|tap
+#            FIRMWARE=bios|uefi (SeaBIOS or OVMF; the same ISO boots under both)
 
 CC      := gcc
 LD      := ld
@@ -18,7 +19,8 @@ MEM     ?= 256M
 NET     ?= user
 CMDLINE ?=
 PCAP    ?=
-export ACCEL MEM NET CMDLINE PCAP
+FIRMWARE ?= bios
+export ACCEL MEM NET CMDLINE PCAP FIRMWARE
 
 KERNEL_DIRS := boot kernel drivers net
 SRCS_C := $(shell find $(KERNEL_DIRS) -name '*.c' 2>/dev/null | sort)
@@ -125,12 +127,20 @@ $(ISO): $(KERNEL) boot/grub.cfg
 	@mkdir -p $(BUILD)/iso/boot/grub
 	cp $(KERNEL) $(BUILD)/iso/boot/kernel.elf
 	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	@# One hybrid image: GRUB for BIOS (El Torito + MBR) and for UEFI (an EFI system
+	@# partition image), so the ISO boots either way, also written raw to a USB stick.
+	@for p in i386-pc x86_64-efi; do [ -d /usr/lib/grub/$$p ] || \
+	    { echo "no GRUB $$p modules: run tools/deps.sh build"; exit 1; }; done
 	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# With a graphical session (and QEMU's GTK display installed) the screen console shows in
+# a window too; the serial console stays on this terminal.
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	tools/qemu.sh
+	@if [ -z "$${DISPLAY_OPTS:-}" ] && [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] && \
+	    qemu-system-x86_64 -display help 2>/dev/null | grep -qx gtk; then \
+	    export DISPLAY_OPTS=gtk; fi; tools/qemu.sh
 
 debug: deps-run
 	@$(MAKE) --no-print-directory all

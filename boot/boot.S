@@ -23,6 +23,20 @@ mb2_header:
     .long 0                                  /* architecture: i386 protected mode */
     .long mb2_header_end - mb2_header
     .long -(MB2_MAGIC + 0 + (mb2_header_end - mb2_header))
+    /* Console flags (spec 3.1.8): EGA text is fine too (bit 1); no console is required
+     * (bit 0 clear), so a headless machine still boots. */
+    .balign 8
+    .short 4, 0
+    .long 12
+    .long 2
+    /* Framebuffer (spec 3.1.10), optional: a linear 1024x768 32-bit mode is preferred
+     * (GRUB falls back to any mode it can set). Under UEFI there is no text mode, so
+     * without this tag the kernel gets no screen at all. kernel/console_screen.c draws
+     * on whatever GRUB reports in the framebuffer information tag. */
+    .balign 8
+    .short 5, 1
+    .long 20
+    .long 1024, 768, 32
     .balign 8                                /* end tag */
     .short 0, 0
     .long 8

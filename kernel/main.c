@@ -63,15 +63,19 @@ void kmain(uint32_t info_phys)
     serial_init();
     if (multiboot_parse(info_phys) < 0)
         panic("malformed multiboot2 information at %#x", info_phys);
+    console_screen_init();
     load_cmdline();
     ktest_mode = cmdline_has("test");
 
     printk("wirepath %s: the network send path on bare metal\n", WIREPATH_VERSION);
     printk("boot: loader '%s', command line '%s'\n", boot_info.loader, cmdline_raw());
+    printk("boot: %s firmware%s\n", boot_info.efi ? "UEFI" : "BIOS",
+           boot_info.efi_bs_active ? ", EFI boot services still running" : "");
 
     gdt_init();
     idt_init();
     mm_init();
+    console_screen_map();
     if (acpi_init() < 0)
         pr_warn("acpi: no usable tables; assuming a PC with standard APIC addresses\n");
     interrupts_init();

@@ -6,8 +6,10 @@ set -euo pipefail
 
 level=${1:-test}
 
-build_pkgs=(gcc make binutils grub-common grub-pc-bin xorriso mtools)
-run_pkgs=()
+# grub-pc-bin and grub-efi-amd64-bin: the ISO carries both GRUB images (BIOS and UEFI).
+build_pkgs=(gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools)
+# ovmf: UEFI firmware for FIRMWARE=uefi.
+run_pkgs=(ovmf)
 test_pkgs=(python3 python3-scapy tshark iproute2 dnsmasq-base iperf3 curl netcat-openbsd
            iputils-ping iputils-arping clang libclang-rt-14-dev)
 

@@ -12,9 +12,25 @@ static void command_update(struct pci_dev *d, uint16_t set, uint16_t clear)
         pci_write16(d, PCI_COMMAND, new_cmd);
 }
 
-/* Command register, PCI Local Bus 3.0 sec. 6.2.2. */
-void pci_enable_device_mem(struct pci_dev *d) { command_update(d, PCI_COMMAND_MEMORY, 0); }
-void pci_set_master(struct pci_dev *d) { command_update(d, PCI_COMMAND_MASTER, 0); }
+/* Command register, PCI Local Bus 3.0 sec. 6.2.2. A device behind bridges is reachable
+ * only when every bridge up to the root forwards for it: Memory Space Enable on a bridge
+ * gates the memory window downstream, Bus Master Enable the device's memory requests
+ * (DMA and MSI writes) upstream (PCI-to-PCI Bridge Architecture 1.2 sec. 3.2.2.1;
+ * PCIe Base 4.0 sec. 7.5.1.1.3). Firmware often leaves them off on bridges it did not
+ * boot through, so they are set explicitly, as for the device. */
+void pci_enable_device_mem(struct pci_dev *d)
+{
+    for (struct pci_dev *b = d->bridge; b; b = b->bridge)
+        command_update(b, PCI_COMMAND_MEMORY, 0);
+    command_update(d, PCI_COMMAND_MEMORY, 0);
+}
+
+void pci_set_master(struct pci_dev *d)
+{
+    for (struct pci_dev *b = d->bridge; b; b = b->bridge)
+        command_update(b, PCI_COMMAND_MASTER, 0);
+    command_update(d, PCI_COMMAND_MASTER, 0);
+}
 
 /* Interrupt Disable (bit 10) set means the function may not assert INTx. */
 void pci_intx(struct pci_dev *d, bool enable)

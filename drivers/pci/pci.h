@@ -150,8 +150,10 @@ const char *pci_format_bar(char *buf, size_t len, const struct pci_bar *bar);
 unsigned pci_find_capability(const struct pci_dev *d, uint8_t cap_id);
 /* The same walk, from capability 'pos' to the next one with this ID (0 when none). */
 unsigned pci_find_next_capability(const struct pci_dev *d, unsigned pos, uint8_t cap_id);
-void pci_enable_device_mem(struct pci_dev *d);    /* memory space decoding on */
-void pci_set_master(struct pci_dev *d);           /* bus mastering on (DMA) */
+/* Memory space decoding / bus mastering (DMA, MSI) on, for the device and every bridge
+ * above it. */
+void pci_enable_device_mem(struct pci_dev *d);
+void pci_set_master(struct pci_dev *d);
 void *pci_iomap(struct pci_dev *d, int bar);      /* ioremap the whole BAR, uncached */
 
 /* Allocate nvec vectors and point MSI-X entries 0..nvec-1 at them (entries masked until

@@ -38,7 +38,8 @@
 /* Local APIC (kernel/arch/apic.c). */
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t v);
-uint8_t lapic_id(void);                  /* the boot CPU's APIC id */
+uint32_t lapic_id(void);                 /* the boot CPU's APIC id (32 bits in x2APIC mode) */
+bool lapic_x2apic_mode(void);            /* registers reached through MSRs (x2APIC) */
 void lapic_send_self_ipi(int vector);
 bool lapic_in_service(int vector);       /* the vector's ISR bit */
 uint64_t lapic_errors(void);             /* LAPIC error interrupts taken */

@@ -45,7 +45,15 @@ void mm_init(void)
 
     if (boot_info.nmmap == 0)
         panic("mm: the boot loader gave no memory map");
-    pr_info("mm: memory map from the boot loader (%d entries):\n", boot_info.nmmap);
+    if (boot_info.mmap_source == MB_MMAP_EFI)
+        pr_info("mm: memory map from the UEFI memory map tag (%d descriptors, %d ranges):\n",
+                boot_info.nefi_desc, boot_info.nmmap);
+    else
+        pr_info("mm: memory map from the boot loader (%d entries%s):\n", boot_info.nmmap,
+                boot_info.nefi_desc ? "; UEFI map also passed" : "");
+    if (boot_info.mmap_dropped)
+        pr_warn("mm: %d memory map ranges beyond the first %d ignored\n",
+                boot_info.mmap_dropped, MB_MAX_MMAP);
     for (int i = 0; i < boot_info.nmmap; i++) {
         const struct mb_mmap_entry *m = &boot_info.mmap[i];
         pr_info("mm:   [mem %#018llx-%#018llx] %-9s %8llu KiB\n",

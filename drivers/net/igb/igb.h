@@ -157,6 +157,7 @@ struct igb_adapter {
     bool reset_pending;
     unsigned link_speed;               /* Mbps, 0 when down */
     bool link_full_duplex;
+    bool fc_rx, fc_tx;                 /* flow control resolved at the last link up */
     struct wait_queue_head link_wq;    /* woken on every carrier change */
     struct timer_list watchdog_timer;
     uint64_t wd_last_check;            /* jiffies of the last TX progress check */
@@ -165,6 +166,8 @@ struct igb_adapter {
     uint64_t tx_timeout_count;         /* hangs detected */
     uint64_t reset_count;              /* device resets after open */
     uint64_t link_changes;
+    uint64_t swfw_timeouts;            /* SW/FW semaphore not obtained (firmware holding it) */
+    uint64_t phy_cfg_timeouts;         /* PHY reset: configuration-done never reported */
     uint64_t hw_stats[IGB_NUM_HW_STATS];   /* clear-on-read counters, accumulated */
 };
 
@@ -187,6 +190,10 @@ int igb_reset_hw(struct igb_adapter *a, bool global);
 int igb_read_mac_addr(struct igb_adapter *a, uint8_t mac[ETH_ALEN]);
 void igb_init_filters(struct igb_adapter *a, const uint8_t mac[ETH_ALEN]);
 int igb_setup_link(struct igb_adapter *a);
+/* NVM words 0x00..0x3F of this port's section sum to 0xBABA (not for iNVM parts). */
+int igb_validate_nvm_checksum(struct igb_adapter *a);
+/* After link up: flow control from both sides' PAUSE abilities into CTRL.RFCE/TFCE. */
+void igb_config_fc_after_link_up(struct igb_adapter *a);
 bool igb_check_link(struct igb_adapter *a, unsigned *speed, bool *full_duplex);
 int igb_read_phy_reg(struct igb_adapter *a, unsigned reg, uint16_t *val);
 int igb_write_phy_reg(struct igb_adapter *a, unsigned reg, uint16_t val);

@@ -122,7 +122,10 @@ void igb_update_link(struct igb_adapter *a)
         a->link_speed = speed;
         a->link_full_duplex = fd;
         a->link_changes++;
-        printk("igb: %s link up %u Mbps %s duplex\n", dev->name, speed, fd ? "full" : "half");
+        igb_config_fc_after_link_up(a);
+        printk("igb: %s link up %u Mbps %s duplex, flow control %s\n", dev->name, speed,
+               fd ? "full" : "half",
+               a->fc_rx && a->fc_tx ? "rx/tx" : a->fc_rx ? "rx" : a->fc_tx ? "tx" : "off");
         netif_carrier_on(dev);
         wake_up(&a->link_wq);
     } else if (!up && netif_carrier_ok(dev)) {
@@ -328,7 +331,7 @@ static int igb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
     /* Hardware to a known state: reset, claim it from firmware, learn the address. */
     igb_reset_hw(a, false);
     igb_get_hw_control(a);
-    if (igb_read_mac_addr(a, a->perm_addr) < 0) {
+    if (igb_validate_nvm_checksum(a) < 0 || igb_read_mac_addr(a, a->perm_addr) < 0) {
         igb_release_hw_control(a);
         return -EIO;
     }

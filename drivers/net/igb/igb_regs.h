@@ -22,6 +22,8 @@
 #define E1000_CTRL_LRST        BIT(3)
 #define E1000_CTRL_SLU         BIT(6)
 #define E1000_CTRL_FRCSPD      BIT(11)
+#define E1000_CTRL_RFCE        BIT(27)   /* honour received PAUSE frames */
+#define E1000_CTRL_TFCE        BIT(28)   /* send PAUSE frames (XOFF/XON) */
 #define E1000_CTRL_FRCDPX      BIT(12)
 #define E1000_CTRL_RST         BIT(26)
 #define E1000_CTRL_DEV_RST     BIT(29)   /* 82580 and later: whole-device reset */
@@ -30,6 +32,8 @@
 
 #define E1000_STATUS_FD        BIT(0)
 #define E1000_STATUS_LU        BIT(1)
+#define E1000_STATUS_FUNC_SHIFT  2       /* LAN function (port) number */
+#define E1000_STATUS_FUNC_MASK   (3u << 2)
 #define E1000_STATUS_SPEED_SHIFT 6
 #define E1000_STATUS_SPEED_MASK  (3u << 6)
 #define E1000_STATUS_SPEED_10    (0u << 6)
@@ -52,6 +56,51 @@
 #define E1000_CTRL_EXT_DRV_LOAD BIT(28)
 #define E1000_CTRL_EXT_PBA_CLR BIT(31)   /* 82575 only */
 
+/* ---- Software/firmware semaphores (DS ch. 4.7 "Software/Firmware synchronization";
+ * Linux e1000_82575.c). SWSM.SMBI arbitrates between software agents (reading it returns
+ * the old value and sets it); SWSM.SWESMBI between software and firmware; with both held,
+ * SW_FW_SYNC records per-resource ownership: bits 15:0 software, 31:16 firmware. ---- */
+#define E1000_SWSM      0x05B50
+#define E1000_FWSM      0x05B54
+#define E1000_SW_FW_SYNC 0x05B5C
+#define E1000_SWSM_SMBI        BIT(0)
+#define E1000_SWSM_SWESMBI     BIT(1)
+#define E1000_SWFW_EEP_SM      0x0001    /* NVM */
+#define E1000_SWFW_PHY0_SM     0x0002    /* PHY of LAN function 0 */
+#define E1000_SWFW_PHY1_SM     0x0004
+#define E1000_SWFW_PHY2_SM     0x0020
+#define E1000_SWFW_PHY3_SM     0x0040
+#define E1000_SWFW_FW_SHIFT    16
+
+/* Manageability control: firmware may forbid PHY resets (DS ch. 8 MANC). */
+#define E1000_MANC      0x05820
+#define E1000_MANC_BLK_PHY_RST_ON_IDE BIT(18)
+
+/* Manageability configuration done after a PHY reset (DS ch. 8 EEMNGCTL), per port. */
+#define E1000_EEMNGCTL  0x01010
+#define E1000_EEMNGCTL_CFG_DONE(port) BIT(18 + (port))
+
+/* NVM checksum (DS ch. 6.1 "NVM map"): words 0x00..0x3F of a LAN function's section sum
+ * to 0xBABA. 82580 and later keep one section per port (Linux NVM_82580_LAN_FUNC_OFFSET). */
+#define IGB_NVM_CHECKSUM_WORDS 0x40
+#define IGB_NVM_SUM            0xBABA
+#define IGB_NVM_LAN_FUNC_OFFSET(f) ((f) ? 0x40u + 0x40u * (f) : 0u)
+
+/* ---- Flow control (DS ch. 3.7.5 "Flow control"; 802.3 annex 31B; ref sec. 4.2) ---- */
+#define E1000_FCAL      0x00028   /* PAUSE destination 01:80:C2:00:00:01, low dword */
+#define E1000_FCAH      0x0002C
+#define E1000_FCT       0x00030   /* PAUSE EtherType 0x8808 */
+#define E1000_FCTTV     0x00170   /* pause time sent in XOFF */
+#define E1000_FCRTL     0x02160   /* receive threshold low: send XON below it */
+#define E1000_FCRTH     0x02168   /* receive threshold high: send XOFF above it */
+#define E1000_FCRTV     0x02460   /* XOFF refresh interval */
+#define E1000_RXPBS     0x02404   /* RX packet buffer size, KB in bits 6:0 (82575/82576) */
+#define  E1000_FCRTL_XONE      BIT(31)
+#define IGB_FC_PAUSE_ADDR_LO   0x00C28001u
+#define IGB_FC_PAUSE_ADDR_HI   0x0100u
+#define IGB_FC_PAUSE_TYPE      0x8808u
+#define IGB_FC_PAUSE_TIME      0xFFFFu
+
 /* ---- PHY access over MDIO (DS ch. 8 MDIC; ref sec. 4.1-4.2) ---- */
 #define E1000_MDIC_DATA_MASK   0xffffu
 #define E1000_MDIC_REG_SHIFT   16
@@ -65,6 +114,11 @@
 /* IEEE 802.3 clause 22 PHY registers */
 #define MII_BMCR               0x00
 #define MII_BMSR               0x01
+#define MII_ADVERTISE          0x04
+#define MII_LPA                0x05
+#define  ADVERTISE_PAUSE_CAP   BIT(10)   /* same bits in LPA */
+#define  ADVERTISE_PAUSE_ASYM  BIT(11)
+#define  BMCR_RESET            BIT(15)
 #define  BMCR_ANRESTART        BIT(9)
 #define  BMCR_PDOWN            BIT(11)
 #define  BMCR_ANENABLE         BIT(12)
