@@ -28,13 +28,15 @@ OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS_C)) $(patsubst %.S,$(BUILD)/obj
 # Apps (docs/apps.md): ring-3 programs, each a static ELF linked at 0x400000 against
 # apps/lib, embedded in the kernel image by $(APPS_BLOB); also built for Linux with the
 # host's libc (build/apps/linux/) to show the sources are plain POSIX.
-APPS      := udp_echo syscall_test udp_blast
+APPS      := udp_echo syscall_test udp_blast tcp_echo discard chargen iperf3d httpd
 APP_CFLAGS := -std=c11 -D__wirepath__ -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -nostdinc \
-              -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -iquote . -MMD -MP
+              -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -Iapps/lib/common -iquote . -MMD -MP
 # The string routines and the errno values are the kernel's own (kernel/lib/string.c,
 # kernel/errno.h): one copy, built a second time for ring 3.
-APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c)) \
+# apps/lib/common: portable pieces (JSON, the services' loop) built into both flavours.
+APP_COMMON := $(wildcard apps/lib/common/*.c)
+APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c) $(APP_COMMON)) \
                 $(patsubst %.S,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.S)) \
                 $(BUILD)/apps/obj/kernel/lib/string.o
 APP_ELFS  := $(APPS:%=$(BUILD)/apps/%.elf)
@@ -70,9 +72,9 @@ define APP_RULES
 $(BUILD)/apps/$(1).elf: $$(patsubst %.c,$(BUILD)/apps/obj/%.o,$$(wildcard apps/$(1)/*.c)) $(APP_LIB_OBJS) apps/lib/app.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T apps/lib/app.ld -o $$@ \
 	    $$(filter %.o,$$^)
-$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c)
+$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c) $(APP_COMMON) $(wildcard apps/lib/common/*.h)
 	@mkdir -p $$(dir $$@)
-	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $$@ $$^
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iapps/lib/common -o $$@ $$(filter %.c,$$^)
 endef
 $(foreach a,$(APPS),$(eval $(call APP_RULES,$(a))))
 
