@@ -22,7 +22,8 @@ static int build(const char *app)
 {
     char cmd[512];
     snprintf(cmd, sizeof(cmd),
-             "gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o " OUT "/%s.linux apps/%s/%s.c 2>&1",
+             "gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Iapps/lib/common -o " OUT "/%s.linux"
+             " apps/%s/%s.c apps/lib/common/*.c 2>&1",
              app, app, app);
     int r = system(cmd);
     if (r != 0)
