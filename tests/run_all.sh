@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Every test tier, in order: hosted unit tests, bounded fuzzing of the receive parsers,
 # in-kernel tests under QEMU, end-to-end tests with host tools. Ends with the overall
-# "N passed, N failed" line.
+# "N passed, N failed, N skipped" line (a tier may add ", N skipped" to its own line).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p build
-total_p=0 total_f=0
+total_p=0 total_f=0 total_k=0
 for tier in unit fuzz kernel e2e; do
   script=tests/$tier/run.sh
   [ -x "$script" ] || continue
@@ -19,7 +19,8 @@ for tier in unit fuzz kernel e2e; do
     continue
   fi
   p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
-  total_p=$((total_p + p)); total_f=$((total_f + f))
+  k=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+  total_p=$((total_p + p)); total_f=$((total_f + f)); total_k=$((total_k + ${k:-0}))
 done
-echo "$total_p passed, $total_f failed"
+echo "$total_p passed, $total_f failed, $total_k skipped"
 [ "$total_f" -eq 0 ]

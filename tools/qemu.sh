@@ -44,6 +44,7 @@ case "$NET" in
       fwd=",hostfwd=tcp:127.0.0.1:${PORT_HTTP:-8080}-:80,hostfwd=udp:127.0.0.1:${PORT_ECHO:-7007}-:7"
       fwd+=",hostfwd=tcp:127.0.0.1:${PORT_ECHO_TCP:-7008}-:7,hostfwd=tcp:127.0.0.1:${PORT_IPERF:-5201}-:5201"
       fwd+=",hostfwd=tcp:127.0.0.1:${PORT_DISCARD:-9009}-:9,hostfwd=tcp:127.0.0.1:${PORT_CHARGEN:-19019}-:19"
+      fwd+=",hostfwd=udp:127.0.0.1:${PORT_IPERF:-5201}-:5201"   # iperf3 -u data streams
     fi
     args+=(-netdev "user,id=n0$fwd${HOSTFWD:-}") ;;
   tap)

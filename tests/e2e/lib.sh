@@ -1,6 +1,8 @@
 # tests/e2e/lib.sh - shared helpers for end-to-end tests (source it).
 # A test boots the ISO in QEMU in the background, waits for lines on its serial log,
-# talks to it with host tools, and reports each check as "e2e: NAME ... ok|FAIL".
+# talks to it with host tools, and reports each check as "e2e: NAME ... ok|FAIL|skipped"
+# (skipped: the thing under test is not there yet, e.g. a service the guest cannot run;
+# never counted as passed).
 # Only processes the test started are stopped, by PID, from an EXIT trap.
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -8,11 +10,13 @@ E2E_OUT=$E2E_ROOT/build/e2e
 mkdir -p "$E2E_OUT"
 E2E_PASSED=0
 E2E_FAILED=0
+E2E_SKIPPED=0
 GUEST_PID=""
 GUEST_LOG=""
 
 e2e_ok()   { echo "e2e: $1 ... ok"; E2E_PASSED=$((E2E_PASSED + 1)); }
 e2e_fail() { echo "e2e: $1 ... FAIL${2:+ ($2)}"; E2E_FAILED=$((E2E_FAILED + 1)); }
+e2e_skip() { echo "e2e: $1 ... skipped${2:+ ($2)}"; E2E_SKIPPED=$((E2E_SKIPPED + 1)); }
 # e2e_check NAME COMMAND...: ok when the command succeeds
 e2e_check() { local n=$1; shift; if "$@"; then e2e_ok "$n"; else e2e_fail "$n"; fi; }
 
@@ -49,6 +53,6 @@ guest_stop() {
 
 e2e_finish() {
   guest_stop
-  echo "$E2E_PASSED passed, $E2E_FAILED failed"
+  echo "$E2E_PASSED passed, $E2E_FAILED failed, $E2E_SKIPPED skipped"
   [ "$E2E_FAILED" -eq 0 ]
 }
