@@ -179,11 +179,14 @@ static bool respond(struct conn *c, int code, const char *type, const char *body
                      code, reason(code), type, (unsigned long long)clen,
                      keep ? "keep-alive" : "close", extra ? extra : "");
     size_t total = (size_t)h + (body && !head_only ? blen : 0);
-    if (total > sizeof(c->out) - c->out_off - c->out_len) {
-        if (c->out_len || c->out_off)
-            return false;           /* wait for the buffer to drain */
-        return false;
+    if (h < 0 || total > sizeof(c->out))
+        return respond(c, 500, "text/plain", "500 response too large\n", 23, 0, false, false, 0);
+    if (c->out_off) {
+        memmove(c->out, c->out + c->out_off, c->out_len);
+        c->out_off = 0;
     }
+    if (total > sizeof(c->out) - c->out_len)
+        return false;               /* again once the buffer drained */
     memcpy(c->out + c->out_off + c->out_len, resp, (size_t)h);
     c->out_len += (size_t)h;
     if (body && !head_only) {
