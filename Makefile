@@ -1,7 +1,7 @@
 # wirepath - build, run and test.
 #   make          build/kernel.elf and build/wirepath.iso
 #   make run      boot the ISO in QEMU (igb NIC, serial console on this terminal)
-#   make test     every test tier; ends with "N passed, N failed"
+#   make test     every test tier; ends with "N passed, N failed, N skipped"
 #   make fuzz     the fuzz targets for longer (FUZZ_SECONDS each, default 300)
 #   make debug    QEMU halted with a gdb stub
 #   make clean

@@ -116,7 +116,8 @@ static void dump_interrupts(struct stats_out *o)
             continue;
         stats_obj(o, NULL);
         stats_u64(o, "vector", (uint64_t)v);
-        stats_str(o, "name", irq_name(v));
+        const char *name = irq_name(v);
+        stats_str(o, "name", name ? name : "");
         stats_u64(o, "count", n);
         stats_obj_end(o);
     }
