@@ -13,7 +13,8 @@
 #include "net/uapi/socket.h"      /* POLL* values (the ABI header, no net/ logic) */
 
 #define STATS_FILE_MAX (64 * 1024)   /* the document today is a few KiB */
-#define PATH_BUF 256
+#define PATH_BUF 256                 /* longer than every pseudo file's name */
+#define PATH_MAX 4096                /* Linux's, NUL included */
 #define AT_FDCWD (-100)
 
 /* ---- writer ---- */
@@ -222,8 +223,21 @@ long sys_openat(int dirfd, const char *upath, int flags, int mode __unused)
         return n;
     if (n == 0)
         return -ENOENT;
-    if (n >= PATH_BUF)
-        return -ENAMETOOLONG;               /* longer than any file here */
+    if (n >= PATH_BUF) {
+        /* longer than any name here: ENOENT, or as Linux ENAMETOOLONG from PATH_MAX on
+         * (and EFAULT if the rest of the name is not readable) */
+        char chunk[64];
+        long total = n;
+        while (total < PATH_MAX) {
+            long m = strncpy_from_user(chunk, upath + total, sizeof(chunk));
+            if (m < 0)
+                return m;
+            total += m;
+            if (m < (long)sizeof(chunk))
+                return total >= PATH_MAX ? -ENAMETOOLONG : -ENOENT;
+        }
+        return -ENAMETOOLONG;
+    }
     const char *p = path + 1;
     if (*p != '/') {
         /* relative: the working directory of every app is / */

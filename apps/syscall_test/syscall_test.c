@@ -299,6 +299,14 @@ static void open_files(void)
     ERR(open("/nonexistent-dir/file", O_RDONLY), ENOENT);
     ERR(open(KERNEL_PTR, O_RDONLY), EFAULT);
     ERR(open(LOW_PTR, O_RDONLY), EFAULT);
+    for (int i = 0; i < 5000; i++)          /* names past PATH_MAX (4096), and just under */
+        big[i] = i % 8 ? 'a' : '/';
+    big[5000] = 0;
+    ERR(open(big, O_RDONLY), ENAMETOOLONG);
+    big[4096] = 0;
+    ERR(open(big, O_RDONLY), ENAMETOOLONG);
+    big[4095] = 0;
+    ERR(open(big, O_RDONLY), ENOENT);
 #ifdef __wirepath__
     ERR(open("/proc/wirepath/stats", O_WRONLY), EACCES);
     ERR(open("/proc/wirepath/stats", O_RDWR), EACCES);
