@@ -72,7 +72,7 @@ define APP_RULES
 $(BUILD)/apps/$(1).elf: $$(patsubst %.c,$(BUILD)/apps/obj/%.o,$$(wildcard apps/$(1)/*.c)) $(APP_LIB_OBJS) apps/lib/app.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T apps/lib/app.ld -o $$@ \
 	    $$(filter %.o,$$^)
-$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c) $(APP_COMMON) $(wildcard apps/lib/common/*.h)
+$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c apps/$(1)/*.h) $(APP_COMMON) $(wildcard apps/lib/common/*.h)
 	@mkdir -p $$(dir $$@)
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iapps/lib/common -o $$@ $$(filter %.c,$$^)
 endef

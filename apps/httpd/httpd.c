@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include "json.h"
 #include "svc.h"
+#include "http_parse.h"
 
 #define MAX_CONN 48          /* a wirepath app has 64 descriptors */
 #define HEAD_MAX 8192        /* request line plus headers */
@@ -210,133 +211,22 @@ static bool respond_error(struct conn *c, int code)
     return respond(c, code, "text/plain", b, (size_t)n, 0, false, false, 0);
 }
 
-static bool token_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           (ch && strchr("!#$%&'*+-.^_`|~", ch));
-}
-
-static bool ieq(const char *a, size_t an, const char *b)
-{
-    size_t bn = strlen(b);
-    if (an != bn)
-        return false;
-    for (size_t i = 0; i < an; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
-/* does a comma-separated header value contain the token tok? */
-static bool has_token(const char *v, size_t n, const char *tok)
-{
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-            i++;
-        size_t s = i;
-        while (i < n && v[i] != ',' && v[i] != ' ' && v[i] != '\t')
-            i++;
-        if (i > s && ieq(v + s, i - s, tok))
-            return true;
-    }
-    return false;
-}
-
 /* One complete request head in c->in[0..hlen). Returns false if the response does not
  * fit yet (nothing consumed); true when handled (the caller consumes hlen bytes). */
 static bool handle_request(struct conn *c, size_t hlen)
 {
-    char *p = c->in, *end = c->in + hlen;
-    char *eol = memchr(p, '\n', hlen);
-    size_t llen = (size_t)(eol - p);
-    if (llen && p[llen - 1] == '\r')
-        llen--;
-    /* request line: METHOD SP TARGET SP HTTP/1.x */
-    size_t i = 0;
-    while (i < llen && token_char(p[i]))
-        i++;
-    size_t mlen = i;
-    if (!mlen || i >= llen || p[i] != ' ')
-        return respond_error(c, 400);
-    size_t ts = ++i;
-    while (i < llen && p[i] != ' ')
-        i++;
-    size_t tlen = i - ts;
-    if (!tlen || i >= llen || p[i] != ' ' || llen - i - 1 != 8 || memcmp(p + i + 1, "HTTP/", 5) ||
-        p[i + 6] < '0' || p[i + 6] > '9' || p[i + 7] != '.' || p[i + 8] < '0' || p[i + 8] > '9')
-        return respond_error(c, 400);
-    if (p[i + 6] != '1')
-        return respond_error(c, 505);
-    bool http10 = p[i + 8] == '0';
-    const char *target = p + ts;
-    for (size_t k = 0; k < tlen; k++)
-        if ((unsigned char)target[k] <= 0x20 || (unsigned char)target[k] >= 0x7f)
-            return respond_error(c, 400);
-
-    /* headers */
-    bool host = false, conn_close = false, conn_keep = false, te = false;
-    long long clen = -1;
-    char *l = eol + 1;
-    while (l < end) {
-        char *le = memchr(l, '\n', (size_t)(end - l));
-        size_t n = (size_t)(le - l);
-        if (n && l[n - 1] == '\r')
-            n--;
-        if (!n)
-            break;                  /* the empty line */
-        size_t k = 0;
-        while (k < n && token_char(l[k]))
-            k++;
-        if (!k || k >= n || l[k] != ':')
-            return respond_error(c, 400);   /* also obsolete line folding */
-        const char *v = l + k + 1;
-        size_t vn = n - k - 1;
-        while (vn && (*v == ' ' || *v == '\t')) { v++; vn--; }
-        while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t')) vn--;
-        if (ieq(l, k, "host")) {
-            if (host)
-                return respond_error(c, 400);
-            host = true;
-        } else if (ieq(l, k, "connection")) {
-            conn_close |= has_token(v, vn, "close");
-            conn_keep |= has_token(v, vn, "keep-alive");
-        } else if (ieq(l, k, "content-length")) {
-            long long x = 0;
-            if (!vn)
-                return respond_error(c, 400);
-            for (size_t d = 0; d < vn; d++) {
-                if (v[d] < '0' || v[d] > '9' || x > (1ll << 50))
-                    return respond_error(c, 400);
-                x = x * 10 + (v[d] - '0');
-            }
-            if (clen >= 0 && clen != x)
-                return respond_error(c, 400);
-            clen = x;
-        } else if (ieq(l, k, "transfer-encoding")) {
-            te = true;
-        }
-        l = le + 1;
-    }
-    if (!http10 && !host)
-        return respond_error(c, 400);
-    if (te)
-        return respond_error(c, 501);   /* chunked request bodies are not supported */
-    if (clen > BODY_MAX)
+    struct http_req rq;
+    int err = http_parse_head(c->in, hlen, &rq);
+    if (err)
+        return respond_error(c, err);
+    if (rq.content_length > BODY_MAX)
         return respond_error(c, 413);
-    bool keep = http10 ? conn_keep && !conn_close : !conn_close;
-    bool head = mlen == 4 && !memcmp(p, "HEAD", 4);
-    bool get = mlen == 3 && !memcmp(p, "GET", 3);
+    bool keep = rq.keep, head = rq.head;
+    const char *target = rq.target;
+    size_t plen = rq.path_len;
+    long long clen = rq.content_length;
     bool ok;
-    /* the path without its query */
-    size_t plen = 0;
-    while (plen < tlen && target[plen] != '?' && target[plen] != '#')
-        plen++;
-    if (!get && !head) {
+    if (!rq.get && !head) {
         char b[64];
         int n = snprintf(b, sizeof(b), "405 %s\n", reason(405));
         ok = respond(c, 405, "text/plain", b, (size_t)n, 0, false, keep, "Allow: GET, HEAD\r\n");
@@ -380,14 +270,7 @@ static void process(struct conn *c, int64_t now)
             if (c->skip_left)
                 return;
         }
-        size_t hlen = 0;
-        for (size_t i = 0; i + 1 < c->in_len; i++) {
-            if (c->in[i] == '\n' && c->in[i + 1] == '\n') { hlen = i + 2; break; }
-            if (c->in[i] == '\n' && c->in[i + 1] == '\r' && i + 2 < c->in_len && c->in[i + 2] == '\n') {
-                hlen = i + 3;
-                break;
-            }
-        }
+        size_t hlen = http_head_len(c->in, c->in_len);
         if (!hlen) {
             if (c->in_len == sizeof(c->in)) {
                 const char *nl = memchr(c->in, '\n', c->in_len);
