@@ -1,7 +1,7 @@
 # wirepath - build, run and test.
 #   make          build/kernel.elf and build/wirepath.iso
 #   make run      boot the ISO in QEMU (igb NIC, serial console on this terminal)
-#   make test     every test tier; ends with "N passed, N failed"
+#   make test     every test tier; ends with "N passed, N failed, N skipped"
 #   make fuzz     the fuzz targets for longer (FUZZ_SECONDS each, default 300)
 #   make debug    QEMU halted with a gdb stub
 #   make clean
@@ -30,19 +30,19 @@ OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS_C)) $(patsubst %.S,$(BUILD)/obj
 # Apps (docs/apps.md): ring-3 programs, each a static ELF linked at 0x400000 against
 # apps/lib, embedded in the kernel image by $(APPS_BLOB); also built for Linux with the
 # host's libc (build/apps/linux/) to show the sources are plain POSIX.
-APPS      := udp_echo syscall_test udp_blast tcp_xfer
+APPS      := udp_echo syscall_test udp_blast tcp_xfer tcp_echo discard chargen iperf3d httpd
 APP_CFLAGS := -std=c11 -D__wirepath__ -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -nostdinc \
-              -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -iquote . -MMD -MP
+              -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -Iapps/lib/common -iquote . -MMD -MP
 # The string routines and the errno values are the kernel's own (kernel/lib/string.c,
 # kernel/errno.h): one copy, built a second time for ring 3.
-APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c)) \
+# apps/lib/common: portable pieces (JSON, the services' loop) built into both flavours.
+APP_COMMON := $(wildcard apps/lib/common/*.c)
+APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c) $(APP_COMMON)) \
                 $(patsubst %.S,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.S)) \
                 $(BUILD)/apps/obj/kernel/lib/string.o
 APP_ELFS  := $(APPS:%=$(BUILD)/apps/%.elf)
 APPS_LINUX := $(APPS:%=$(BUILD)/apps/linux/%)
-# apps/lib pieces that are not libc (the host has its own) but the apps' own helpers
-APP_LINUX_LIB := apps/lib/sha256.c
 APPS_BLOB := $(BUILD)/apps/apps_blob.o
 OBJS      += $(APPS_BLOB)
 
@@ -81,9 +81,9 @@ define APP_RULES
 $(BUILD)/apps/$(1).elf: $$(patsubst %.c,$(BUILD)/apps/obj/%.o,$$(wildcard apps/$(1)/*.c)) $(APP_LIB_OBJS) apps/lib/app.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T apps/lib/app.ld -o $$@ \
 	    $$(filter %.o,$$^)
-$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c) $(APP_LINUX_LIB)
+$(BUILD)/apps/linux/$(1): $$(wildcard apps/$(1)/*.c apps/$(1)/*.h) $(APP_COMMON) $(wildcard apps/lib/common/*.h)
 	@mkdir -p $$(dir $$@)
-	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -iquote . -o $$@ $$(filter %.c,$$^)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iapps/lib/common -iquote . -o $$@ $$(filter %.c,$$^)
 endef
 $(foreach a,$(APPS),$(eval $(call APP_RULES,$(a))))
 

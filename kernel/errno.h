@@ -19,6 +19,7 @@
 #define EBUSY 16
 #define EEXIST 17
 #define ENODEV 19
+#define ENOTDIR 20
 #define EINVAL 22
 #define ENFILE 23
 #define EMFILE 24
@@ -27,6 +28,7 @@
 #define EPIPE 32
 #define EDOM 33
 #define ERANGE 34
+#define ENAMETOOLONG 36
 #define ENOSYS 38
 #define EPROTO 71
 #define ENOTSOCK 88

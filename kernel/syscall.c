@@ -16,6 +16,7 @@
 #include "kernel/arch/gdt.h"
 #include "kernel/arch/x86.h"
 #include "net/socket.h"
+#include "kernel/proc_stats.h"
 
 /* Intel SDM vol. 3A, 2.2.1 and 5.8.8; vol. 4 (MSR list). */
 #define MSR_EFER   0xc0000080
@@ -80,6 +81,8 @@ SC5(getsockopt, int, int, int, void *, int *)
 SC1(exit, int)
 SC3(fcntl, int, int, unsigned long)
 SC2(clock_gettime, int, struct timespec_k *)
+SC3(open, const char *, int, int)
+SC4(openat, int, const char *, int, int)
 
 static long sc_exit_group(const uint64_t *a) { return sys_exit((int)a[0]); }
 static long sc_gettid(const uint64_t *a) { (void)a; return sys_getpid(); }
@@ -87,6 +90,7 @@ static long sc_gettid(const uint64_t *a) { (void)a; return sys_getpid(); }
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_read] = sc_read,
     [__NR_write] = sc_write,
+    [__NR_open] = sc_open,
     [__NR_close] = sc_close,
     [__NR_poll] = sc_poll,
     [__NR_sched_yield] = sc_sched_yield,
@@ -111,6 +115,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_gettid] = sc_gettid,
     [__NR_clock_gettime] = sc_clock_gettime,
     [__NR_exit_group] = sc_exit_group,
+    [__NR_openat] = sc_openat,
     [__NR_accept4] = sc_accept4,
 };
 

@@ -10,6 +10,7 @@
 
 #define __NR_read          0
 #define __NR_write         1
+#define __NR_open          2
 #define __NR_close         3
 #define __NR_poll          7
 #define __NR_sched_yield   24
@@ -34,6 +35,7 @@
 #define __NR_gettid        186
 #define __NR_clock_gettime 228
 #define __NR_exit_group    231
+#define __NR_openat        257
 #define __NR_accept4       288
 #define NR_SYSCALLS        289
 

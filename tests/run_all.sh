@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test tier, in order: hosted unit tests, bounded fuzzing of the receive parsers,
 # in-kernel tests under QEMU, end-to-end tests with host tools. Ends with the overall
-# "N passed, N failed" line.
+# "N passed, N failed, N skipped" line (a tier may add ", N skipped" to its own line).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -14,6 +14,7 @@
 #   HOSTFWD  extra ",hostfwd=..." for NET=user
 #   FWD      0 = no loopback port forwards     (1)
 #   PORT_HTTP PORT_ECHO PORT_ECHO_TCP PORT_IPERF  host ports of the forwards
+#   PORT_DISCARD PORT_CHARGEN                     (9009 -> tcp 9, 19019 -> tcp 19)
 #   PCAP     write the NIC's traffic to this pcap file (filter-dump)
 #   MAC      the NIC's MAC address            (52:54:00:12:34:56)
 #   NIC_OPTS extra ",prop=value" for the igb device
@@ -66,6 +67,8 @@ case "$NET" in
     if [ "${FWD:-1}" != 0 ]; then
       fwd=",hostfwd=tcp:127.0.0.1:${PORT_HTTP:-8080}-:80,hostfwd=udp:127.0.0.1:${PORT_ECHO:-7007}-:7"
       fwd+=",hostfwd=tcp:127.0.0.1:${PORT_ECHO_TCP:-7008}-:7,hostfwd=tcp:127.0.0.1:${PORT_IPERF:-5201}-:5201"
+      fwd+=",hostfwd=tcp:127.0.0.1:${PORT_DISCARD:-9009}-:9,hostfwd=tcp:127.0.0.1:${PORT_CHARGEN:-19019}-:19"
+      fwd+=",hostfwd=udp:127.0.0.1:${PORT_IPERF:-5201}-:5201"   # iperf3 -u data streams
     fi
     args+=(-netdev "user,id=n0$fwd${HOSTFWD:-}") ;;
   tap)

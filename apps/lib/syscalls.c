@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <time.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include "wp_syscall.h"
@@ -114,3 +115,26 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 }
 int getsockname(int fd, struct sockaddr *a, socklen_t *len) { return (int)SC(SYS_getsockname, fd, a, len, 0, 0, 0); }
 int getpeername(int fd, struct sockaddr *a, socklen_t *len) { return (int)SC(SYS_getpeername, fd, a, len, 0, 0, 0); }
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    long mode = va_arg(ap, long);   /* only meaningful with O_CREAT; harmless otherwise */
+    va_end(ap);
+    return (int)SC(SYS_open, path, flags, mode, 0, 0, 0);
+}
+
+/* The vDSO's job on Linux; here one clock_gettime(CLOCK_REALTIME). tz is obsolete. */
+int gettimeofday(struct timeval *tv, struct timezone *tz)
+{
+    (void)tz;
+    struct timespec t;
+    if (clock_gettime(CLOCK_REALTIME, &t) < 0)
+        return -1;
+    if (tv) {
+        tv->tv_sec = t.tv_sec;
+        tv->tv_usec = t.tv_nsec / 1000;
+    }
+    return 0;
+}

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include "json.h"
 
 #define KERNEL_PTR ((void *)0xffff800000100000ul)   /* kernel half */
 #define NONCANON   ((void *)0x0000800000000000ul)   /* first non-canonical address */
@@ -302,6 +303,56 @@ static void still_works(void)
     close(ts);
 }
 
+/* open(2): what every kernel says about bad paths, and on wirepath the read-only
+ * /proc/wirepath/stats (kernel/proc_stats.c): one JSON document with every section. */
+static void open_files(void)
+{
+    ERR(open("/nonexistent-dir/file", O_RDONLY), ENOENT);
+    ERR(open(KERNEL_PTR, O_RDONLY), EFAULT);
+    ERR(open(LOW_PTR, O_RDONLY), EFAULT);
+    for (int i = 0; i < 5000; i++)          /* names past PATH_MAX (4096), and just under */
+        big[i] = i % 8 ? 'a' : '/';
+    big[5000] = 0;
+    ERR(open(big, O_RDONLY), ENAMETOOLONG);
+    big[4096] = 0;
+    ERR(open(big, O_RDONLY), ENAMETOOLONG);
+    big[4095] = 0;
+    ERR(open(big, O_RDONLY), ENOENT);
+#ifdef __wirepath__
+    ERR(open("/proc/wirepath/stats", O_WRONLY), EACCES);
+    ERR(open("/proc/wirepath/stats", O_RDWR), EACCES);
+    ERR(syscall(SYS_openat, 12345, "proc/wirepath/stats", O_RDONLY, 0), EBADF);
+    int fd = open("/proc/wirepath/stats", O_RDONLY);
+    EQ(fd >= 0, 1);
+    size_t n = 0;
+    long r;
+    while ((r = read(fd, big + n, sizeof(big) - 1 - n)) > 0)
+        n += (size_t)r;
+    EQ(r, 0);                                           /* end of the snapshot */
+    EQ(read(fd, big, 1), 0);                            /* and it stays at the end */
+    ERR(write(fd, "x", 1), EBADF);
+    ERR(read(fd, KERNEL_PTR, 1), EFAULT);
+    EQ(close(fd), 0);
+    EQ(n > 100, 1);
+    EQ(json_valid(big, n), 1);
+    static const char *const sections[] = { "uptime_ms", "softirqs", "interrupts", "skb",
+                                            "sockets", "devices", "ip", "icmp", "udp" };
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        struct json_val v;
+        if (!json_get(big, n, sections[i], &v)) {
+            failed++;
+            printf("syscall_test: FAIL /proc/wirepath/stats has no \"%s\"\n", sections[i]);
+        } else {
+            passed++;
+        }
+    }
+    /* relative to the working directory, which is / */
+    fd = (int)syscall(SYS_openat, -100 /* AT_FDCWD */, "proc/wirepath/stats", O_RDONLY, 0);
+    EQ(fd >= 0, 1);
+    close(fd);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "fault") == 0) {
@@ -318,6 +369,7 @@ int main(int argc, char **argv)
     bad_fds();
     bad_lengths_and_args(dest);
     still_works();
+    open_files();
     printf("syscall_test: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

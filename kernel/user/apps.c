@@ -6,7 +6,7 @@
  * see docs/apps.md. The command line picks what runs:
  *   apps=udp_echo:7,syscall_test     comma-separated; ':' separates the app's arguments
  *   apps=none                        nothing
- * Without apps=, the image runs udp_echo on port 7 - except in test mode (test=), where
+ * Without apps=, the image runs the services (DEFAULT_APPS) - except in test mode (test=), where
  * the tests start what they need themselves. */
 #include "kernel/user/apps.h"
 #include "kernel/user/process.h"
@@ -16,9 +16,9 @@
 #include "kernel/ktest.h"
 #include "kernel/lib/string.h"
 
-CMDLINE_KEY(apps, "apps", "apps to start at boot: name[:arg...][,name...] or none (default udp_echo:7)");
+CMDLINE_KEY(apps, "apps", "apps to start at boot: name[:arg...][,name...] or none (default: the services, see docs/apps.md)");
 
-#define DEFAULT_APPS "udp_echo:7"
+#define DEFAULT_APPS "udp_echo:7,tcp_echo:7,discard:9,chargen:19,iperf3d:5201,httpd:80"
 
 extern const struct app_image app_images[];
 extern const uint64_t app_images_count;

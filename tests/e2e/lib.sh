@@ -1,6 +1,8 @@
 # tests/e2e/lib.sh - shared helpers for end-to-end tests (source it).
 # A test boots the ISO in QEMU in the background, waits for lines on its serial log,
-# talks to it with host tools, and reports each check as "e2e: NAME ... ok|FAIL".
+# talks to it with host tools, and reports each check as "e2e: NAME ... ok|FAIL|skipped"
+# (skipped: the thing under test is not there yet, e.g. a service the guest cannot run;
+# never counted as passed).
 # Only processes the test started are stopped, by PID, from an EXIT trap.
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests: every tests/e2e/test_*.sh in turn (each boots its own guest and ends
-# with "N passed, N failed"); ends with "e2e: N passed, N failed".
+# with "N passed, N failed[, N skipped]"); ends with "e2e: N passed, N failed, N skipped".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

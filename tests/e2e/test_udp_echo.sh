@@ -23,6 +23,7 @@ pcap=$E2E_OUT/udp_echo.pcap
 rm -f "$pcap"
 guest_start udp_echo PORT_ECHO="$PORT_ECHO" PORT_HTTP="$(free_port tcp)" \
     PORT_ECHO_TCP="$(free_port tcp)" PORT_IPERF="$(free_port tcp)" PCAP="$pcap" \
+    PORT_DISCARD="$(free_port tcp)" PORT_CHARGEN="$(free_port tcp)" \
     CMDLINE="netstat=1"
 
 if guest_wait 'wirepath: ready ip=' 90 && guest_wait 'udp_echo: listening on udp port 7' 30; then

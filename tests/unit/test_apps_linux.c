@@ -1,6 +1,7 @@
 // SOURCES:
 /* tests/unit/test_apps_linux.c - the apps' sources are plain POSIX: build apps/udp_echo
- * and apps/syscall_test with the host's compiler and libc, run the echo server on
+ * and apps/syscall_test (with the portable apps/lib/common) with the host's compiler and
+ * libc, run the echo server on
  * loopback and check datagrams of 1, 1472, 1473, 8000 and 65507 bytes come back intact,
  * and run the syscall abuse test on Linux itself, which proves the errno it expects are
  * Linux's. */
@@ -22,7 +23,8 @@ static int build(const char *app)
 {
     char cmd[512];
     snprintf(cmd, sizeof(cmd),
-             "gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o " OUT "/%s.linux apps/%s/%s.c 2>&1",
+             "gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Iapps/lib/common -o " OUT "/%s.linux"
+             " apps/%s/%s.c apps/lib/common/*.c 2>&1",
              app, app, app);
     int r = system(cmd);
     if (r != 0)

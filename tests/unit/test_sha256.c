@@ -1,9 +1,9 @@
-// SOURCES: apps/lib/sha256.c
+// SOURCES: apps/lib/common/sha256.c
 /* tests/unit/test_sha256.c - the apps' SHA-256 against the FIPS 180-4 / NIST example
  * digests ("", "abc", the 448-bit two-block message, a million 'a's), and streaming in
  * pieces of every size giving the one-shot digest (block and padding boundaries). */
 #include "tests/unit/unit.h"
-#include "apps/lib/sha256.h"
+#include "apps/lib/common/sha256.h"
 
 static const char *digest(const void *p, size_t n)
 {

@@ -8,6 +8,9 @@
 typedef struct wp_file { int fd; } FILE;
 extern FILE *stdin, *stdout, *stderr;
 #define EOF (-1)
+#define _IOFBF 0
+#define _IOLBF 1
+#define _IONBF 2
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -20,4 +23,6 @@ int fputs(const char *s, FILE *f);
 int putchar(int c);
 void perror(const char *s);
 int fflush(FILE *f);
+/* accepted and ignored: output here is never buffered */
+int setvbuf(FILE *f, char *buf, int mode, size_t size);
 #endif

@@ -11,6 +11,7 @@ size_t strnlen(const char *s, size_t n);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+void *memchr(const void *s, int c, size_t n);
 char *strcpy(char *restrict d, const char *restrict s);
 char *strncpy(char *restrict d, const char *restrict s, size_t n);
 char *strerror(int e);

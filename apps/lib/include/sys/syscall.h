@@ -3,6 +3,7 @@
 #define WP_APP_SYS_SYSCALL_H
 #define SYS_read 0
 #define SYS_write 1
+#define SYS_open 2
 #define SYS_close 3
 #define SYS_poll 7
 #define SYS_sched_yield 24
@@ -24,8 +25,10 @@
 #define SYS_getsockopt 55
 #define SYS_exit 60
 #define SYS_fcntl 72
+#define SYS_gettimeofday 96
 #define SYS_gettid 186
 #define SYS_clock_gettime 228
 #define SYS_exit_group 231
+#define SYS_openat 257
 #define SYS_accept4 288
 #endif

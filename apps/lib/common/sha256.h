@@ -1,4 +1,4 @@
-/* apps/lib/sha256.h - SHA-256 (FIPS 180-4) for the apps, written once: built into
+/* apps/lib/common/sha256.h - SHA-256 (FIPS 180-4) for the apps, written once: built into
  * apps/lib for wirepath and compiled next to the app for Linux, so both ends of a
  * transfer hash with the same code. Streaming: init, update any number of times with
  * any lengths, final. */
