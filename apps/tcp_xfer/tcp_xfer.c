@@ -37,7 +37,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-#include "apps/lib/common/sha256.h"
+#include "sha256.h"
 
 #define CHUNK (64 * 1024)
 #define MAX_CONNS 128

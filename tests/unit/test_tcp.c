@@ -11,6 +11,8 @@ void panic(const char *fmt, ...) { (void)fmt; abort(); }
 /* the socket layer links the file layer, which reaches the console and processes */
 void process_exit(int code) { (void)code; abort(); }
 void console_write(const char *s, size_t n) { (void)s; (void)n; }
+bool console_rx_ready(void) { return false; }
+struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 long console_read(char *buf, size_t n, bool nonblock) { (void)buf; (void)n; (void)nonblock; return -EAGAIN; }
 
 #define SCRIPT(name) TEST(name) { tcp_script_run("tests/unit/tcp/" #name ".tcp"); }

@@ -1,7 +1,7 @@
 /* apps/lib/common/sha256.c - SHA-256 as FIPS 180-4 section 6.2 specifies it: 64-byte blocks,
  * big-endian words, the 64 round constants (the first 32 bits of the fractional parts of
  * the cube roots of the first 64 primes), padding with 0x80, zeros and the bit length. */
-#include "apps/lib/common/sha256.h"
+#include "sha256.h"
 #include <string.h>
 
 static const uint32_t K[64] = {
