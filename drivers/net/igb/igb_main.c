@@ -264,6 +264,7 @@ static const struct net_device_ops igb_netdev_ops = {
     .ndo_start_xmit = igb_xmit_frame,
     .ndo_get_stats64 = igb_get_stats64,
     .ndo_dump_stats = igb_dump_stats,
+    .ndo_get_cost_stats = igb_get_cost_stats,
 };
 
 /* ---- probe ---- */
