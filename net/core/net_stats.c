@@ -54,7 +54,7 @@ static int netstat_init(void)
     if (!period)
         return 0;
     timer_setup(&netstat_timer, netstat_tick, 0);
-    mod_timer(&netstat_timer, jiffies + period * HZ);
+    netstat_tick(&netstat_timer);   /* the baseline now; the tick re-arms itself */
     return 0;
 }
 late_initcall(netstat_init);
