@@ -9,7 +9,7 @@ level=${1:-test}
 build_pkgs=(gcc make binutils grub-common grub-pc-bin xorriso mtools)
 run_pkgs=()
 test_pkgs=(python3 python3-scapy tshark iproute2 dnsmasq-base iperf3 curl netcat-openbsd
-           iputils-ping iputils-arping clang libclang-rt-14-dev)
+           iputils-ping iputils-arping clang libclang-rt-14-dev valgrind)
 
 pkgs=("${build_pkgs[@]}")
 case "$level" in
