@@ -112,6 +112,11 @@ struct igb_q_vector {
     uint32_t eims_value;       /* EIMS/EIMC bits of this vector */
     uint64_t irqs;             /* hard interrupts taken */
     uint64_t polls;            /* igb_poll calls */
+    /* adaptive moderation (igb_irq.c): the latency class now, its EITR interval, and the
+     * ring totals at the last update (packets and bytes since then decide the class) */
+    unsigned itr_class, itr_usecs;
+    uint64_t itr_packets0, itr_bytes0, itr_rx0;
+    uint64_t itr_changes;
     char name[IFNAMSIZ + 12];
 };
 
@@ -131,7 +136,8 @@ struct igb_adapter {
     /* configuration (command line, fixed at probe) */
     unsigned num_queues;
     unsigned tx_ring_count, rx_ring_count;
-    unsigned itr_usecs;
+    unsigned itr_usecs;                /* fixed moderation (igb.itr=US) */
+    bool itr_adaptive;                 /* no igb.itr=: per-vector latency classes */
     uint64_t tx_timeout_jiffies;
     uint64_t link_wait_ms;
 
@@ -239,6 +245,8 @@ void igb_irq_kick(struct igb_adapter *a);
 void igb_update_stats(struct igb_adapter *a);
 void igb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 void igb_dump_stats(struct net_device *dev);
+/* Adaptive moderation: the latency class after a poll that saw packets/bytes. */
+unsigned igb_itr_next_class(unsigned cls, uint64_t packets, uint64_t bytes);
 void igb_get_cost_stats(struct net_device *dev, struct netdev_cost_stats *c);
 uint64_t igb_hw_stat(const struct igb_adapter *a, uint32_t reg);
 
