@@ -27,7 +27,9 @@
 #
 # Environment: ROUNDS (2), COUNT datagrams per size (20000), ECHO_N (300), WINDOW (16),
 # PING_N (20), FLOOR_FRAMES (20000), MEM_SET (MiB list), BENCH_TINY=1 (one short round,
-# for `make test`: checks that every figure is produced, not its value).
+# for `make test`: checks that every figure is produced, not its value); for A/B runs of
+# one change: GUESTS ("linux wirepath"), WP_EXTRA (more wirepath command-line words, e.g.
+# igb.itr=50), NO_FLOOR=1, NO_MEM=1.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -121,7 +123,7 @@ one_round() {
   local rx=$!
   bg_pids+=("$rx")
   local cmd="ip=$GUEST/24 gw=$HOST apps=udp_echo:7,udp_blast:$HOST:$BLAST_PORT:18/1472:$COUNT"
-  [ "$kind" = wirepath ] && cmd+=" netstat=1"
+  [ "$kind" = wirepath ] && cmd+=" netstat=1 ${WP_EXTRA:-}"
   guest_start "$kind" "$label" "$MEM_DEFAULT" "$cmd"
   if ! guest_ready "$kind"; then
     echo "bench: $label: no ready line (see $GLOG)" >&2
@@ -188,7 +190,9 @@ one_round() {
 # serves KIND MEM: boots with -m MEM and answers ping and UDP echo
 serves() {
   local kind=$1 mem=$2
-  guest_start "$kind" "$kind-mem$mem" "$mem" "ip=$GUEST/24 gw=$HOST"
+  local extra=""
+  [ "$kind" = wirepath ] && extra=" ${WP_EXTRA:-}"
+  guest_start "$kind" "$kind-mem$mem" "$mem" "ip=$GUEST/24 gw=$HOST$extra"
   local ok=1
   if guest_ready "$kind" && in_ns ping -q -c 1 -W 3 "$GUEST" >/dev/null 2>&1 &&
      in_ns /usr/bin/python3 "$client" udpcheck "$GUEST" 7; then
@@ -232,16 +236,18 @@ floor() {
 echo "bench: QEMU ${ACCEL:-tcg}, $(nproc) host cores; $ROUNDS round(s) L,W; $COUNT datagrams per size"
 echo "bench: Linux guest $(basename "$LINUX_ISO") ($(ls "$root"/build/linux-guest/debs/linux-image-[0-9]*.deb 2>/dev/null | xargs -n1 basename | sed 's/_amd64.deb//'))"
 for r in $(seq "$ROUNDS"); do
-  for kind in linux wirepath; do
+  for kind in ${GUESTS:-linux wirepath}; do
     echo "bench: round $r: $kind"
     one_round "$kind" "$r"
   done
 done
-floor
-for kind in linux wirepath; do
-  echo "bench: min memory: $kind"
-  min_memory "$kind"
-done
+[ "${NO_FLOOR:-0}" = 1 ] || floor
+if [ "${NO_MEM:-0}" != 1 ]; then
+  for kind in ${GUESTS:-linux wirepath}; do
+    echo "bench: min memory: $kind"
+    min_memory "$kind"
+  done
+fi
 
 # ---- TCP and HTTP: filled in when the stack has them ----
 # tcp_figures prints "NAME wirepath=V linux=V ratio=R UNIT" lines for the TCP/HTTP figures;
