@@ -76,6 +76,11 @@ struct netdev_queue {
     unsigned long state;
     struct Qdisc *qdisc;
     uint64_t trans_start;           /* jiffies of the last transmit (watchdog) */
+    /* Set by the caller of dev_hard_start_xmit while it holds more packets for this queue
+     * right behind the current one (Linux's xmit_more): the driver may leave the doorbell
+     * (its tail register write) to the last of them. Whoever sets it sends that last one
+     * with it clear. */
+    bool xmit_more;
     uint64_t stops, wakes;
 };
 

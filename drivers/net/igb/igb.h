@@ -98,6 +98,8 @@ struct igb_ring {
     unsigned wd_clean;         /* next_to_clean seen at the last check */
     uint64_t wd_since;         /* jiffies since when no progress was seen */
     uint64_t irq_kicks;        /* software interrupts fired for a completed-but-uncleaned ring */
+    bool tail_pending;         /* TX: descriptors placed, TDT not yet written (xmit_more) */
+    uint64_t tail_writes;      /* TX: TDT writes (doorbells) */
     /* Woken when the driver wakes this stopped TX queue (senders wait here on BUSY) and
      * when the ring drains. */
     struct wait_queue_head wake_wq;

@@ -763,7 +763,12 @@ KTEST(igbfloor, raw_frames_complete_through_interrupts)
                 put16(p, (uint16_t)sent);
                 pending->queue_mapping = 0;
             }
-            if (netif_tx_queue_stopped(txq) || dev_hard_start_xmit(pending, dev, txq) != NETDEV_TX_OK)
+            /* a batch rings the doorbell once, on its last frame (xmit_more) */
+            txq->xmit_more = k + 1 < BURST_BATCH && sent + 1 < frames;
+            bool ok = !netif_tx_queue_stopped(txq) &&
+                      dev_hard_start_xmit(pending, dev, txq) == NETDEV_TX_OK;
+            txq->xmit_more = false;
+            if (!ok)    /* the queue stopped: the driver rang for what it took */
                 break;
             pending = NULL;
             sent++;
