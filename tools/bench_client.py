@@ -17,6 +17,7 @@ loop is bounded in count and time.
 import signal
 import socket
 import statistics
+import struct
 import sys
 import time
 
@@ -28,19 +29,39 @@ def on_term(signum, frame):
     stop = True
 
 
+SO_TIMESTAMPNS = 35    # also the control message's type (SCM_TIMESTAMPNS)
+
+
 def receive_until_stopped(sock, seconds, handle):
+    """handle(data, t) per packet; t is the kernel's arrival time (SO_TIMESTAMPNS), so a
+    rate is the wire's, not how fast this script keeps up."""
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     sock.settimeout(0.1)
     end = time.monotonic() + seconds
     while not stop and time.monotonic() < end:
         try:
-            data = sock.recv(70000)
+            data, anc, _, _ = sock.recvmsg(70000, socket.CMSG_SPACE(16))
         except socket.timeout:
             continue
         except InterruptedError:
             continue
-        handle(data, time.monotonic())
+        t = time.time()
+        for level, kind, raw in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
+                sec, nsec = struct.unpack("qq", raw[:16])
+                t = sec + nsec / 1e9
+        handle(data, t)
+
+
+def big_rcvbuf(sock, size=32 << 20):
+    """SO_RCVBUFFORCE passes rmem_max (we run as root in our own namespace); else the
+    ordinary option, capped by the kernel."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, 33, size)     # SO_RCVBUFFORCE
+    except OSError:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
 
 
 def rate(n, first, last):
@@ -50,7 +71,7 @@ def rate(n, first, last):
 def frames(iface, ethertype, seconds):
     et = int(ethertype, 0)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(et))
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
+    big_rcvbuf(s)
     s.bind((iface, et))
     st = {"n": 0, "first": 0.0, "last": 0.0}
 
@@ -67,7 +88,7 @@ def frames(iface, ethertype, seconds):
 
 def udprecv(addr, port, seconds):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16 << 20)
+    big_rcvbuf(s)
     s.bind((addr, int(port)))
     sizes = {}
 
