@@ -11,9 +11,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=build/bench-hosted
-mkdir -p "$out/obj"
 N=${N:-2000}
-[ "${BENCH_TINY:-0}" = 1 ] && N=50
+if [ "${BENCH_TINY:-0}" = 1 ]; then
+  N=50
+  out=build/bench-hosted-tiny   # never mixes into a real run's files
+fi
+mkdir -p "$out/obj"
 
 # one stack: everything from the socket calls down to the device layer, and the hosted
 # stand-ins of the kernel below it (tests/unit/fake_*.c)

@@ -34,11 +34,11 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=build/bench
-mkdir -p "$out"
-
 if [ "${BENCH_TINY:-0}" = 1 ]; then
   ROUNDS=1 COUNT=300 ECHO_N=30 WINDOW=8 PING_N=3 FLOOR_FRAMES=1000 MEM_SET="256"
+  out=build/bench-tiny     # a tiny run (make test) never mixes into a real one's files
 fi
+mkdir -p "$out"
 ROUNDS=${ROUNDS:-2}
 COUNT=${COUNT:-20000}
 ECHO_N=${ECHO_N:-300}

@@ -18,6 +18,10 @@ apps=(udp_blast udp_echo)
 # sysfs driver (the guest reads its command line from QEMU's fw_cfg, as wirepath does)
 want_modules=(igb qemu_fw_cfg)
 
+# one build at a time (make bench and make test's tiny bench may start together)
+mkdir -p "$out"
+exec 9>"$out/.lock"
+flock 9
 inputs=("$0" "$here/init")
 for a in "${apps[@]}"; do inputs+=("$root/build/apps/linux/$a"); done
 for f in "${inputs[@]}"; do
