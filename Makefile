@@ -4,6 +4,8 @@
 #   make test     every test tier; ends with "N passed, N failed, N skipped"
 #   make fuzz     the fuzz targets for longer (FUZZ_SECONDS each, default 300)
 #   make debug    QEMU halted with a gdb stub
+#   make bench    wirepath beside a Linux guest on the same QEMU + igb + tap (README)
+#   make bench-hosted  instructions per datagram / round trip under callgrind
 #   make clean
 # Variables: ACCEL=tcg|kvm MEM=256M CMDLINE="key=value ..." PCAP=file NET=user|tap
 #            FIRMWARE=bios|uefi (SeaBIOS or OVMF; the same ISO boots under both)
@@ -55,7 +57,7 @@ ASFLAGS := -I. -MMD -MP
 # the kernel proper is mapped W^X by kernel/mm/paging.c.
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-.PHONY: all apps apps-linux host-tools run debug test unit fuzz ktest e2e bench clean deps-build deps-run deps-test
+.PHONY: all apps apps-linux host-tools run debug test unit fuzz ktest e2e bench bench-hosted clean deps-build deps-run deps-test
 
 all: $(ISO) apps-linux host-tools
 
@@ -167,6 +169,9 @@ e2e: all
 bench: deps-test
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh
+
+bench-hosted: deps-test
+	@tools/bench-hosted.sh
 
 clean:
 	rm -rf $(BUILD)

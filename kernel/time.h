@@ -18,6 +18,8 @@ extern volatile uint64_t jiffies;
 
 uint64_t ktime_get_ns(void);
 uint64_t tsc_khz(void);                 /* 0 before calibration */
+/* The LAPIC timer's input clock in kHz as CPUID states it, or 0 (then it is measured). */
+uint64_t cpuid_lapic_timer_khz(void);
 uint64_t tsc_to_ns(uint64_t tsc_delta);
 /* TSC value at kernel entry, for the boot-time figure. */
 extern uint64_t boot_tsc;

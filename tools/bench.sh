@@ -1,79 +1,292 @@
 #!/usr/bin/env bash
-# make bench: timed figures, kept out of the pass/fail tests because this machine is
-# shared and noisy. Each figure is measured inside one guest run, and ratios (interrupts
-# per frame) are the numbers to compare across machines.
+# make bench: wirepath beside Linux on the same emulated machine. Timed figures live here,
+# never in pass/fail tests (the machine is shared and noisy).
 #
-#   igb TX burst: 10,000 frames through dev_hard_start_xmit, completed by interrupts,
-#   once per interrupt mode (MSI-X, MSI, INTx) and with two queues.
+# Both guests boot on exactly the same QEMU command (tools/qemu.sh: q35, igb, NET=tap) from
+# an ISO: build/wirepath.iso, and build/linux-guest/linux.iso (Debian's kernel with its igb
+# module, busybox, the project's apps built for Linux; tools/linux-guest/mkimage.sh). The
+# tap lives in a network namespace made here (host 198.18.0.1, guest 198.18.0.2). Runs
+# alternate L, W, L, W for ROUNDS rounds; each figure is the median of its rounds.
+#
+# Per guest and round, one boot:
+#   boot_to_ready_ms         QEMU start to the guest's ready line and udp_echo listening
+#   udp_send_rate_18/_1472   udp_blast in the guest -> receiver in the namespace; the rate
+#                            is the host's receipt (first to last datagram), not the app's
+#   ping_rtt_avg_us          ping from the namespace
+#   udp_echo_rtt_median_us   udp_echo in the guest, sequential round trips
+#   udp_echo_pps             the same, WINDOW datagrams in flight
+#   per_pkt_*                costs per datagram of the blast: interrupts, softirq runs
+#                            (NET_TX + NET_RX), and for wirepath its driver's MMIO reads and
+#                            writes (netstat= line; Linux's igb keeps no such counter)
+# Once:
+#   floor_frames_per_s       wirepath's driver alone (test=igbfloor): raw 60-byte frames,
+#                            counted on the host side of the tap
+#   min_memory_mib           smallest -m of MEM_SET at which each guest boots and answers
+#                            ping and UDP echo (bisection)
+# TCP and HTTP figures are printed as skipped until the stack has TCP (tcp_figures below).
+#
+# Environment: ROUNDS (2), COUNT datagrams per size (20000), ECHO_N (300), WINDOW (16),
+# PING_N (20), FLOOR_FRAMES (20000), MEM_SET (MiB list), BENCH_TINY=1 (one short round,
+# for `make test`: checks that every figure is produced, not its value); for A/B runs of
+# one change: GUESTS ("linux wirepath"), WP_EXTRA (more wirepath command-line words, e.g.
+# igb.itr=50), NO_FLOOR=1, NO_MEM=1.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out=build/bench
+if [ "${BENCH_TINY:-0}" = 1 ]; then
+  ROUNDS=1 COUNT=300 ECHO_N=30 WINDOW=8 PING_N=3 FLOOR_FRAMES=1000 MEM_SET="256"
+  out=build/bench-tiny     # a tiny run (make test) never mixes into a real one's files
+fi
 mkdir -p "$out"
+ROUNDS=${ROUNDS:-2}
+COUNT=${COUNT:-20000}
+ECHO_N=${ECHO_N:-300}
+WINDOW=${WINDOW:-16}
+PING_N=${PING_N:-20}
+FLOOR_FRAMES=${FLOOR_FRAMES:-20000}
+MEM_SET=${MEM_SET:-"8 12 16 24 32 48 64 96 128 192 256"}
+MEM_DEFAULT=256
+HOST=198.18.0.1
+GUEST=198.18.0.2
+BLAST_PORT=9000
+READY_TIMEOUT=180          # s: Linux under TCG on a loaded host is slow
+client=$root/tools/bench_client.py
 
-run_boot() {   # label cmdline
-  local log=$out/$1.log
-  FWD=0 SERIAL="file:$log" CMDLINE="$2" timeout --kill-after=5 300 tools/qemu.sh </dev/null >/dev/null 2>&1
-  sed -n 's/^\[[ 0-9.]*\] //p' "$log"
+WP_ISO=$root/build/wirepath.iso
+LINUX_ISO=$(tools/linux-guest/mkimage.sh) || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
+[ -f "$WP_ISO" ] || { echo "bench: no $WP_ISO (make all)" >&2; exit 1; }
+
+NS=wpbench$$
+GPID="" GLOG="" T0=0
+bg_pids=()
+cleanup() {
+  guest_stop
+  for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done
+  ip netns del "$NS" 2>/dev/null
 }
+trap cleanup EXIT
+ip netns add "$NS" || { echo "bench: cannot create a network namespace (needs root)" >&2; exit 1; }
+ip -n "$NS" link set lo up
+ip -n "$NS" tuntap add dev wp0 mode tap
+ip -n "$NS" addr add "$HOST/24" dev wp0
+ip -n "$NS" link set wp0 up
+# (started in the background with `ip netns exec` itself, never through in_ns, so that $!
+# is the process's own PID: ip and env exec, qemu.sh execs QEMU)
+in_ns() { ip netns exec "$NS" "$@"; }
 
-echo "bench: igb TX burst (QEMU ${ACCEL:-tcg}, $(nproc) host cores)"
-printf '%-10s %-60s\n' mode result
-for mode in msix msi intx; do
-  line=$(run_boot "igb-$mode" "test=igb igb.irq=$mode" | grep -m1 '^igb: burst [0-9]')
-  printf '%-10s %s\n' "$mode" "${line#igb: }"
-done
-line=$(run_boot igb-mq "test=igb igb.irq=msix igb.queues=2" | grep -m1 '^igb: burst [0-9]')
-printf '%-10s %s\n' "msix x2" "${line#igb: }"
+results=$out/results.txt
+: >"$results"
+record() { echo "$1 $2 $3" >>"$results"; }    # guest name value (one per round)
 
-# The tracer's cost per trace point, off and on (kernel/trace_ktest.c)
-line=$(run_boot trace "test=trace" | grep -m1 '^trace: cost per trace point')
-echo "bench: ${line:-trace: no figure (see $out/trace.log)}"
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# UDP send rate of a ring-3 app: udp_blast sends COUNT datagrams per payload size back to
-# back on a blocking socket to a receiver on the host (QEMU user networking takes
-# 10.0.2.2 to the host's loopback). The app's exit line carries the NET_TX / NET_RX
-# softirq counts of its run.
-COUNT=${COUNT:-5000}
-port=$(/usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-/usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(120)
-n = 0
-try:
-    while True:
-        s.recvfrom(70000); n += 1; s.settimeout(30)
-except socket.timeout:
-    pass
-print("bench: host received %d datagrams (both runs)" % n)' "$port" &
-recv=$!
-trap 'kill $recv 2>/dev/null' EXIT
-# udp_rate LABEL EXTRA_CMDLINE: one guest run of udp_blast; prints its figures.
-guest=""
-udp_rate() {
-  local log=$out/$1.log
-  : >"$log"
-  FWD=0 SERIAL="file:$log" CMDLINE="ip=10.0.2.15/24 gw=10.0.2.2 apps=udp_blast:10.0.2.2:$port:18/1472:$COUNT $2" \
-    tools/qemu.sh </dev/null >/dev/null 2>&1 &
-  guest=$!
-  trap 'kill $recv $guest 2>/dev/null' EXIT
-  for _ in $(seq 3000); do    # at most 300 s
-    grep -qa 'app udp_blast .*exited' "$log" && break
-    kill -0 $guest 2>/dev/null || break
-    sleep 0.1
+# guest_start KIND LABEL MEM CMDLINE: boot in the background, serial log in $GLOG
+guest_start() {
+  local iso=$WP_ISO
+  [ "$1" = linux ] && iso=$LINUX_ISO
+  GLOG=$out/$2.serial.log
+  : >"$GLOG"
+  T0=$(now_ms)
+  ip netns exec "$NS" env NET=tap TAP=wp0 ISO="$iso" MEM="$3M" SERIAL="file:$GLOG" CMDLINE="$4" \
+      "$root/tools/qemu.sh" </dev/null >"$out/$2.qemu.log" 2>&1 &
+  GPID=$!
+}
+# guest_wait REGEX SECONDS: until the serial log has a matching line (0) or not (1)
+guest_wait() {
+  local end=$(($(now_ms) + $2 * 1000))
+  while [ "$(now_ms)" -lt "$end" ]; do
+    grep -qaE "$1" "$GLOG" 2>/dev/null && return 0
+    kill -0 "$GPID" 2>/dev/null || return 1
+    sleep 0.02
   done
-  kill $guest 2>/dev/null; wait $guest 2>/dev/null
-  trap 'kill $recv 2>/dev/null' EXIT
-  sed 's/^\[[ 0-9.]*\] //' "$log" | grep -aE '^udp_blast: [0-9]+ datagrams|app udp_blast .*exited' |
-    sed "s/^/bench: $1: /"
+  return 1
 }
-echo "bench: UDP send rate, app udp_blast -> host, $COUNT datagrams per size"
-udp_rate udp ""
-# The send-path tracer's cost: the same run with every trace point recording (trace=
-# sendpath); with it off each station costs one predictable branch (docs/shell.md).
-udp_rate udp-traced "trace=sendpath"
-wait $recv
+guest_stop() {
+  [ -n "$GPID" ] || return 0
+  kill "$GPID" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$GPID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$GPID" 2>/dev/null
+  wait "$GPID" 2>/dev/null
+  GPID=""
+}
+ready_re() { [ "$1" = linux ] && echo 'linux: ready ip=' || echo 'wirepath: ready ip='; }
+listen_re='udp_echo: listening on udp port 7'
+# guest_ready KIND: both the ready line and the echo app listening
+guest_ready() { guest_wait "$(ready_re "$1")" "$READY_TIMEOUT" && guest_wait "$listen_re" 30; }
+
+# one_round KIND ROUND: one boot, every per-round figure
+one_round() {
+  local kind=$1 r=$2 label="$1-r$2"
+  local rx_out=$out/$label.udprecv
+  ip netns exec "$NS" /usr/bin/python3 "$client" udprecv "$HOST" "$BLAST_PORT" 600 >"$rx_out" 2>&1 &
+  local rx=$!
+  bg_pids+=("$rx")
+  local cmd="ip=$GUEST/24 gw=$HOST apps=udp_echo:7,udp_blast:$HOST:$BLAST_PORT:18/1472:$COUNT"
+  [ "$kind" = wirepath ] && cmd+=" netstat=1 ${WP_EXTRA:-}"
+  guest_start "$kind" "$label" "$MEM_DEFAULT" "$cmd"
+  if ! guest_ready "$kind"; then
+    echo "bench: $label: no ready line (see $GLOG)" >&2
+    guest_stop; kill "$rx" 2>/dev/null; wait "$rx" 2>/dev/null
+    return 1
+  fi
+  record "$kind" boot_to_ready_ms $(($(now_ms) - T0))
+  guest_wait 'app udp_blast .*exited' 600 || echo "bench: $label: udp_blast did not finish" >&2
+  # what is still in flight reaches the receiver within a moment; netstat's next line too
+  sleep 1.2
+  kill -TERM "$rx" 2>/dev/null; wait "$rx" 2>/dev/null
+  local size n rate
+  while read -r _ size n rate; do
+    case $size in
+      18|1472) record "$kind" "udp_send_rate_$size" "$rate"
+               record "$kind" "udp_received_$size" "$n" ;;
+    esac
+  done < <(grep '^udprecv ' "$rx_out")
+  # per datagram of the blast: 2 sizes x (COUNT + one warm-up)
+  local pkts=$((2 * (COUNT + 1))) exitl
+  exitl=$(grep -a 'app udp_blast .*exited' "$GLOG" | head -1)
+  local tx rxs irq
+  tx=$(sed -nE 's/.*NET_TX ([0-9]+).*/\1/p' <<<"$exitl")
+  rxs=$(sed -nE 's/.*NET_RX ([0-9]+).*/\1/p' <<<"$exitl")
+  if [ -n "$tx" ] && [ -n "$rxs" ]; then
+    record "$kind" per_pkt_softirqs "$(awk -v a="$tx" -v b="$rxs" -v p="$pkts" 'BEGIN { printf "%.3f", (a + b) / p }')"
+  fi
+  if [ "$kind" = linux ]; then
+    irq=$(sed -nE 's/.*eth0 interrupts ([0-9]+).*/\1/p' <<<"$exitl")
+    [ -n "$irq" ] && record linux per_pkt_interrupts "$(awk -v a="$irq" -v p="$pkts" 'BEGIN { printf "%.3f", a / p }')"
+  else
+    # netstat lines: costs between the first line (printed at boot, before the apps
+    # start) and the last (after the blast), per packet the device moved in between
+    local l0 l1
+    l0=$(grep -a 'netstat: skb' "$GLOG" | head -1)
+    l1=$(grep -a 'netstat: skb' "$GLOG" | tail -1)
+    awk -v a="$l0" -v b="$l1" -v kind="$kind" -v res="$results" -v min=$((COUNT / 2)) '
+      function f(line, key,   m) { m = line; sub(".*" key "=", "", m); sub("[^0-9].*", "", m); return m + 0 }
+      BEGIN {
+        pk = (f(b, "tx") + f(b, "rx")) - (f(a, "tx") + f(a, "rx"))
+        if (pk < min) exit
+        printf "%s per_pkt_interrupts %.3f\n", kind, (f(b, "irq") - f(a, "irq")) / pk >> res
+        printf "%s per_pkt_mmio_reads %.3f\n", kind, (f(b, "mmio_rd") - f(a, "mmio_rd")) / pk >> res
+        printf "%s per_pkt_mmio_writes %.3f\n", kind, (f(b, "mmio_wr") - f(a, "mmio_wr")) / pk >> res
+      }'
+  fi
+  # ping and UDP echo against the same boot
+  local p
+  in_ns ping -q -c 1 -W 2 "$GUEST" >/dev/null 2>&1    # our ARP entry for the guest
+  p=$(in_ns ping -q -c "$PING_N" -i 0.05 -W 2 "$GUEST" 2>/dev/null | sed -nE 's|^rtt [^=]*= [0-9.]+/([0-9.]+)/.*|\1|p')
+  [ -n "$p" ] && record "$kind" ping_rtt_avg_us "$(awk -v v="$p" 'BEGIN { printf "%.0f", v * 1000 }')"
+  local e
+  e=$(in_ns /usr/bin/python3 "$client" echo "$GUEST" 7 "$ECHO_N" "$WINDOW" 2>&1)
+  echo "$e" >"$out/$label.echo"
+  local med pps
+  med=$(sed -nE 's/^echo_rtt median_us ([0-9]+).*/\1/p' <<<"$e")
+  pps=$(sed -nE 's/^echo_pps ([0-9]+).*/\1/p' <<<"$e")
+  [ -n "$med" ] && record "$kind" udp_echo_rtt_median_us "$med"
+  [ -n "$pps" ] && record "$kind" udp_echo_pps "$pps"
+  guest_stop
+  return 0
+}
+
+# serves KIND MEM: boots with -m MEM and answers ping and UDP echo
+serves() {
+  local kind=$1 mem=$2
+  local extra=""
+  [ "$kind" = wirepath ] && extra=" ${WP_EXTRA:-}"
+  guest_start "$kind" "$kind-mem$mem" "$mem" "ip=$GUEST/24 gw=$HOST$extra"
+  local ok=1
+  if guest_ready "$kind" && in_ns ping -q -c 1 -W 3 "$GUEST" >/dev/null 2>&1 &&
+     in_ns /usr/bin/python3 "$client" udpcheck "$GUEST" 7; then
+    ok=0
+  fi
+  guest_stop
+  return $ok
+}
+# min_memory KIND: bisect MEM_SET (sorted), its largest known to serve (the rounds ran there)
+min_memory() {
+  local kind=$1 sizes lo hi mid
+  read -r -a sizes <<<"$MEM_SET"
+  lo=-1 hi=$((${#sizes[@]} - 1))   # sizes[hi] serves; sizes[lo] (if any) does not
+  while [ $((hi - lo)) -gt 1 ]; do
+    mid=$(((lo + hi) / 2))
+    if serves "$kind" "${sizes[$mid]}"; then hi=$mid; else lo=$mid; fi
+  done
+  record "$kind" min_memory_mib "${sizes[$hi]}"
+}
+
+# floor: the driver alone, frames counted on the host side of the tap
+floor() {
+  local fr=$out/floor.frames
+  ip netns exec "$NS" /usr/bin/python3 "$client" frames wp0 0x88b5 600 >"$fr" 2>&1 &
+  local rx=$!
+  bg_pids+=("$rx")
+  sleep 0.3    # the raw socket is bound before the first frame
+  guest_start wirepath floor "$MEM_DEFAULT" "test=igbfloor floor.frames=$FLOOR_FRAMES"
+  guest_wait '^\[[ 0-9.]*\] [0-9]+ passed, [0-9]+ failed' 300
+  guest_wait 'igbfloor: ' 1
+  wait "$GPID" 2>/dev/null; GPID=""
+  sleep 0.5
+  kill -TERM "$rx" 2>/dev/null; wait "$rx" 2>/dev/null
+  local n rate
+  read -r _ n _ rate <"$fr"
+  echo "bench: floor: $(grep -a 'igbfloor: ' "$GLOG" | sed 's/^\[[ 0-9.]*\] //'); host received ${n:-0}"
+  [ "${n:-0}" -eq "$FLOOR_FRAMES" ] 2>/dev/null || echo "bench: floor: host received ${n:-0} of $FLOOR_FRAMES frames" >&2
+  [ -n "${rate:-}" ] && [ "${n:-0}" -gt 1 ] && record wirepath floor_frames_per_s "$rate"
+}
+
+echo "bench: QEMU ${ACCEL:-tcg}, $(nproc) host cores; $ROUNDS round(s) L,W; $COUNT datagrams per size"
+echo "bench: Linux guest $(basename "$LINUX_ISO") ($(ls "$root"/build/linux-guest/debs/linux-image-[0-9]*.deb 2>/dev/null | xargs -n1 basename | sed 's/_amd64.deb//'))"
+for r in $(seq "$ROUNDS"); do
+  for kind in ${GUESTS:-linux wirepath}; do
+    echo "bench: round $r: $kind"
+    one_round "$kind" "$r"
+  done
+done
+[ "${NO_FLOOR:-0}" = 1 ] || floor
+if [ "${NO_MEM:-0}" != 1 ]; then
+  for kind in ${GUESTS:-linux wirepath}; do
+    echo "bench: min memory: $kind"
+    min_memory "$kind"
+  done
+fi
+
+# ---- TCP and HTTP: filled in when the stack has them ----
+# tcp_figures prints "NAME wirepath=V linux=V ratio=R UNIT" lines for the TCP/HTTP figures;
+# until wirepath answers SOCK_STREAM it prints them as skipped.
+tcp_figures() {
+  local why="skipped (wirepath has no TCP yet: SOCK_STREAM answers EPROTONOSUPPORT)"
+  local n
+  for n in tcp_send_mbit tcp_send_notso_mbit tcp_recv_mbit tcp_echo_rtt_median_us; do
+    echo "$n $why"
+  done
+  why="skipped (no HTTP server in wirepath yet)"
+  for n in http_latency_median_us http_rps; do echo "$n $why"; done
+}
+
+# ---- the table: median of the rounds, ratio wirepath/linux ----
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+fig() {   # NAME UNIT
+  local w l ratio
+  w=$(awk -v n="$1" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
+  l=$(awk -v n="$1" '$1 == "linux" && $2 == n { print $3 }' "$results" | median)
+  ratio=$(awk -v w="${w:-}" -v l="${l:-}" 'BEGIN { if (w == "" || l == "" || l + 0 == 0) print "n/a"; else printf "%.2f", w / l }')
+  printf '%s wirepath=%s linux=%s ratio=%s %s\n' "$1" "${w:-none}" "${l:-none}" "$ratio" "$2"
+}
+echo "bench: results (median of $ROUNDS round(s); raw values in $results)"
+fig udp_send_rate_18 datagrams/s
+fig udp_send_rate_1472 datagrams/s
+fig udp_echo_pps datagrams/s
+fig udp_echo_rtt_median_us us
+fig ping_rtt_avg_us us
+tcp_figures
+fig boot_to_ready_ms ms
+fig min_memory_mib MiB
+for n in per_pkt_interrupts per_pkt_softirqs per_pkt_mmio_reads per_pkt_mmio_writes; do
+  if [ "${n#per_pkt_mmio}" != "$n" ]; then
+    w=$(awk -v n="$n" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
+    echo "$n wirepath=${w:-none} linux=n/a ratio=n/a per datagram (Linux's igb counts no register accesses)"
+  else
+    fig "$n" "per datagram"
+  fi
+done
+f=$(awk '$2 == "floor_frames_per_s" { print $3 }' "$results" | median)
+echo "floor_frames_per_s ${f:-none}"

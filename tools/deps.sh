@@ -11,7 +11,7 @@ build_pkgs=(gcc make binutils grub-common grub-pc-bin grub-efi-amd64-bin xorriso
 # ovmf: UEFI firmware for FIRMWARE=uefi.
 run_pkgs=(ovmf)
 test_pkgs=(python3 python3-scapy tshark iproute2 dnsmasq-base iperf3 curl netcat-openbsd
-           iputils-ping iputils-arping clang libclang-rt-14-dev wrk apache2-utils)
+           iputils-ping iputils-arping clang libclang-rt-14-dev wrk apache2-utils valgrind)
 
 pkgs=("${build_pkgs[@]}")
 case "$level" in

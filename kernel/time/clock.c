@@ -6,6 +6,9 @@
 #include "kernel/arch/x86.h"
 #include "kernel/printk.h"
 
+/* Without a frequency from CPUID: five sharp 10 ms PIT windows. (Shorter windows read the
+ * TSC far too fast under TCG early in boot, so the wait stays where a stated frequency
+ * cannot remove it.) */
 #define CAL_WINDOWS   5       /* sharp windows wanted */
 #define CAL_MAX_TRIES 15
 #define CAL_WINDOW_MS 10
@@ -54,6 +57,39 @@ static uint64_t cpuid_tsc_khz(void)
     return (uint64_t)(a & 0xffff) * 1000;
 }
 
+/* Frequencies the CPU (or the hypervisor) states, in kHz; 0 when it states none.
+ *   tsc:   hypervisor leaf 0x40000010 EAX (VMware's, also offered by QEMU/KVM), else
+ *          leaf 0x15: crystal Hz (ECX) * EBX / EAX (Intel SDM vol. 2A, CPUID 15H)
+ *   lapic: leaf 0x40000010 EBX (the APIC bus), else the crystal (leaf 0x15 ECX), which
+ *          is what the LAPIC timer counts on the CPUs that report leaf 0x15 */
+struct cpuid_clocks { uint64_t tsc_khz, lapic_khz; };
+
+static struct cpuid_clocks cpuid_clocks(void)
+{
+    struct cpuid_clocks k = { 0, 0 };
+    uint32_t a, b, c, d, max;
+    cpuid(1, 0, &a, &b, &c, &d);
+    if (c & (1u << 31)) {                       /* running under a hypervisor */
+        cpuid(0x40000000, 0, &max, &b, &c, &d);
+        if (max >= 0x40000010 && max < 0x40010000) {
+            cpuid(0x40000010, 0, &a, &b, &c, &d);
+            k.tsc_khz = a;
+            k.lapic_khz = b;
+        }
+    }
+    cpuid(0, 0, &max, &b, &c, &d);
+    if (max >= 0x15) {
+        cpuid(0x15, 0, &a, &b, &c, &d);
+        if (!k.tsc_khz && a && b && c)
+            k.tsc_khz = (uint64_t)c * b / a / 1000;
+        if (!k.lapic_khz && c)
+            k.lapic_khz = c / 1000;
+    }
+    return k;
+}
+
+uint64_t cpuid_lapic_timer_khz(void) { return cpuid_clocks().lapic_khz; }
+
 /* A window counts when both of its edges were seen within 0.1% of its length: on an
  * idle machine they are a few microseconds wide, but a stall (SMI, or the host not
  * scheduling an emulated CPU) can widen one by milliseconds. */
@@ -66,7 +102,8 @@ void time_init(void)
 {
     uint64_t good[CAL_WINDOWS], any[CAL_MAX_TRIES];
     int ngood = 0, nany = 0;
-    for (int i = 0; i < CAL_MAX_TRIES && ngood < CAL_WINDOWS; i++) {
+    uint64_t stated = cpuid_clocks().tsc_khz;
+    for (int i = 0; i < CAL_MAX_TRIES && ngood < CAL_WINDOWS && !stated; i++) {
         struct pit_window w;
         if (pit_tsc_window(CAL_WINDOW_MS, &w) < 0)
             break;                          /* no PIT: more tries will not help */
@@ -80,7 +117,10 @@ void time_init(void)
 
     const char *source = "PIT";
     uint64_t f = 0;
-    if (ngood > 0) {
+    if (stated) {
+        f = stated;
+        source = "CPUID (stated by the CPU or hypervisor)";
+    } else if (ngood > 0) {
         f = median_u64(good, ngood);
     } else if (nany > 0) {
         f = median_u64(any, nany);

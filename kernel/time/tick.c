@@ -54,8 +54,12 @@ void tick_init(void)
         panic("tick: the TSC is not calibrated (time_init first)");
     uint64_t rate[CAL_WINDOWS];
     int n = 0;
+    /* a rate the CPU or hypervisor states needs no measuring */
+    uint64_t stated_khz = cpuid_lapic_timer_khz();
+    if (stated_khz)
+        rate[n++] = stated_khz * 1000 / 16;
     unsigned long f = local_irq_save();
-    for (int i = 0; i < CAL_MAX_TRIES && n < CAL_WINDOWS; i++) {
+    for (int i = 0; i < CAL_MAX_TRIES && n < CAL_WINDOWS && !stated_khz; i++) {
         uint64_t r = measure_lapic_rate(true);
         if (r)
             rate[n++] = r;
@@ -78,8 +82,9 @@ void tick_init(void)
     lapic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | IRQ_VECTOR_TIMER);
     lapic_write(APIC_TIMER_ICR, counts_per_tick);   /* writing the count starts it */
 
-    printk("tick: LAPIC timer %llu.%03llu MHz (bus clock / 16, measured against the TSC),"
+    printk("tick: LAPIC timer %llu.%03llu MHz (bus clock / 16, %s),"
            " %u counts per tick, HZ=%d\n",
            (unsigned long long)(lapic_timer_rate / 1000000),
-           (unsigned long long)(lapic_timer_rate % 1000000 / 1000), counts_per_tick, HZ);
+           (unsigned long long)(lapic_timer_rate % 1000000 / 1000),
+           stated_khz ? "stated by CPUID" : "measured against the TSC", counts_per_tick, HZ);
 }

@@ -13,33 +13,55 @@ static inline uint32_t fold64(uint64_t s)
     return (uint32_t)s;
 }
 
+/* a + b with the carry out of bit 63 added back in (ones' complement addition) */
+static inline uint64_t add_carry64(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    bool carry = __builtin_add_overflow(a, b, &r);   /* add, then adc $0 */
+    return r + carry;
+}
+
+/* unaligned, aliasing loads (GCC): plain mov instructions, even where memcpy is not a
+ * builtin (-ffreestanding) */
+typedef uint64_t __attribute__((may_alias, aligned(1))) u64_unaligned;
+typedef uint32_t __attribute__((may_alias, aligned(1))) u32_unaligned;
+typedef uint16_t __attribute__((may_alias, aligned(1))) u16_unaligned;
+
 __wsum csum_partial(const void *buf, size_t len, __wsum sum)
 {
     const uint8_t *p = buf;
     uint64_t acc = sum;
-    /* 16-bit words in memory order; a 64-bit accumulator cannot overflow before
-     * 2^48 words, far beyond any packet. memcpy keeps unaligned loads well defined. */
+    /* The ones' complement sum does not depend on how the 16-bit words are grouped:
+     * summing 64-bit loads with end-around carry and folding at the end gives the sum of
+     * the 16-bit words in memory order, four of them per addition. */
+    while (len >= 32) {
+        const u64_unaligned *w = (const u64_unaligned *)p;
+        acc = add_carry64(acc, w[0]);
+        acc = add_carry64(acc, w[1]);
+        acc = add_carry64(acc, w[2]);
+        acc = add_carry64(acc, w[3]);
+        p += 32;
+        len -= 32;
+    }
     while (len >= 8) {
-        uint16_t w[4];
-        memcpy(w, p, 8);
-        acc += (uint64_t)w[0] + w[1] + w[2] + w[3];
+        acc = add_carry64(acc, *(const u64_unaligned *)p);
         p += 8;
         len -= 8;
     }
-    while (len >= 2) {
-        uint16_t w;
-        memcpy(&w, p, 2);
-        acc += w;
+    if (len >= 4) {
+        acc = add_carry64(acc, *(const u32_unaligned *)p);
+        p += 4;
+        len -= 4;
+    }
+    if (len >= 2) {
+        acc = add_carry64(acc, *(const u16_unaligned *)p);
         p += 2;
         len -= 2;
     }
     if (len) {
         /* The odd byte is the first byte of a zero-padded word: in memory order that is
          * the low byte of a little-endian load. */
-        uint8_t last[2] = { p[0], 0 };
-        uint16_t w;
-        memcpy(&w, last, 2);
-        acc += w;
+        acc = add_carry64(acc, p[0]);
     }
     return fold64(acc);
 }
@@ -60,16 +82,12 @@ __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
 __wsum csum_tcpudp_nofold(uint32_t saddr, uint32_t daddr, uint32_t len, uint8_t proto,
                           __wsum sum)
 {
-    /* Build the 12-byte pseudo-header as it would sit on the wire and sum it: the
-     * simplest form that is right on any byte order. */
-    uint8_t ph[12];
-    memcpy(ph, &saddr, 4);
-    memcpy(ph + 4, &daddr, 4);
-    ph[8] = 0;
-    ph[9] = proto;
-    ph[10] = (uint8_t)(len >> 8);
-    ph[11] = (uint8_t)len;
-    return csum_partial(ph, sizeof(ph), sum);
+    /* The 12-byte pseudo-header summed as csum_partial would read it from the wire on
+     * this little-endian machine: the addresses as they are (network order), the zero
+     * byte and the protocol as one word {0, proto}, the length in network order. */
+    uint64_t acc = (uint64_t)sum + saddr + daddr + ((uint32_t)proto << 8) +
+                   (((len >> 8) & 0xff) | ((len & 0xff) << 8));
+    return fold64(acc);
 }
 
 void csum_replace2(__sum16 *sum, uint16_t from, uint16_t to)

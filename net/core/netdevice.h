@@ -52,6 +52,13 @@ struct rtnl_link_stats64 {
     uint64_t rx_nohandler;
 };
 
+/* What moving packets cost the driver: register accesses (every one a trap under
+ * emulation, a bus round trip on silicon) and interrupts; `make bench` divides these by
+ * packets. Register reads done only to collect statistics are left out. */
+struct netdev_cost_stats {
+    uint64_t interrupts, mmio_reads, mmio_writes;
+};
+
 struct net_device_ops {
     int (*ndo_open)(struct net_device *dev);
     int (*ndo_stop)(struct net_device *dev);
@@ -60,6 +67,8 @@ struct net_device_ops {
     void (*ndo_set_rx_mode)(struct net_device *dev);
     /* ethtool -S style dump of every driver counter, for the shell */
     void (*ndo_dump_stats)(struct net_device *dev);
+    /* optional: register accesses and interrupts so far */
+    void (*ndo_get_cost_stats)(struct net_device *dev, struct netdev_cost_stats *c);
 };
 
 /* TX queue state, shared by the qdisc above and the driver below. */
@@ -71,6 +80,11 @@ struct netdev_queue {
     unsigned long state;
     struct Qdisc *qdisc;
     uint64_t trans_start;           /* jiffies of the last transmit (watchdog) */
+    /* Set by the caller of dev_hard_start_xmit while it holds more packets for this queue
+     * right behind the current one (Linux's xmit_more): the driver may leave the doorbell
+     * (its tail register write) to the last of them. Whoever sets it sends that last one
+     * with it clear. */
+    bool xmit_more;
     uint64_t stops, wakes;
 };
 

@@ -142,8 +142,13 @@ bool sch_direct_xmit(struct sk_buff *skb, struct Qdisc *q, struct net_device *de
 {
     unsigned int len = skb->len;
     netdev_tx_t rc = NETDEV_TX_BUSY;
-    if (!netif_tx_queue_stopped(txq))
+    if (!netif_tx_queue_stopped(txq)) {
+        /* more queued behind this one: one doorbell for the batch (the quota's end
+         * reschedules NET_TX, which sends the rest and rings it) */
+        txq->xmit_more = qdisc_qlen(q) > 0;
         rc = dev_hard_start_xmit(skb, dev, txq);
+        txq->xmit_more = false;
+    }
     if (rc != NETDEV_TX_OK) {
         dev_requeue_skb(skb, q);
         return false;

@@ -98,6 +98,8 @@ struct igb_ring {
     unsigned wd_clean;         /* next_to_clean seen at the last check */
     uint64_t wd_since;         /* jiffies since when no progress was seen */
     uint64_t irq_kicks;        /* software interrupts fired for a completed-but-uncleaned ring */
+    bool tail_pending;         /* TX: descriptors placed, TDT not yet written (xmit_more) */
+    uint64_t tail_writes;      /* TX: TDT writes (doorbells) */
     /* Woken when the driver wakes this stopped TX queue (senders wait here on BUSY) and
      * when the ring drains. */
     struct wait_queue_head wake_wq;
@@ -112,6 +114,11 @@ struct igb_q_vector {
     uint32_t eims_value;       /* EIMS/EIMC bits of this vector */
     uint64_t irqs;             /* hard interrupts taken */
     uint64_t polls;            /* igb_poll calls */
+    /* adaptive moderation (igb_irq.c): the latency class now, its EITR interval, and the
+     * ring totals at the last update (packets and bytes since then decide the class) */
+    unsigned itr_class, itr_usecs;
+    uint64_t itr_packets0, itr_bytes0, itr_rx0;
+    uint64_t itr_changes;
     char name[IFNAMSIZ + 12];
 };
 
@@ -131,7 +138,8 @@ struct igb_adapter {
     /* configuration (command line, fixed at probe) */
     unsigned num_queues;
     unsigned tx_ring_count, rx_ring_count;
-    unsigned itr_usecs;
+    unsigned itr_usecs;                /* fixed moderation (igb.itr=US) */
+    bool itr_adaptive;                 /* no igb.itr=: per-vector latency classes */
     uint64_t tx_timeout_jiffies;
     uint64_t link_wait_ms;
 
@@ -169,12 +177,24 @@ struct igb_adapter {
     uint64_t swfw_timeouts;            /* SW/FW semaphore not obtained (firmware holding it) */
     uint64_t phy_cfg_timeouts;         /* PHY reset: configuration-done never reported */
     uint64_t hw_stats[IGB_NUM_HW_STATS];   /* clear-on-read counters, accumulated */
+    /* Register accesses through rd32/wr32: the per-packet cost `make bench` reports. On
+     * silicon every read is a PCIe round trip; under emulation every access traps. */
+    uint64_t mmio_reads, mmio_writes;
+    uint64_t mmio_stats_reads;         /* of mmio_reads: igb_update_stats's counter reads */
 };
 
 /* Register access: aligned 32-bit MMIO (ref sec. intro). */
-static inline uint32_t rd32(const struct igb_adapter *a, uint32_t reg) { return readl(a->hw_addr + reg); }
-static inline void wr32(const struct igb_adapter *a, uint32_t reg, uint32_t v) { writel(v, a->hw_addr + reg); }
-static inline void igb_flush(const struct igb_adapter *a) { (void)rd32(a, E1000_STATUS); }
+static inline uint32_t rd32(struct igb_adapter *a, uint32_t reg)
+{
+    a->mmio_reads++;
+    return readl(a->hw_addr + reg);
+}
+static inline void wr32(struct igb_adapter *a, uint32_t reg, uint32_t v)
+{
+    a->mmio_writes++;
+    writel(v, a->hw_addr + reg);
+}
+static inline void igb_flush(struct igb_adapter *a) { (void)rd32(a, E1000_STATUS); }
 
 static inline union igb_adv_tx_desc *IGB_TX_DESC(const struct igb_ring *r, unsigned i)
 {
@@ -234,6 +254,9 @@ void igb_irq_kick(struct igb_adapter *a);
 void igb_update_stats(struct igb_adapter *a);
 void igb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 void igb_dump_stats(struct net_device *dev);
+/* Adaptive moderation: the latency class after a poll that saw packets/bytes. */
+unsigned igb_itr_next_class(unsigned cls, uint64_t packets, uint64_t bytes);
+void igb_get_cost_stats(struct net_device *dev, struct netdev_cost_stats *c);
 uint64_t igb_hw_stat(const struct igb_adapter *a, uint32_t reg);
 
 /* igb_main.c */

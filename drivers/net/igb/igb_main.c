@@ -18,7 +18,7 @@
 CMDLINE_KEY(igb_queues, "igb.queues", "igb: RX/TX queue pairs (1-4, default 1; MSI-X only)");
 CMDLINE_KEY(igb_rxd, "igb.rxd", "igb: RX descriptors per ring (64-4096, default 256)");
 CMDLINE_KEY(igb_txd, "igb.txd", "igb: TX descriptors per ring (64-4096, default 256)");
-CMDLINE_KEY(igb_itr, "igb.itr", "igb: interrupt moderation interval in us (default 50, 0 = off)");
+CMDLINE_KEY(igb_itr, "igb.itr", "igb: fixed interrupt moderation interval in us (0 = off; default adaptive)");
 CMDLINE_KEY(igb_irq, "igb.irq", "igb: interrupt mode msix|msi|intx (default msix, falling back)");
 
 #define IGB_MAX_ADAPTERS 4
@@ -267,6 +267,7 @@ static const struct net_device_ops igb_netdev_ops = {
     .ndo_start_xmit = igb_xmit_frame,
     .ndo_get_stats64 = igb_get_stats64,
     .ndo_dump_stats = igb_dump_stats,
+    .ndo_get_cost_stats = igb_get_cost_stats,
 };
 
 /* ---- probe ---- */
@@ -283,6 +284,7 @@ static void igb_read_params(struct igb_adapter *a)
     a->tx_ring_count = igb_ring_size(cmdline_get_u64("igb.txd", IGB_DEFAULT_RING));
     uint64_t itr = cmdline_get_u64("igb.itr", IGB_DEFAULT_ITR_US);
     a->itr_usecs = (unsigned)MIN(itr, (uint64_t)E1000_EITR_MAX_USECS);
+    a->itr_adaptive = !cmdline_get("igb.itr");
     a->tx_timeout_jiffies = msecs_to_jiffies(IGB_TX_TIMEOUT_MS);
     a->link_wait_ms = IGB_LINK_WAIT_MS;
 }

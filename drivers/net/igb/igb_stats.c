@@ -59,6 +59,7 @@ void igb_update_stats(struct igb_adapter *a)
     if (!a->hw_addr)
         return;
     unsigned long f = local_irq_save();
+    uint64_t reads0 = a->mmio_reads;
     for (unsigned i = 0; i < IGB_NUM_HW_STATS; i++) {
         const struct igb_hw_counter *c = &hw_counters[i];
         uint64_t v = rd32(a, c->reg);
@@ -66,6 +67,7 @@ void igb_update_stats(struct igb_adapter *a)
             v += (uint64_t)rd32(a, c->reg_hi) << 32;   /* the high read clears both */
         a->hw_stats[i] += v;
     }
+    a->mmio_stats_reads += a->mmio_reads - reads0;
     local_irq_restore(f);
 }
 
@@ -106,6 +108,16 @@ void igb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
     s->tx_errors = s->tx_aborted_errors + igb_hw_stat(a, E1000_LATECOL);
 }
 
+void igb_get_cost_stats(struct net_device *dev, struct netdev_cost_stats *c)
+{
+    struct igb_adapter *a = netdev_priv(dev);
+    c->interrupts = a->other_irqs;
+    for (unsigned v = 0; v < a->num_q_vectors; v++)
+        c->interrupts += a->q_vector[v].irqs;
+    c->mmio_reads = a->mmio_reads - a->mmio_stats_reads;
+    c->mmio_writes = a->mmio_writes;
+}
+
 #define P(name, v) printk("     %s: %llu\n", name, (unsigned long long)(v))
 #define PQ(fmt, q, v) printk("     " fmt ": %llu\n", q, (unsigned long long)(v))
 
@@ -125,6 +137,9 @@ void igb_dump_stats(struct net_device *dev)
     P("other_interrupts", a->other_irqs);
     P("intx_not_ours", a->intx_not_ours);
     P("dma_out_of_sync", a->doutsync);
+    P("mmio_reads", a->mmio_reads);
+    P("mmio_reads_statistics", a->mmio_stats_reads);
+    P("mmio_writes", a->mmio_writes);
     for (unsigned i = 0; i < a->num_queues; i++) {
         const struct igb_ring *t = &a->tx_ring[i];
         PQ("tx_queue_%u_packets", i, t->packets);

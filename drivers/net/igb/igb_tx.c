@@ -75,6 +75,7 @@ static void igb_configure_tx_ring(struct igb_adapter *a, struct igb_ring *r)
     wr32(a, E1000_TDLEN(q), (uint32_t)r->size);
     wr32(a, E1000_TDH(q), 0);
     wr32(a, E1000_TDT(q), 0);
+    r->tail_pending = false;
     /* Write-back threshold 1: every RS descriptor is reported at once, so completion
      * never waits for a batch to fill (Linux uses 1 on 82576 with MSI-X). */
     wr32(a, E1000_TXDCTL(q), IGB_DCTL_THRESH(8, 1, 1) | E1000_TXDCTL_QUEUE_ENABLE);
@@ -156,7 +157,7 @@ static unsigned igb_tx_map_buf(struct igb_ring *r, unsigned i, uint64_t addr, ui
 
 /* Station 15, the descriptor writer: context descriptor (when offloading), one data
  * descriptor per buffer (linear part, then every fragment), EOP|RS on the last, the skb
- * recorded on the last slot, a write barrier, then the tail register. */
+ * recorded on the last slot, a write barrier; the tail register is igb_tx_doorbell's. */
 static void igb_tx_map(struct igb_ring *r, struct sk_buff *skb, const struct igb_tx_offload *o)
 {
     struct igb_adapter *a = r->adapter;
@@ -187,10 +188,24 @@ static void igb_tx_map(struct igb_ring *r, struct sk_buff *skb, const struct igb
     wmb();
     WRITE_ONCE(r->tx_buffer_info[first].next_to_watch, (int32_t)last);
     r->next_to_use = i;
+    r->tail_pending = true;        /* igb_tx_doorbell writes TDT */
+}
+
+/* The tail register write that hands placed descriptors to the NIC: one per burst. It
+ * waits while the caller says more packets follow at once (txq->xmit_more) and the queue
+ * still runs; a stopped queue gets it at once, since no further packet may come to ring
+ * it. */
+static void igb_tx_doorbell(struct igb_ring *r)
+{
+    struct netdev_queue *txq = txq_of(r);
+    if (!r->tail_pending || (txq->xmit_more && !netif_tx_queue_stopped(txq)))
+        return;
+    r->tail_pending = false;
+    r->tail_writes++;
     wmb();
     trace_skb(TS_IGB_TX_MAP, skb, i);
     /* QEMU transmits synchronously inside this write and may interrupt right after it. */
-    wr32(a, E1000_TDT(r->queue_index), i);
+    wr32(r->adapter, E1000_TDT(r->queue_index), r->next_to_use);
 }
 
 /* The TSO header fix-ups the hardware expects (Linux igb_tso): a zero IPv4 checksum
@@ -210,7 +225,7 @@ static void igb_tso_prepare(struct sk_buff *skb, const struct igb_tx_offload *o)
     th[17] = (uint8_t)seed;
 }
 
-netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *r)
+static netdev_tx_t igb_xmit_frame_queue(struct sk_buff *skb, struct igb_ring *r)
 {
     struct igb_adapter *a = r->adapter;
     struct net_device *dev = a->netdev;
@@ -272,6 +287,13 @@ netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *r)
     /* Keep room for one worst-case packet; otherwise stop now rather than at the next. */
     igb_maybe_stop_tx(r, IGB_DESC_NEEDED);
     return NETDEV_TX_OK;
+}
+
+netdev_tx_t igb_xmit_frame_ring(struct sk_buff *skb, struct igb_ring *r)
+{
+    netdev_tx_t rc = igb_xmit_frame_queue(skb, r);
+    igb_tx_doorbell(r);     /* also for a dropped or refused packet: earlier ones may wait */
+    return rc;
 }
 
 /* ndo_start_xmit: the queue the stack picked (skb->queue_mapping). */

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The benches' machinery, once, on a tiny workload (BENCH_TINY=1: one short round per
+# guest, the floor with 1000 frames, no memory bisection), so `make bench` cannot rot
+# between the times someone runs it. Checks that every figure is produced - a number for
+# both guests, or a "skipped (reason)" for the TCP/HTTP ones - never what the numbers are;
+# then make bench-hosted's harness with 50 operations per phase, the same way.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+log=$E2E_OUT/bench_tiny.log
+BENCH_TINY=1 timeout --kill-after=10 400 "$E2E_ROOT/tools/bench.sh" >"$log" 2>&1
+rc=$?
+e2e_check "bench.runs" test "$rc" -eq 0
+num='[0-9]+(\.[0-9]+)?'
+for n in udp_send_rate_18 udp_send_rate_1472 udp_echo_pps udp_echo_rtt_median_us ping_rtt_avg_us \
+         boot_to_ready_ms min_memory_mib per_pkt_softirqs per_pkt_interrupts; do
+  e2e_check "bench.figure_$n" grep -qE "^$n wirepath=$num linux=$num ratio=$num " "$log"
+done
+for n in per_pkt_mmio_writes; do
+  e2e_check "bench.figure_$n" grep -qE "^$n wirepath=$num linux=n/a " "$log"
+done
+for n in tcp_send_mbit tcp_send_notso_mbit tcp_recv_mbit tcp_echo_rtt_median_us \
+         http_latency_median_us http_rps; do
+  e2e_check "bench.figure_$n" grep -qE "^$n (wirepath=$num linux=$num ratio=$num |skipped \(.+\))" "$log"
+done
+e2e_check "bench.floor" grep -qE "^floor_frames_per_s $num$" "$log"
+e2e_check "bench.floor_host_receipt" grep -qE "^bench: floor: .*host received 1000$" "$log"
+[ "$E2E_FAILED" -eq 0 ] || sed 's/^/  | /' "$log"
+
+# make bench-hosted: the two-stack callgrind harness on 50 operations per phase
+hlog=$E2E_OUT/bench_hosted_tiny.log
+BENCH_TINY=1 timeout --kill-after=10 300 "$E2E_ROOT/tools/bench-hosted.sh" >"$hlog" 2>&1
+e2e_check "bench_hosted.runs" test $? -eq 0
+for n in udp64_instr_per_datagram udp1472_instr_per_datagram ping_instr_per_roundtrip; do
+  e2e_check "bench_hosted.figure_$n" grep -qE "^$n [0-9]+$" "$hlog"
+done
+e2e_check "bench_hosted.figure_tcp_instr_per_byte" grep -qE "^tcp_instr_per_byte ([0-9.]+|skipped \(.+\))$" "$hlog"
+e2e_check "bench_hosted.breakdown" test "$(grep -cE '^ +[0-9]+ +[0-9.]+%  ' "$hlog")" -ge 30
+e2e_finish

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Host side of `make bench` (tools/bench.sh runs it inside the bench's network namespace).
+
+  bench_client.py frames IFACE ETHERTYPE SECONDS   count frames of one EtherType received
+                                                   on IFACE until SIGTERM or SECONDS
+  bench_client.py udprecv ADDR PORT SECONDS        count UDP datagrams per payload size
+                                                   until SIGTERM or SECONDS
+  bench_client.py echo HOST PORT N WINDOW          UDP echo: N sequential round trips
+                                                   (median/min RTT), then N*4 datagrams
+                                                   with WINDOW in flight (rate)
+  bench_client.py udpcheck HOST PORT               exit 0 when one datagram comes back
+
+Receivers print one result line when stopped; a rate is taken between the first and
+the last arrival (receipt on this host, not what the sender believes it sent). Every
+loop is bounded in count and time.
+"""
+import signal
+import socket
+import statistics
+import struct
+import sys
+import time
+
+stop = False
+
+
+def on_term(signum, frame):
+    global stop
+    stop = True
+
+
+SO_TIMESTAMPNS = 35    # also the control message's type (SCM_TIMESTAMPNS)
+
+
+def receive_until_stopped(sock, seconds, handle):
+    """handle(data, t) per packet; t is the kernel's arrival time (SO_TIMESTAMPNS), so a
+    rate is the wire's, not how fast this script keeps up."""
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    sock.settimeout(0.1)
+    end = time.monotonic() + seconds
+    while not stop and time.monotonic() < end:
+        try:
+            data, anc, _, _ = sock.recvmsg(70000, socket.CMSG_SPACE(16))
+        except socket.timeout:
+            continue
+        except InterruptedError:
+            continue
+        t = time.time()
+        for level, kind, raw in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
+                sec, nsec = struct.unpack("qq", raw[:16])
+                t = sec + nsec / 1e9
+        handle(data, t)
+
+
+def big_rcvbuf(sock, size=32 << 20):
+    """SO_RCVBUFFORCE passes rmem_max (we run as root in our own namespace); else the
+    ordinary option, capped by the kernel."""
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, 33, size)     # SO_RCVBUFFORCE
+    except OSError:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+
+
+def rate(n, first, last):
+    return (n - 1) / (last - first) if n > 1 and last > first else 0.0
+
+
+def frames(iface, ethertype, seconds):
+    et = int(ethertype, 0)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(et))
+    big_rcvbuf(s)
+    s.bind((iface, et))
+    st = {"n": 0, "first": 0.0, "last": 0.0}
+
+    def handle(data, t):
+        if len(data) >= 14 and int.from_bytes(data[12:14], "big") == et:
+            if st["n"] == 0:
+                st["first"] = t
+            st["n"] += 1
+            st["last"] = t
+
+    receive_until_stopped(s, float(seconds), handle)
+    print("frames %d rate %.0f" % (st["n"], rate(st["n"], st["first"], st["last"])))
+
+
+def udprecv(addr, port, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    big_rcvbuf(s)
+    s.bind((addr, int(port)))
+    sizes = {}
+
+    def handle(data, t):
+        e = sizes.setdefault(len(data), [0, 0.0, 0.0])
+        e[0] += 1
+        # the sender's first datagram of each size is a warm-up sent before a pause
+        if e[0] == 2:
+            e[1] = t
+        e[2] = t
+
+    receive_until_stopped(s, float(seconds), handle)
+    for size in sorted(sizes):
+        n, first, last = sizes[size]
+        print("udprecv %d %d %.0f" % (size, n, rate(n - 1, first, last)))
+
+
+def echo(host, port, n, window):
+    n, window = int(n), int(window)
+    dst = (host, int(port))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    s.connect(dst)
+    s.settimeout(1.0)
+    rtts, lost = [], 0
+    for i in range(n):
+        msg = b"%08d" % i + b"x" * 56
+        t0 = time.perf_counter()
+        s.send(msg)
+        try:
+            while s.recv(2048) != msg:
+                pass
+            rtts.append((time.perf_counter() - t0) * 1e6)
+        except socket.timeout:
+            lost += 1
+    if rtts:
+        print("echo_rtt median_us %.0f min_us %.0f lost %d" % (statistics.median(rtts), min(rtts), lost))
+    else:
+        print("echo_rtt none lost %d" % lost)
+    # pipelined: keep WINDOW datagrams outstanding; a reply tops the window up
+    total = n * 4
+    s.settimeout(0.5)
+    sent = got = 0
+    t0 = time.perf_counter()
+    deadline = t0 + 60
+    while got < total and time.perf_counter() < deadline:
+        while sent < total and sent - got < window:
+            s.send(b"p" * 64)
+            sent += 1
+        try:
+            s.recv(2048)
+            got += 1
+        except socket.timeout:
+            # a lost datagram: let the window move on instead of waiting for it
+            got_before = got
+            got = min(sent, got + 1)
+            lost += got - got_before
+    dt = time.perf_counter() - t0
+    print("echo_pps %.0f lost %d" % (got / dt if dt > 0 else 0.0, lost))
+
+
+def udpcheck(host, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(1.0)
+    for _ in range(5):
+        s.sendto(b"alive?", (host, int(port)))
+        try:
+            data, peer = s.recvfrom(100)
+            if data == b"alive?":
+                return 0
+        except socket.timeout:
+            pass
+    return 1
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "frames":
+        frames(*args)
+    elif cmd == "udprecv":
+        udprecv(*args)
+    elif cmd == "echo":
+        echo(*args)
+    elif cmd == "udpcheck":
+        sys.exit(udpcheck(*args))
+    else:
+        sys.exit("bench_client: unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()
