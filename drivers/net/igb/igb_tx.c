@@ -189,6 +189,7 @@ static void igb_tx_map(struct igb_ring *r, struct sk_buff *skb, const struct igb
     WRITE_ONCE(r->tx_buffer_info[first].next_to_watch, (int32_t)last);
     r->next_to_use = i;
     r->tail_pending = true;        /* igb_tx_doorbell writes TDT */
+    trace_skb(TS_IGB_TX_MAP, skb, i);   /* arg: the tail value the doorbell writes */
 }
 
 /* The tail register write that hands placed descriptors to the NIC: one per burst. It
@@ -203,7 +204,6 @@ static void igb_tx_doorbell(struct igb_ring *r)
     r->tail_pending = false;
     r->tail_writes++;
     wmb();
-    trace_skb(TS_IGB_TX_MAP, skb, i);
     /* QEMU transmits synchronously inside this write and may interrupt right after it. */
     wr32(r->adapter, E1000_TDT(r->queue_index), r->next_to_use);
 }
