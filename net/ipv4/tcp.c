@@ -17,6 +17,8 @@
 #include "net/ipv4/route.h"
 #include "net/core/secure_seq.h"
 #include "kernel/cmdline.h"
+#include "kernel/proc_stats.h"
+#include "net/core/trace_stations.h"
 #include "kernel/errno.h"
 #include "kernel/init.h"
 #include "kernel/printk.h"
@@ -255,6 +257,7 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         tp->write_seq += (uint32_t)copy;
         TCP_SKB_CB(skb)->tcp_gso_segs = 0;
         copied += copy;
+        trace_skb(TS_TCP_SENDMSG, skb, copy);
         if ((size_t)copied >= m->len)
             break;
         if (skb->len < size_goal)
@@ -953,33 +956,62 @@ static void ss_one(struct sock *sk, void *arg)
     uint32_t l = ntohl(sk->inet_saddr), r = ntohl(sk->inet_daddr);
     uint32_t recvq = sk->sk_state == TCP_LISTEN ? sk->sk_ack_backlog : tp->rcv_nxt - tp->copied_seq;
     uint32_t sendq = sk->sk_state == TCP_LISTEN ? sk->sk_max_ack_backlog : tp->write_seq - tp->snd_una;
-    pr_info("%-10s %-6u %-6u %u.%u.%u.%u:%u %u.%u.%u.%u:%s%u\n",
-            state_names[sk->sk_state < (int)ARRAY_SIZE(state_names) ? sk->sk_state : 0],
-            recvq, sendq, l >> 24, (l >> 16) & 255, (l >> 8) & 255, l & 255, sk->inet_num,
-            r >> 24, (r >> 16) & 255, (r >> 8) & 255, r & 255,
-            sk->inet_dport ? "" : "*", ntohs(sk->inet_dport));
+    char la[24], ra[24];
+    if (l)
+        snprintf(la, sizeof(la), "%u.%u.%u.%u:%u", l >> 24, (l >> 16) & 255, (l >> 8) & 255,
+                 l & 255, sk->inet_num);
+    else
+        snprintf(la, sizeof(la), "0.0.0.0:%u", sk->inet_num);
+    if (sk->inet_dport)
+        snprintf(ra, sizeof(ra), "%u.%u.%u.%u:%u", r >> 24, (r >> 16) & 255, (r >> 8) & 255,
+                 r & 255, ntohs(sk->inet_dport));
+    else
+        snprintf(ra, sizeof(ra), "0.0.0.0:*");
+    printk("%-5s %-10s %-6u %-6u %21s %21s\n", "tcp",
+           state_names[sk->sk_state < (int)ARRAY_SIZE(state_names) ? sk->sk_state : 0],
+           recvq, sendq, la, ra);
     if (ext && sk->sk_state != TCP_LISTEN)
-        pr_info("\t %s%s%s%s rto:%u rtt:%u.%03u/%u.%03u ato:%u mss:%u rcvmss:%u advmss:%u "
-                "cwnd:%u ssthresh:%u bytes_sent:%llu bytes_retrans:%llu bytes_acked:%llu "
-                "bytes_received:%llu segs_out:%u segs_in:%u retrans:%u/%u lost:%u sacked:%u "
-                "rcv_space:%u snd_wnd:%u\n",
-                tp->tstamp_ok ? "ts " : "", tp->sack_ok ? "sack " : "",
-                tp->wscale_ok ? "wscale:" : "", tp->ca_ops ? tp->ca_ops->name : "",
-                tp->rto_ms, (tp->srtt_us >> 3) / 1000, (tp->srtt_us >> 3) % 1000,
-                (tp->mdev_us >> 2) / 1000, (tp->mdev_us >> 2) % 1000, tp->ack.ato_ms,
-                tp->mss_cache, tp->ack.rcv_mss, tp->advmss, tp->snd_cwnd,
-                tp->snd_ssthresh == TCP_INFINITE_SSTHRESH ? 0 : tp->snd_ssthresh,
-                (unsigned long long)tp->bytes_sent, (unsigned long long)tp->bytes_retrans,
-                (unsigned long long)tp->bytes_acked, (unsigned long long)tp->bytes_received,
-                tp->segs_out, tp->segs_in, tp->retrans_out, tp->total_retrans, tp->lost_out,
-                tp->sacked_out, tp->rcvq_space_space, tp->snd_wnd);
+        printk("\t %s%s%s%s rto:%u rtt:%u.%03u/%u.%03u ato:%u mss:%u rcvmss:%u advmss:%u "
+               "cwnd:%u ssthresh:%u bytes_sent:%llu bytes_retrans:%llu bytes_acked:%llu "
+               "bytes_received:%llu segs_out:%u segs_in:%u retrans:%u/%u lost:%u sacked:%u "
+               "rcv_space:%u snd_wnd:%u\n",
+               tp->tstamp_ok ? "ts " : "", tp->sack_ok ? "sack " : "",
+               tp->wscale_ok ? "wscale " : "", tp->ca_ops ? tp->ca_ops->name : "",
+               tp->rto_ms, (tp->srtt_us >> 3) / 1000, (tp->srtt_us >> 3) % 1000,
+               (tp->mdev_us >> 2) / 1000, (tp->mdev_us >> 2) % 1000, tp->ack.ato_ms,
+               tp->mss_cache, tp->ack.rcv_mss, tp->advmss, tp->snd_cwnd,
+               tp->snd_ssthresh == TCP_INFINITE_SSTHRESH ? 0 : tp->snd_ssthresh,
+               (unsigned long long)tp->bytes_sent, (unsigned long long)tp->bytes_retrans,
+               (unsigned long long)tp->bytes_acked, (unsigned long long)tp->bytes_received,
+               tp->segs_out, tp->segs_in, tp->retrans_out, tp->total_retrans, tp->lost_out,
+               tp->sacked_out, tp->rcvq_space_space, tp->snd_wnd);
 }
 
+/* Rows for the shell's `ss` (its header is printed by the caller). */
 void tcp_ss_dump(bool extended)
 {
-    pr_info("State      Recv-Q Send-Q Local Address:Port  Peer Address:Port\n");
     tcp_for_each_sock(ss_one, &extended);
 }
+
+/* /proc/wirepath/stats: the Tcp and TcpExt counters. */
+static void tcp_stats_dump(struct stats_out *o)
+{
+#define J(f) stats_u64(o, #f, tcpstats.f)
+    J(ActiveOpens); J(PassiveOpens); J(AttemptFails); J(EstabResets); J(CurrEstab);
+    J(InSegs); J(OutSegs); J(RetransSegs); J(InErrs); J(OutRsts); J(InCsumErrors);
+    J(SyncookiesSent); J(SyncookiesRecv); J(SyncookiesFailed); J(EmbryonicRsts); J(TW);
+    J(PAWSEstab); J(DelayedACKs); J(DelayedACKLost); J(ListenOverflows); J(ListenDrops);
+    J(TCPPureAcks); J(TCPHPAcks); J(TCPHPHits); J(TCPSackRecovery); J(TCPRenoRecovery);
+    J(TCPFastRetrans); J(TCPSlowStartRetrans); J(TCPTimeouts); J(TCPDSACKOldSent);
+    J(TCPDSACKRecv); J(TCPAbortOnData); J(TCPAbortOnClose); J(TCPAbortOnTimeout);
+    J(TCPBacklogDrop); J(TCPRcvQDrop); J(TCPOFOQueue); J(TCPOFODrop); J(TCPChallengeACK);
+    J(TCPSYNChallenge); J(TCPOrigDataSent); J(TCPKeepAlive);
+#undef J
+    stats_u64(o, "socks", (uint64_t)tcp_socks_alive);
+    stats_u64(o, "time_wait", (uint64_t)tcp_tw_count());
+    stats_u64(o, "memory_pages", (uint64_t)tcp_memory_allocated);
+}
+static struct stats_section tcp_stats_section = { "tcp", tcp_stats_dump, NULL };
 
 /* --- boot --- */
 CMDLINE_KEY(tcp_cc, "tcp.cc", "TCP congestion control: cubic (default) or reno");
@@ -1009,6 +1041,7 @@ int tcp_init(void)
     }
     tcp_cmdline();
     tcp_v4_register();
+    stats_register(&tcp_stats_section);
     struct inet_protosw tcp = { SOCK_STREAM, IPPROTO_TCP, &tcp_prot, &inet_stream_ops };
     inet_register_protosw(&tcp);
     pr_info("tcp: ready: %s, sack ts wscale syncookies, isn keys from %s, mem %ld/%ld/%ld pages\n",

@@ -15,6 +15,7 @@
 #include "net/ipv4/tcp.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
+#include "net/core/trace_stations.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 
@@ -753,8 +754,10 @@ static int tcp_clean_rtx_queue(struct sock *sk, uint32_t prior_snd_una, long *se
         } else {
             flag |= FLAG_DATA_ACKED;
         }
+        trace_skb(TS_TCP_ACK, skb, tp->snd_una);
         if (!fully)
             break;
+        trace_skb(TS_TCP_CLEAN_RTX_QUEUE, skb, 0);
         tcp_skb_free_wq(sk, skb);
     }
     if (after(tp->snd_una, prior_snd_una))

@@ -19,6 +19,7 @@
 #include "net/ipv4/route.h"
 #include "net/core/checksum.h"
 #include "net/core/netdevice.h"
+#include "net/core/trace_stations.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
 
@@ -429,6 +430,7 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone_it)
         }
         if (!c)
             return -ENOBUFS;
+        trace_point(TS_TCP_TRANSMIT_SKB, skb, skb->len, (uintptr_t)c);   /* links the clone */
         skb = c;
     }
     bool syn = tcb->tcp_flags & TCPHDR_SYN;
@@ -597,6 +599,7 @@ bool tcp_write_xmit(struct sock *sk, unsigned mss_now, int nonagle, int push_one
             if (tcp_fragment(sk, skb, limit, mss_now))
                 break;
         }
+        trace_skb(TS_TCP_WRITE_XMIT, skb, tp->snd_cwnd);
         if (tcp_transmit_skb(sk, skb, true))
             break;
         tcp_event_new_data_sent(sk, skb);

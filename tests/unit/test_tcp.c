@@ -11,6 +11,9 @@ void panic(const char *fmt, ...) { (void)fmt; abort(); }
 /* the socket layer links the file layer, which reaches the console and processes */
 void process_exit(int code) { (void)code; abort(); }
 void console_write(const char *s, size_t n) { (void)s; (void)n; }
+#include "kernel/proc_stats.h"
+void stats_register(struct stats_section *s) { (void)s; }
+void stats_u64(struct stats_out *o, const char *key, uint64_t v) { (void)o; (void)key; (void)v; }
 bool console_rx_ready(void) { return false; }
 struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 long console_read(char *buf, size_t n, bool nonblock) { (void)buf; (void)n; (void)nonblock; return -EAGAIN; }
