@@ -174,7 +174,12 @@ void napi_schedule(struct napi_struct *napi)
 
 bool napi_complete_done(struct napi_struct *napi, int work_done)
 {
-    (void)work_done;
+    if (work_done > 0)
+        napi->work += (uint64_t)work_done;
+    if (work_done >= napi->weight) {
+        napi->complete_refused++;
+        return false;
+    }
     unsigned long f = local_irq_save();
     napi->state &= ~NAPI_STATE_SCHED;
     local_irq_restore(f);
@@ -183,7 +188,7 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
 
 /* NET_RX softirq: poll every scheduled NAPI instance within a shared budget and a time
  * limit; instances that used their whole weight stay on the list for the next round. */
-static void net_rx_action(void)
+void net_rx_action(void)
 {
     int budget = NET_RX_BUDGET;
     uint64_t time_limit = jiffies + 2;
@@ -202,8 +207,8 @@ static void net_rx_action(void)
         budget -= work;
 
         f = local_irq_save();
-        /* Used its whole weight: it did not complete and must be polled again. */
-        if (work >= n->weight && (n->state & NAPI_STATE_SCHED))
+        /* Not completed (its whole weight used, or completion refused): poll it again. */
+        if (n->state & NAPI_STATE_SCHED)
             list_add_tail(&n->poll_list, &poll_list);
         bool more = !list_empty(&poll_list);
         local_irq_restore(f);

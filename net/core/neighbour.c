@@ -81,13 +81,6 @@ static void neigh_connect(struct neighbour *n) { n->output = neigh_connected_out
 /* The address needs checking (or finding) before each packet. */
 static void neigh_suspect(struct neighbour *n) { n->output = neigh_resolve_output; }
 
-static int xmit_errno(int rc)
-{
-    if (rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN)
-        return 0;
-    return rc < 0 ? rc : -ENOBUFS;
-}
-
 int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
 {
     if (unlikely(skb_headroom(skb) < ETH_HLEN)) {
@@ -105,7 +98,7 @@ int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
     skb->dev = n->dev;
     n->tx_packets++;
     stats.hh_output++;
-    return xmit_errno(dev_queue_xmit(skb));
+    return net_xmit_errno(dev_queue_xmit(skb));
 }
 
 int neigh_connected_output(struct neighbour *n, struct sk_buff *skb)

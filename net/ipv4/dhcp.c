@@ -172,7 +172,7 @@ static void dhcp_send(const struct dhcp_action *a)
         rc = ne ? neigh_output(ne, skb) : (kfree_skb(skb), -ENOBUFS);
         local_bh_enable();
     }
-    if (rc < 0 || rc == NET_XMIT_DROP)
+    if (net_xmit_errno(rc) < 0)
         d.st.tx_errors++;
     else
         d.st.tx_msgs++;

@@ -216,13 +216,9 @@ int ip_finish_output2(struct sock *sk, struct sk_buff *skb)
         rc = -ENOBUFS;
     }
     local_bh_enable();
+    /* neigh_output speaks errnos already (net_xmit_errno in the neighbour layer) */
     if (rc < 0)
         IP_INC_STATS(out_neigh_errors);
-    /* the qdisc's NET_XMIT_* codes, as errnos (Linux's net_xmit_errno): CN means queued */
-    if (rc == NET_XMIT_CN)
-        rc = 0;
-    else if (rc > 0)
-        rc = -ENOBUFS;
     return rc;
 }
 

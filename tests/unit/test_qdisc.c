@@ -414,3 +414,46 @@ TEST(stopped_queue_does_not_block_other_queues)
     free_dev(dev);
     CHECK_EQ(st().alive, alive0);
 }
+
+/* --- NAPI: napi_complete_done and the NET_RX poll loop (net/core/dev.c) --- */
+static struct {
+    int pending;           /* packets the "ring" still holds */
+    int polls;
+    int irq_enabled;       /* times the driver unmasked its interrupt */
+} nd;
+
+/* A driver that, like a careless one, always tries to complete: the core must refuse a
+ * completion that used the whole weight, or the work left would wait for an interrupt. */
+static int greedy_poll(struct napi_struct *napi, int budget)
+{
+    nd.polls++;
+    int work = MIN(nd.pending, budget);
+    nd.pending -= work;
+    if (napi_complete_done(napi, work))
+        nd.irq_enabled++;
+    return work;
+}
+
+TEST(napi_complete_done_refuses_a_full_budget)
+{
+    memset(&nd, 0, sizeof(nd));
+    fake_softirq_reset();
+    open_softirq(NET_RX_SOFTIRQ, net_rx_action);
+    static struct napi_struct napi;
+    netif_napi_add(NULL, &napi, greedy_poll, 64);
+    nd.pending = 2 * 64 + 10;
+    napi_schedule(&napi);
+    fake_softirq_run(10);
+    CHECK_EQ(nd.pending, 0);                /* drained by NET_RX, not left for an interrupt */
+    CHECK_EQ(nd.polls, 3);
+    CHECK_EQ(nd.irq_enabled, 1);            /* unmasked once, after the short poll */
+    CHECK_EQ(napi.complete_refused, 2);
+    CHECK_EQ(napi.work, 2 * 64 + 10);
+    CHECK(!(napi.state & NAPI_STATE_SCHED));
+    /* completed: the next interrupt schedules it again */
+    nd.pending = 3;
+    napi_schedule(&napi);
+    fake_softirq_run(10);
+    CHECK_EQ(nd.pending, 0);
+    CHECK_EQ(nd.irq_enabled, 2);
+}
