@@ -68,6 +68,7 @@ struct sock {
     bool sk_reuse;
     bool sk_broadcast;            /* SO_BROADCAST: may send to broadcast addresses */
     uint8_t ip_ttl, ip_tos;
+    uint32_t sk_priority;         /* SO_PRIORITY, or rt_tos2priority(IP_TOS): skb->priority */
     bool pmtudisc_do;             /* set DF (default on for TCP, off for UDP like Linux's 'want') */
 
     int sk_err;                   /* pending error reported once (SO_ERROR, next call) */

@@ -9,6 +9,7 @@
  * poll. Everything protocol-specific is behind sk->sk_prot. */
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inetdevice.h"
+#include "net/ipv4/route.h"
 #include "net/core/netdevice.h"
 #include "kernel/init.h"
 #include "kernel/errno.h"
@@ -286,6 +287,7 @@ int inet_setsockopt(struct socket *sock, int level, int name, const void *val, s
     switch (name) {
     case IP_TOS:
         sk->ip_tos = (uint8_t)v;
+        sk->sk_priority = rt_tos2priority(sk->ip_tos);
         return 0;
     case IP_TTL:
         if (v == -1)

@@ -84,7 +84,7 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb)
     uint32_t saddr = sk->inet_saddr ? sk->inet_saddr : rt->rt_src;
     ip_build_header(skb, rt, saddr, sk->inet_daddr, sk->sk_protocol, sk->ip_ttl, sk->ip_tos,
                     sk->pmtudisc_do);
-    skb->priority = sk->ip_tos;
+    skb->priority = sk->sk_priority;
     IPCB(skb)->rt = rt;
     return ip_local_out(sk, skb);
 }
@@ -250,7 +250,7 @@ struct sk_buff *ip_make_skb(struct sock *sk, struct flowi4 *fl4, struct rtable *
         *err = -EFAULT;
         return NULL;
     }
-    skb->priority = sk->ip_tos;
+    skb->priority = sk->sk_priority;
     IPCB(skb)->rt = rt;
     IPCB(skb)->flags = 0;
     (void)fl4;

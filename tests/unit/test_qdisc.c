@@ -2,7 +2,7 @@
 /* tests/unit/test_qdisc.c - the transmit path from dev_queue_xmit to the driver, against
  * a fake driver that can refuse packets with NETDEV_TX_BUSY: bypass of an empty qdisc,
  * the 64-packet quota handing over to NET_TX, requeue keeping the refused packet first
- * and the order intact, waking resuming the queue, pfifo_fast bands by priority and TOS,
+ * and the order intact, waking resuming the queue, pfifo_fast bands by priority alone,
  * the 1000-packet limit with drops counted, flow-hash queue selection, and no skb
  * leaked by any of it. */
 #include "tests/unit/unit.h"
@@ -238,7 +238,7 @@ TEST(busy_without_stop_retries_from_net_tx)
     CHECK_EQ(st().alive, alive0);
 }
 
-TEST(pfifo_fast_bands_by_priority_and_tos)
+TEST(pfifo_fast_bands_by_priority_never_the_ip_header)
 {
     uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
@@ -247,21 +247,22 @@ TEST(pfifo_fast_bands_by_priority_and_tos)
     CHECK_EQ(pfifo_fast_band(probe), 0);
     kfree_skb(probe);
     netif_tx_stop_queue(txq);
-    /* seq: band expected */
+    /* seq: band expected. The TOS byte is the socket's business (IP_TOS sets
+     * sk_priority through rt_tos2priority); the qdisc reads skb->priority only. */
     dev_queue_xmit(frame(dev, 0, 0, -1, 0));     /* prio 0 -> band 1 */
     dev_queue_xmit(frame(dev, 1, 2, -1, 0));     /* bulk -> band 2 */
     dev_queue_xmit(frame(dev, 2, 6, -1, 0));     /* interactive -> band 0 */
-    dev_queue_xmit(frame(dev, 3, 0, 0x08, 1));   /* TOS throughput -> bulk -> band 2 */
-    dev_queue_xmit(frame(dev, 4, 0, 0x10, 1));   /* TOS low delay -> band 0 */
+    dev_queue_xmit(frame(dev, 3, 0, 0x08, 1));   /* TOS throughput, prio 0 -> band 1 */
+    dev_queue_xmit(frame(dev, 4, 0, 0x10, 1));   /* TOS low delay, prio 0 -> band 1 */
     dev_queue_xmit(frame(dev, 5, 7, -1, 0));     /* band 0 */
     dev_queue_xmit(frame(dev, 6, 0, 0x00, 1));   /* plain IPv4 -> band 1 */
-    dev_queue_xmit(frame(dev, 7, 4, 0x10, 1));   /* a set priority wins over TOS: band 1 */
+    dev_queue_xmit(frame(dev, 7, 4, 0x10, 1));   /* prio 4 -> band 1 */
     CHECK_EQ(qdisc_qlen(txq->qdisc), 8);
     qdisc_dump(dev);
     netif_tx_wake_queue(txq);
     fake_softirq_run(10);
     CHECK_EQ(drv.sent, 8);
-    static const uint32_t want[8] = { 2, 4, 5, 0, 6, 7, 1, 3 };
+    static const uint32_t want[8] = { 2, 5, 0, 3, 4, 6, 7, 1 };
     for (int i = 0; i < 8; i++)
         CHECK_EQ(drv.log[i], want[i]);
     free_dev(dev);
