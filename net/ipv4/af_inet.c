@@ -341,7 +341,7 @@ unsigned inet_dgram_poll(struct socket *sock)
         mask |= POLLHUP;
     if (!skb_queue_empty(&sk->sk_receive_queue))
         mask |= POLLIN | POLLRDNORM;
-    if (READ_ONCE(sk->sk_wmem_alloc) * 2 < sk->sk_sndbuf)
+    if (sock_writeable(sk))
         mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
     return mask;
 }

@@ -298,20 +298,6 @@ static int udp_shutdown(struct sock *sk, int how)
     return 0;
 }
 
-static unsigned udp_poll(struct sock *sk)
-{
-    unsigned mask = 0;
-    if (READ_ONCE(sk->sk_err))
-        mask |= POLLERR;
-    if (!skb_queue_empty(&sk->sk_receive_queue) || (sk->sk_shutdown & RCV_SHUTDOWN))
-        mask |= POLLIN;
-    if (sk->sk_shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN))
-        mask |= POLLHUP;
-    if (sock_wspace(sk) > 0 && !(sk->sk_shutdown & SEND_SHUTDOWN))
-        mask |= POLLOUT;
-    return mask;
-}
-
 struct proto udp_prot = {
     .name = "UDP",
     .obj_size = sizeof(struct udp_sock),
@@ -322,7 +308,6 @@ struct proto udp_prot = {
     .shutdown = udp_shutdown,
     .sendmsg = udp_sendmsg,
     .recvmsg = udp_recvmsg,
-    .poll = udp_poll,
     .get_port = udp_get_port,
     .unhash = udp_unhash,
 };
