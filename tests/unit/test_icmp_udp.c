@@ -89,6 +89,32 @@ TEST(echo_reply)
     ipstack_teardown(d);
 }
 
+/* RFC 1122 3.2.1.7: a host MUST NOT discard a datagram because it arrived with TTL 0 or
+ * 1; an echo request with either is answered (with our own TTL), as Linux does. */
+TEST(echo_with_ttl_0_and_1_answered)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    static uint8_t m[100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 0x77, 1, pat, 32);
+    for (int ttl = 0; ttl <= 1; ttl++) {
+        struct sk_buff *s = rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 5, 0, false);
+        struct iphdr *h = (struct iphdr *)s->data;
+        h->ttl = (uint8_t)ttl;
+        h->check = 0;
+        h->check = ip_fast_csum(h, h->ihl);
+        uint64_t reps = icmpstats.OutEchoReps;
+        rx_deliver(d, s);
+        CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
+        CHECK_EQ(tx_count(d), 1);
+        struct sk_buff *t = tx_get(d, 0);
+        if (t)
+            CHECK_EQ(((struct iphdr *)t->data)->ttl, 64);
+        fake_netdev_clear(d);
+    }
+    ipstack_teardown(d);
+}
+
 TEST(large_fragmented_echo)
 {
     fill();
