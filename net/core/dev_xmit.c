@@ -2,6 +2,7 @@
  * dev_queue_xmit picks a TX queue by flow hash (netdev_pick_tx) and passes the frame to
  * that queue's qdisc (__dev_xmit_skb), which either sends it at once or queues it. */
 #include "net/core/dev_xmit.h"
+#include "kernel/lib/hash.h"
 #include "net/sched/sch_generic.h"
 #include "kernel/softirq.h"
 #include "kernel/printk.h"
@@ -10,18 +11,6 @@
 static struct dev_xmit_stats xstats;
 
 void dev_xmit_get_stats(struct dev_xmit_stats *s) { *s = xstats; }
-
-/* A 32-bit avalanche step (the murmur3 finaliser): every input bit moves every output
- * bit, so flows that differ in one port spread over the queues. */
-static uint32_t mix32(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
 
 static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
@@ -46,9 +35,11 @@ uint32_t skb_flow_hash(const struct sk_buff *skb)
         uint32_t ports = 0;
         if (!frag && (proto == 6 || proto == 17) && iplen >= ihl + 4)
             ports = rd32(ip + ihl);
-        h = mix32(rd32(ip + 12) ^ mix32(rd32(ip + 16) ^ mix32(ports ^ (proto * 0x9e3779b9u))));
+        h = hash_mix32(rd32(ip + 12) ^
+                       hash_mix32(rd32(ip + 16) ^ hash_mix32(ports ^ (proto * 0x9e3779b9u))));
     } else {
-        h = mix32(rd32(d) ^ mix32(rd32(d + 4) ^ mix32(rd32(d + 8) ^ mix32(type))));
+        h = hash_mix32(rd32(d) ^
+                       hash_mix32(rd32(d + 4) ^ hash_mix32(rd32(d + 8) ^ hash_mix32(type))));
     }
     return h ? h : 1;   /* 0 means "no hash yet" */
 }

@@ -2,7 +2,7 @@
 /* tests/unit/test_icmp_udp.c - ICMP and UDP over the hosted IPv4 stack:
  *   ICMP: echo replies (small, and 8000 bytes arriving in fragments and leaving in
  *   fragments), broadcast echoes ignored, bad checksums counted, port unreachable for a
- *   closed port and its token-bucket rate limit, the RFC 1122 "never about" rules, and
+ *   closed port and its rate limits (per destination, then global), the RFC 1122 "never about" rules, and
  *   errors received turned into ECONNREFUSED on a connected socket only.
  *   UDP: ports (explicit, conflicts, SO_REUSEADDR, ephemeral range), sendmsg of 0..65507
  *   bytes (fragmented above 1472) with a checksum that verifies, offload left to the NIC
@@ -161,7 +161,8 @@ TEST(port_unreachable_rate_limited)
     fill();
     struct net_device *d = ipstack_setup();
     uint64_t a0 = skbs_alive();
-    uint64_t np = udpstats.NoPorts, lim = icmpstats.OutRateLimited, du = icmpstats.OutDestUnreachs;
+    uint64_t np = udpstats.NoPorts, host = icmpstats.OutRateLimitHost;
+    uint64_t glob = icmpstats.OutRateLimitGlobal, du = icmpstats.OutDestUnreachs;
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
     CHECK_EQ(udpstats.NoPorts - np, 1);
     CHECK_EQ(tx_count(d), 1);
@@ -175,18 +176,44 @@ TEST(port_unreachable_rate_limited)
         CHECK_EQ(ip_compute_csum(t->data + 20, t->len - 20), 0);
     }
     fake_netdev_clear(d);
-    /* a flood: the burst goes out, the rest is counted as rate limited */
-    for (int i = 0; i < ICMP_MSGS_BURST + 20; i++)
+    /* one sender's burst of 60 bad datagrams draws the per-destination burst (6 in
+     * all), not the global cap (50): the rest is counted per host */
+    for (int i = 0; i < 59; i++)
         rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
-    CHECK_EQ(tx_count(d), ICMP_MSGS_BURST - 1);
-    CHECK_EQ(icmpstats.OutRateLimited - lim, 21);
+    CHECK_EQ(tx_count(d), ICMP_RATE_BURST - 1);
+    CHECK_EQ(icmpstats.OutRateLimitHost - host, 60 - ICMP_RATE_BURST);
+    CHECK_EQ(icmpstats.OutRateLimitGlobal - glob, 0);
     fake_netdev_clear(d);
-    /* tokens come back with time */
-    fake_advance_ms(10);
-    for (int i = 0; i < 20; i++)
+    /* another sender has its own allowance */
+    for (int i = 0; i < 10; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.3", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), ICMP_RATE_BURST);
+    fake_netdev_clear(d);
+    /* then one per second per destination */
+    fake_advance_ms(999);
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), 0);
+    fake_advance_ms(1);
+    for (int i = 0; i < 5; i++)
         rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
-    CHECK_EQ(tx_count(d), 10);                 /* 1000/s for 10 ms */
-    CHECK_EQ(icmpstats.OutDestUnreachs - du, ICMP_MSGS_BURST + 10);
+    CHECK_EQ(tx_count(d), 1);
+    fake_netdev_clear(d);
+    fake_advance_ms(2500);           /* 2.5 s of credit: two more */
+    for (int i = 0; i < 5; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), 2);
+    CHECK_EQ(icmpstats.OutDestUnreachs - du, 2 * ICMP_RATE_BURST + 3);
+    fake_netdev_clear(d);
+    /* many senders at once: the global cap (a burst of ICMP_MSGS_BURST) holds */
+    icmp_ratelimit_reset();
+    char src[32];
+    for (int s = 0; s < 20; s++) {
+        snprintf(src, sizeof(src), "10.0.2.%d", 100 + s);
+        for (int i = 0; i < ICMP_RATE_BURST; i++)
+            rx_deliver(d, udp_in(d, src, "10.0.2.15", 5555, 9, "x", 1, true));
+    }
+    CHECK_EQ(tx_count(d), ICMP_MSGS_BURST);
+    CHECK_EQ(icmpstats.OutRateLimitGlobal - glob, 20 * ICMP_RATE_BURST - ICMP_MSGS_BURST);
     fake_netdev_clear(d);
     icmp_ratelimit_reset();
     /* never for a broadcast */
