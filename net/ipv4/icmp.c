@@ -27,8 +27,10 @@ struct icmp_mib icmpstats;
 /* --- sending --- */
 
 /* Build and send one ICMP message to daddr: header fields from r, data copied from
- * r->data. saddr 0 = the route's choice. */
-static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct icmp_repr *r)
+ * r->data, IP options opt[0..optlen) (a multiple of 4, at most 40) after the header.
+ * saddr 0 = the route's choice. */
+static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct icmp_repr *r,
+                     const uint8_t *opt, unsigned optlen)
 {
     struct flowi4 fl4;
     int err;
@@ -38,17 +40,26 @@ static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct i
         return err;
     }
     unsigned int n = ICMP_HLEN + (unsigned int)r->data_len;
-    struct sk_buff *skb = alloc_skb(IP_OUT_HEADROOM + n);
+    struct sk_buff *skb = alloc_skb(IP_OUT_HEADROOM + optlen + n);
     if (!skb) {
         ip_rt_put(rt);
         ICMP_INC(OutErrors);
         return -ENOBUFS;
     }
-    skb_reserve(skb, IP_OUT_HEADROOM);
+    skb_reserve(skb, IP_OUT_HEADROOM + optlen);
     skb_reset_transport_header(skb);
     icmp_hdr_emit(r, skb_put(skb, n), n);
     /* echo replies and errors may be fragmented: no DF (Linux's IP_PMTUDISC_DONT) */
+    if (optlen)
+        memcpy(skb_push(skb, optlen), opt, optlen);
     ip_build_header(skb, rt, fl4.saddr, daddr, IPPROTO_ICMP, IPDEFTTL, tos, false);
+    if (optlen) {
+        /* the options sit between the 20-byte header and the message: widen the header */
+        struct iphdr *h = ip_hdr(skb);
+        h->ihl = (uint8_t)((IPV4_MIN_HLEN + optlen) / 4);
+        h->check = 0;
+        h->check = ip_fast_csum(h, h->ihl);
+    }
     IPCB(skb)->rt = rt;
     ICMP_INC(OutMsgs);
     err = ip_local_out(NULL, skb);
@@ -190,7 +201,7 @@ void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, uint32_t info
         r.un.raw = htonl(info);
     /* from the address the datagram was sent to, when it is ours */
     uint32_t saddr = inet_addr_is_local(NULL, iph->daddr) ? iph->daddr : 0;
-    if (icmp_xmit(iph->saddr, saddr, iph->tos, &r) == 0) {
+    if (icmp_xmit(iph->saddr, saddr, iph->tos, &r, NULL, 0) == 0) {
         if (type == ICMP_DEST_UNREACH)
             ICMP_INC(OutDestUnreachs);
         else if (type == ICMP_TIME_EXCEEDED)
@@ -236,7 +247,7 @@ int64_t icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, unsigned int payloa
     struct icmp_repr r = { .type = ICMP_ECHO, .un.echo = { id, seq }, .data = data,
                            .data_len = payload_len };
     uint64_t t0 = ktime_get_ns();
-    int err = icmp_xmit(daddr, 0, 0, &r);
+    int err = icmp_xmit(daddr, 0, 0, &r, NULL, 0);
     kfree(data);
     int64_t ret;
     if (err < 0) {
@@ -270,13 +281,27 @@ static void icmp_echo_reply(const struct iphdr *iph, const struct icmp_repr *r)
 
 /* --- receiving --- */
 
+/* RFC 791 timestamps are milliseconds since midnight UT; with no time of day here the
+ * value is the time since boot with the high bit set, RFC 791's mark of a non-standard
+ * value. */
+static uint32_t icmp_timestamp(void)
+{
+    return (uint32_t)(ktime_get_ns() / NSEC_PER_MSEC) | 0x80000000u;
+}
+
 static void icmp_echo(const struct iphdr *iph, const struct icmp_repr *req)
 {
     struct icmp_repr rep = *req;
     rep.type = ICMP_ECHOREPLY;
     rep.code = 0;
+    /* Record Route and Timestamp come back filled in (RFC 1122 3.2.2.6) */
+    uint8_t opt[IPV4_MAX_HLEN - IPV4_MIN_HLEN];
+    unsigned optlen = 0;
+    if (iph->ihl > 5)
+        optlen = ip_options_echo(opt, (const uint8_t *)iph + IPV4_MIN_HLEN,
+                                 iph->ihl * 4u - IPV4_MIN_HLEN, iph->daddr, icmp_timestamp());
     /* reply from the address the request was sent to (it is ours: no broadcasts here) */
-    if (icmp_xmit(iph->saddr, iph->daddr, iph->tos, &rep) == 0)
+    if (icmp_xmit(iph->saddr, iph->daddr, iph->tos, &rep, opt, optlen) == 0)
         ICMP_INC(OutEchoReps);
 }
 

@@ -115,6 +115,79 @@ TEST(echo_with_ttl_0_and_1_answered)
     ipstack_teardown(d);
 }
 
+/* RFC 1122 3.2.2.6: the reply returns the request's Record Route and Timestamp options,
+ * filled in for this host (as the receiver and again as the sender, as Linux does). */
+TEST(echo_reply_returns_record_route_and_timestamp)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    static uint8_t m[100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 0x99, 2, pat, 16);
+    /* RR with 3 slots (one already used), a NOOP (not returned), TS (timestamps only)
+     * with 2 slots, and a TS (address + timestamp) with room for one pair: 40 bytes */
+    static const uint8_t opts[40] = {
+        IPOPT_RR, 15, 8, 198, 18, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0,
+        IPOPT_NOOP,
+        IPOPT_TS, 12, 5, IPOPT_TS_TSONLY, 0, 0, 0, 0, 0, 0, 0, 0,
+        IPOPT_TS, 12, 5, IPOPT_TS_TSANDADDR, 0, 0, 0, 0, 0, 0, 0, 0,
+    };
+    struct sk_buff *s = alloc_skb(256);
+    skb_reserve(s, 64);
+    uint8_t *p = skb_put(s, 60 + (unsigned)n);
+    struct ipv4_repr r = { .saddr = ipa("10.0.2.2"), .daddr = ipa("10.0.2.15"), .protocol = 1,
+                           .ttl = 64, .id = 77, .payload_len = (uint16_t)(40 + n) };
+    ipv4_hdr_emit(&r, p, 20);
+    memcpy(p + 20, opts, 40);
+    memcpy(p + 60, m, (size_t)n);
+    struct iphdr *h = (struct iphdr *)p;
+    h->ihl = 15;
+    h->check = 0;
+    h->check = ip_fast_csum(h, h->ihl);
+    s->dev = d;
+    s->protocol = ETH_P_IP;
+    s->pkt_type = PACKET_HOST;
+    uint64_t reps = icmpstats.OutEchoReps;
+    rx_deliver(d, s);
+    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
+    CHECK_EQ(tx_count(d), 1);
+    struct sk_buff *t = tx_get(d, 0);
+    if (t) {
+        const struct iphdr *rh = (const struct iphdr *)t->data;
+        CHECK_EQ(ip_fast_csum(rh, rh->ihl), 0);
+        CHECK_EQ(rh->ihl, 15);          /* 39 bytes of options returned, padded */
+        CHECK_EQ(ntohs(rh->tot_len), 60 + n);
+        const uint8_t *o = t->data + 20;
+        /* RR: the earlier hop kept, then ours twice; pointer past them */
+        CHECK_EQ(o[0], IPOPT_RR);
+        CHECK_EQ(o[2], 16);
+        CHECK(memcmp(o + 3, "\xc6\x12\x00\x09", 4) == 0);
+        CHECK(memcmp(o + 7, "\x0a\x00\x02\x0f", 4) == 0);
+        CHECK(memcmp(o + 11, "\x0a\x00\x02\x0f", 4) == 0);
+        /* TS only: two stamps, non-standard (high bit: no time of day), pointer at 13 */
+        const uint8_t *ts = o + 15;
+        CHECK_EQ(ts[0], IPOPT_TS);
+        CHECK_EQ(ts[2], 13);
+        CHECK_EQ(ts[3], IPOPT_TS_TSONLY);
+        CHECK(ts[4] & 0x80);
+        CHECK(ts[8] & 0x80);
+        /* address + timestamp with room for one: ours, then an overflow counted */
+        const uint8_t *ta = o + 27;
+        CHECK_EQ(ta[0], IPOPT_TS);
+        CHECK_EQ(ta[2], 13);
+        CHECK_EQ(ta[3], 0x10 | IPOPT_TS_TSANDADDR);
+        CHECK(memcmp(ta + 4, "\x0a\x00\x02\x0f", 4) == 0);
+        CHECK(ta[8] & 0x80);
+        CHECK_EQ(o[39], IPOPT_END);
+        /* and the message follows the options intact */
+        struct icmp_repr ir;
+        CHECK_EQ(icmp_hdr_parse(t->data + 60, (size_t)n, 0, &ir), ICMP_PARSE_OK);
+        CHECK_EQ(ir.type, ICMP_ECHOREPLY);
+        CHECK_EQ(ir.un.echo.seq, 2);
+    }
+    fake_netdev_clear(d);
+    ipstack_teardown(d);
+}
+
 TEST(large_fragmented_echo)
 {
     fill();
