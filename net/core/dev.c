@@ -202,13 +202,17 @@ void net_rx_action(void)
         list_del_init(&n->poll_list);
         local_irq_restore(f);
 
+        uint64_t refused = n->complete_refused;
         int work = n->poll(n, n->weight);
         n->polls++;
         budget -= work;
 
         f = local_irq_save();
-        /* Not completed (its whole weight used, or completion refused): poll it again. */
-        if (n->state & NAPI_STATE_SCHED)
+        /* Not completed - its whole weight used, or its completion refused - so still
+         * ours: poll it again. (A poll that completed may already be back on the list:
+         * its interrupt, re-enabled, can schedule it before we get here.) */
+        if ((work >= n->weight || n->complete_refused != refused) &&
+            (n->state & NAPI_STATE_SCHED) && list_empty(&n->poll_list))
             list_add_tail(&n->poll_list, &poll_list);
         bool more = !list_empty(&poll_list);
         local_irq_restore(f);

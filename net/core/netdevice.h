@@ -144,8 +144,7 @@ void napi_schedule(struct napi_struct *napi);       /* from the hard interrupt *
 /* Called by poll when it finished under budget, with the packets it handled; returns
  * true when the driver should re-enable its interrupt. A poll that used its whole weight
  * has more to do: the completion is refused (false, counted) and the instance stays
- * scheduled, so NET_RX polls it again instead of the driver unmasking with work left.
- * Any instance still scheduled after its poll returns is polled again. */
+ * scheduled, so NET_RX polls it again instead of the driver unmasking with work left. */
 bool napi_complete_done(struct napi_struct *napi, int work_done);
 /* The NET_RX softirq handler (registered by the device layer's initcall). */
 void net_rx_action(void);
