@@ -164,9 +164,9 @@ int inet_autobind(struct sock *sk)
 {
     if (sk->inet_num)
         return 0;
+    /* get_port sets inet_num and inet_sport (the contract in sock.h) */
     if (!sk->sk_prot->get_port || sk->sk_prot->get_port(sk, 0))
         return -EAGAIN;
-    sk->inet_sport = htons(sk->inet_num);
     return 0;
 }
 
@@ -178,7 +178,7 @@ int inet_dgram_connect(struct socket *sock, const struct sockaddr_in *addr, int 
         sock->state = SS_UNCONNECTED;
         return err;
     }
-    if (!sk->inet_num && inet_autobind(sk))
+    if (inet_autobind(sk))
         return -EAGAIN;
     if (addr->sin_family != AF_INET)
         return -EAFNOSUPPORT;
@@ -254,7 +254,7 @@ static long dgram_send_check(struct sock *sk, struct kmsg *m, size_t len)
 long inet_sendmsg(struct socket *sock, struct kmsg *m, size_t len)
 {
     struct sock *sk = sock->sk;
-    if (!sk->inet_num && !sk->sk_prot->no_autobind && inet_autobind(sk))
+    if (!sk->sk_prot->no_autobind && inet_autobind(sk))
         return -EAGAIN;
     if (sk->sk_type == SOCK_DGRAM) {
         long r = dgram_send_check(sk, m, len);

@@ -201,31 +201,13 @@ static int udp_send_skb(struct sk_buff *skb, struct flowi4 *fl4, struct sock *sk
     return err;
 }
 
+/* The message was checked and the sock bound by inet_sendmsg (the contract in sock.h):
+ * what is left is UDP's own - routing, size against the path, building the datagram. */
 static long udp_sendmsg(struct sock *sk, struct kmsg *m, size_t len)
 {
-    if (len > UDP_MAX_PAYLOAD)
-        return -EMSGSIZE;
-    if (m->flags & MSG_OOB)
-        return -EOPNOTSUPP;
-    uint32_t daddr;
-    uint16_t dport;
-    bool connected = false;
-    if (m->has_name) {
-        if (m->name.sin_family != AF_INET && m->name.sin_family != AF_UNSPEC)
-            return -EAFNOSUPPORT;
-        daddr = m->name.sin_addr.s_addr;
-        dport = m->name.sin_port;
-        if (dport == 0)
-            return -EINVAL;
-    } else {
-        if (sk->sk_state != TCP_ESTABLISHED)
-            return -EDESTADDRREQ;
-        daddr = sk->inet_daddr;
-        dport = sk->inet_dport;
-        connected = true;
-    }
-    if (!sk->inet_num && udp_get_port(sk, 0))
-        return -EAGAIN;
+    bool connected = !m->has_name;
+    uint32_t daddr = connected ? sk->inet_daddr : m->name.sin_addr.s_addr;
+    uint16_t dport = connected ? sk->inet_dport : m->name.sin_port;
 
     struct flowi4 fl4;
     struct rtable *rt = NULL;

@@ -177,6 +177,40 @@ TEST(ip_tos_and_so_priority_pick_the_band_the_qdisc_uses)
     teardown(dev);
 }
 
+/* The datagram checks and the autobind happen once, in the socket layer (inet_sendmsg),
+ * before UDP sees the message. */
+TEST(datagram_send_checks_and_autobind_in_the_socket_layer)
+{
+    struct net_device *dev = setup();
+    struct socket *s = udp_socket();
+    uint8_t b[4] = { 0 };
+    struct iovec iov = { b, sizeof(b) };
+    struct kmsg m;
+    kmsg_init_kernel(&m, &iov, 1, sizeof(b));
+    m.flags = MSG_DONTWAIT;
+    CHECK_EQ(s->ops->sendmsg(s, &m, sizeof(b)), -EDESTADDRREQ);    /* no name, unconnected */
+    CHECK(s->sk->inet_num != 0);                  /* autobound first, as Linux */
+    uint16_t port = s->sk->inet_num;
+    m.has_name = true;
+    m.name.sin_family = AF_INET;
+    m.name.sin_addr.s_addr = ipa("198.18.1.9");
+    m.name.sin_port = 0;
+    CHECK_EQ(s->ops->sendmsg(s, &m, sizeof(b)), -EINVAL);          /* port 0 */
+    m.name.sin_port = htons(9);
+    m.name.sin_family = 10;                                          /* AF_INET6 */
+    CHECK_EQ(s->ops->sendmsg(s, &m, sizeof(b)), -EAFNOSUPPORT);
+    m.name.sin_family = AF_UNSPEC;                                   /* taken as AF_INET */
+    CHECK_EQ(s->ops->sendmsg(s, &m, sizeof(b)), 4);
+    m.flags |= MSG_OOB;
+    CHECK_EQ(s->ops->sendmsg(s, &m, sizeof(b)), -EOPNOTSUPP);
+    m.flags = MSG_DONTWAIT;
+    CHECK_EQ(s->ops->sendmsg(s, &m, 65536), -EMSGSIZE);
+    CHECK_EQ(s->sk->inet_num, port);             /* bound once, kept */
+    CHECK_EQ(drv.sent, 1);
+    sock_release(s);
+    teardown(dev);
+}
+
 TEST(qdisc_drop_reaches_udp_as_enobufs_counted_not_reported)
 {
     struct net_device *dev = setup();
