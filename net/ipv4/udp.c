@@ -184,7 +184,7 @@ static int udp_send_skb(struct sk_buff *skb, struct flowi4 *fl4, struct sock *sk
         skb->csum_offset = offsetof(struct udphdr, check);
         uh->check = (uint16_t)~csum_tcpudp_magic(fl4->saddr, fl4->daddr, len, IPPROTO_UDP, 0);
     } else {
-        __wsum s = csum_partial(uh, len, 0);
+        __wsum s = skb_checksum(skb, 0, len, 0);     /* the pieces too, when built so */
         uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, len, IPPROTO_UDP, s);
         if (uh->check == 0)
             uh->check = 0xffff;        /* RFC 768: 0 would mean "no checksum" */

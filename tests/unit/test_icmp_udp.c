@@ -428,6 +428,40 @@ static void check_udp_out(struct net_device *d, unsigned len, uint16_t dport)
     fake_netdev_clear(d);
 }
 
+/* A datagram bigger than the MTU is built in fragment-sized pieces as it is copied from
+ * the sender (Linux's __ip_append_data): the fragments on the wire are those pieces, so
+ * the payload is copied once and no datagram-sized buffer is allocated. */
+TEST(fragmented_send_copies_once)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive();
+    struct sock *sk = usock();
+    struct skb_stats s0, s1;
+    unsigned sizes[] = { 1473, 8000, 65507 };
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
+        skb_get_stats(&s0);
+        uint64_t fo = ipstats.FragOKs, fc = ipstats.FragCreates;
+        CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, sizes[i]), (long)sizes[i]);
+        skb_get_stats(&s1);
+        int n = tx_count(d);
+        CHECK_EQ(n, (int)((sizes[i] + 8 + 1479) / 1480));
+        CHECK_EQ(s1.allocs - s0.allocs, (uint64_t)n);     /* one buffer per fragment, no more */
+        CHECK_EQ(s1.copies - s0.copies, 0);
+        CHECK_EQ(ipstats.FragOKs - fo, 1);
+        CHECK_EQ(ipstats.FragCreates - fc, (uint64_t)n);
+        for (int k = 0; k < n; k++) {
+            struct sk_buff *t = tx_get(d, k);
+            CHECK(t->len <= 1500);
+            CHECK(!skb_has_frag_list(t) && !skb_is_nonlinear(t));
+        }
+        check_udp_out(d, sizes[i], 7);       /* reassembles, checksum right */
+    }
+    uclose(sk);
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
+}
+
 TEST(send_sizes_and_checksums)
 {
     fill();
