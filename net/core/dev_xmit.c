@@ -2,6 +2,7 @@
  * dev_queue_xmit picks a TX queue by flow hash (netdev_pick_tx) and passes the frame to
  * that queue's qdisc (__dev_xmit_skb), which either sends it at once or queues it. */
 #include "net/core/dev_xmit.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/lib/hash.h"
 #include "net/sched/sch_generic.h"
 #include "kernel/softirq.h"
@@ -12,7 +13,6 @@ static struct dev_xmit_stats xstats;
 
 void dev_xmit_get_stats(struct dev_xmit_stats *s) { *s = xstats; }
 
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
 /* Flow hash from the frame's headers (data at the Ethernet header): IPv4 addresses and
  * protocol, plus the ports of TCP and UDP unless the packet is a fragment (fragments of
@@ -34,12 +34,12 @@ uint32_t skb_flow_hash(const struct sk_buff *skb)
         bool frag = ((ip[6] & 0x3f) | ip[7]) != 0;   /* MF or a fragment offset */
         uint32_t ports = 0;
         if (!frag && (proto == 6 || proto == 17) && iplen >= ihl + 4)
-            ports = rd32(ip + ihl);
-        h = hash_mix32(rd32(ip + 12) ^
-                       hash_mix32(rd32(ip + 16) ^ hash_mix32(ports ^ (proto * 0x9e3779b9u))));
+            ports = get_unaligned_be32(ip + ihl);
+        h = hash_mix32(get_unaligned_be32(ip + 12) ^
+                       hash_mix32(get_unaligned_be32(ip + 16) ^ hash_mix32(ports ^ (proto * 0x9e3779b9u))));
     } else {
-        h = hash_mix32(rd32(d) ^
-                       hash_mix32(rd32(d + 4) ^ hash_mix32(rd32(d + 8) ^ hash_mix32(type))));
+        h = hash_mix32(get_unaligned_be32(d) ^
+                       hash_mix32(get_unaligned_be32(d + 4) ^ hash_mix32(get_unaligned_be32(d + 8) ^ hash_mix32(type))));
     }
     return h ? h : 1;   /* 0 means "no hash yet" */
 }

@@ -1,10 +1,10 @@
 /* net/ipv4/ip_hdr.c - IPv4 header parse/emit and address text helpers (see ip_hdr.h). */
 #include "net/ipv4/ip_hdr.h"
+#include "kernel/lib/unaligned.h"
 #include "net/core/checksum.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 /* Walk the options area (RFC 791 section 3.1): END stops, NOOP is one byte, every other
  * option is type, length (>= 2, within the header), data. */
@@ -31,11 +31,6 @@ static int check_options(const uint8_t *o, size_t n, struct ipv4_repr *r)
     return IPV4_PARSE_OK;
 }
 
-static void wr32be(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
-
 /* One hop's entry in a Record Route option o (len bytes): our address at the pointer,
  * unless the option is full. */
 static void rr_record(uint8_t *o, unsigned len, uint32_t addr)
@@ -60,14 +55,14 @@ static void ts_record(uint8_t *o, unsigned len, uint32_t addr, uint32_t ts)
         return;
     }
     if (flags == IPOPT_TS_TSONLY) {
-        wr32be(o + ptr - 1, ts);
+        put_unaligned_be32(ts, o + ptr - 1);
     } else if (flags == IPOPT_TS_TSANDADDR) {
         memcpy(o + ptr - 1, &addr, 4);
-        wr32be(o + ptr + 3, ts);
+        put_unaligned_be32(ts, o + ptr + 3);
     } else {
         if (memcmp(o + ptr - 1, &addr, 4) != 0)
             return;                           /* not our turn */
-        wr32be(o + ptr + 3, ts);
+        put_unaligned_be32(ts, o + ptr + 3);
     }
     o[2] = (uint8_t)(ptr + size);
 }
@@ -124,7 +119,7 @@ int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr
         return IPV4_ERR_IHL;
     if (len < hlen)
         return IPV4_ERR_TRUNCATED;
-    unsigned tot = rd16(p + 2);
+    unsigned tot = get_unaligned_be16(p + 2);
     if (tot < hlen)
         return IPV4_ERR_TOTLEN;
     if (len < tot)
@@ -136,8 +131,8 @@ int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr
     r->tot_len = (uint16_t)tot;
     r->hlen = (uint8_t)hlen;
     r->payload_len = (uint16_t)(tot - hlen);
-    r->id = rd16(p + 4);
-    uint16_t fo = rd16(p + 6);
+    r->id = get_unaligned_be16(p + 4);
+    uint16_t fo = get_unaligned_be16(p + 6);
     r->df = fo & IP_DF;
     r->mf = fo & IP_MF;
     r->frag_off = (uint16_t)((fo & IP_OFFSET) * 8);
