@@ -1,6 +1,6 @@
 /* kernel/ktest.h - in-kernel test cases, run with test=SUITE (or test=all) on the command
  * line. Each case prints one line "ktest: suite.name ... ok|FAIL (reason)"; the run ends
- * with "N passed, N failed" and leaves QEMU through isa-debug-exit (see tests/README.md).
+ * with "N passed, N failed" and leaves QEMU through isa-debug-exit (tests/kernel/run.sh boots and counts them).
  *
  *   KTEST(mm, kmalloc_no_overlap) { ... KT_ASSERT(p != NULL); ... }
  */

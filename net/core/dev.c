@@ -166,7 +166,7 @@ void napi_schedule(struct napi_struct *napi)
         napi->state |= NAPI_STATE_SCHED;
         napi->scheduled++;
         list_add_tail(&napi->poll_list, &poll_list);
-        /* TX completions are cleaned here too: NET_RX, not NET_TX (see SENDPATH.md 17) */
+        /* TX completions are cleaned here too: NET_RX, not NET_TX (docs/sendpath.md, station 17) */
         raise_softirq_irqoff(NET_RX_SOFTIRQ);
     }
     local_irq_restore(f);

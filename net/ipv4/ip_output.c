@@ -1,4 +1,4 @@
-/* net/ipv4/ip_output.c - IPv4 output, stations 7 to 9 of SENDPATH.md:
+/* net/ipv4/ip_output.c - IPv4 output, stations 7 to 9 of docs/sendpath.md:
  *
  *   ip_queue_xmit (TCP)   ip_make_skb + ip_send_skb (UDP)
  *        \                  /
