@@ -177,8 +177,8 @@ static inline int net_xmit_errno(int rc)
     return rc < 0 ? rc : -ENOBUFS;
 }
 int dev_queue_xmit(struct sk_buff *skb);
-/* The TX queue for skb: a flow hash (skb->hash, else addresses and ports from the
- * headers, stored into skb->hash) modulo real_num_tx_queues; stable per flow. */
+/* The TX queue for skb: its flow hash (skb->hash, set by the protocol; else the Ethernet
+ * header's, stored into skb->hash) modulo real_num_tx_queues; stable per flow. */
 uint16_t netdev_pick_tx(struct net_device *dev, struct sk_buff *skb);
 
 /* Station 14: hand one packet to the driver. */

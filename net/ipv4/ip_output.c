@@ -24,6 +24,8 @@
 #include "kernel/errno.h"
 #include "kernel/time.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/hash.h"
+#include "kernel/lib/unaligned.h"
 
 struct ipstats_mib ipstats;
 
@@ -44,9 +46,26 @@ uint16_t ip_select_ident(void)
     return id;
 }
 
+/* The flow hash the TX queue is picked by (netdev_pick_tx): addresses, protocol and, for
+ * TCP and UDP, the ports at the transport header. Set here, where the header is known,
+ * and copied to every fragment, so a datagram's pieces share a queue. */
+static uint32_t ip_flow_hash(const struct sk_buff *skb, uint32_t saddr, uint32_t daddr,
+                             uint8_t protocol)
+{
+    uint32_t ports = 0;
+    if ((protocol == IPPROTO_UDP || protocol == IPPROTO_TCP) &&
+        skb->transport_header != 0xffff && skb_headlen(skb) >= 4 &&
+        skb_transport_header(skb) == skb->data)
+        ports = get_unaligned_be32(skb->data);
+    uint32_t h = hash_mix32(saddr ^ hash_mix32(daddr ^ hash_mix32(ports ^ (protocol * 0x9e3779b9u))));
+    return h ? h : 1;
+}
+
 void ip_build_header(struct sk_buff *skb, const struct rtable *rt, uint32_t saddr,
                      uint32_t daddr, uint8_t protocol, uint8_t ttl, uint8_t tos, bool df)
 {
+    if (!skb->hash)
+        skb->hash = ip_flow_hash(skb, saddr, daddr, protocol);
     unsigned int payload = skb->len;
     uint8_t *h = skb_push(skb, IPV4_MIN_HLEN);
     skb_reset_network_header(skb);
@@ -162,7 +181,7 @@ static int ip_fragment_list(struct sock *sk, struct sk_buff *skb, unsigned int h
     memcpy(cb, skb->cb, sizeof(cb));
     struct net_device *dev = skb->dev;
     uint16_t protocol = skb->protocol;
-    uint32_t priority = skb->priority;
+    uint32_t priority = skb->priority, hash = skb->hash;
     unsigned int off = skb->len - hlen;
     IP_INC_STATS(FragCreates);
     int err = output(sk, skb);
@@ -189,6 +208,7 @@ static int ip_fragment_list(struct sock *sk, struct sk_buff *skb, unsigned int h
         frag->dev = dev;
         frag->protocol = protocol;
         frag->priority = priority;
+        frag->hash = hash;
         memcpy(frag->cb, cb, sizeof(cb));
         off += len;
         IP_INC_STATS(FragCreates);
@@ -255,6 +275,7 @@ int ip_fragment(struct sock *sk, struct sk_buff *skb, unsigned int mtu,
         f->dev = skb->dev;
         f->protocol = skb->protocol;
         f->priority = skb->priority;
+        f->hash = skb->hash;
         memcpy(f->cb, skb->cb, sizeof(f->cb));
         if (skb->sk)
             skb_set_owner_w(f, skb->sk);

@@ -454,6 +454,9 @@ TEST(fragmented_send_copies_once)
             struct sk_buff *t = tx_get(d, k);
             CHECK(t->len <= 1500);
             CHECK(!skb_has_frag_list(t) && !skb_is_nonlinear(t));
+            /* the IP layer's flow hash, the same on every piece: one TX queue */
+            CHECK(t->hash != 0);
+            CHECK_EQ(t->hash, tx_get(d, 0)->hash);
         }
         check_udp_out(d, sizes[i], 7);       /* reassembles, checksum right */
     }

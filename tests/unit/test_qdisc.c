@@ -11,6 +11,7 @@
 #include "net/sched/sch_generic.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
+#include "kernel/lib/hash.h"
 
 volatile uint64_t jiffies;
 void panic(const char *fmt, ...) { (void)fmt; abort(); }
@@ -337,18 +338,26 @@ TEST(device_down_and_bad_frames_dropped)
     CHECK_EQ(st().alive, alive0);
 }
 
+/* the hash the IP layer would give flow `port` (ip_build_header sets skb->hash) */
+static struct sk_buff *flow_frame(struct net_device *dev, uint32_t seq, uint16_t port)
+{
+    struct sk_buff *skb = frame(dev, seq, 0, 0, port);
+    skb->hash = hash_mix32(port);
+    if (!skb->hash)
+        skb->hash = 1;
+    return skb;
+}
+
 TEST(pick_tx_flow_hash_stable_and_spread)
 {
     uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(4);
     int used[4] = { 0 };
     for (uint16_t port = 1000; port < 1064; port++) {
-        struct sk_buff *a = frame(dev, 0, 0, 0, port);
-        struct sk_buff *b = frame(dev, 1, 0, 0, port);
+        struct sk_buff *a = flow_frame(dev, 0, port);
+        struct sk_buff *b = flow_frame(dev, 1, port);
         uint16_t qa = netdev_pick_tx(dev, a), qb = netdev_pick_tx(dev, b);
         CHECK_EQ(qa, qb);                 /* same flow, same queue */
-        CHECK(a->hash != 0);
-        CHECK_EQ(a->hash, b->hash);
         CHECK(qa < 4);
         used[qa]++;
         kfree_skb(a);
@@ -361,22 +370,25 @@ TEST(pick_tx_flow_hash_stable_and_spread)
     h->hash = 4 * 1000 + 3;
     CHECK_EQ(netdev_pick_tx(dev, h), 3);
     kfree_skb(h);
-    /* fragments of one datagram ignore the ports: all on one queue */
+    /* a frame nobody hashed (ARP, raw frames) hashes its Ethernet header, never its IP
+     * header: the same for any ports, stable, and stored */
     struct sk_buff *f1 = frame(dev, 0, 0, 0, 1234), *f2 = frame(dev, 0, 0, 0, 4321);
-    f1->data[ETH_HLEN + 6] = 0x20;                         /* MF */
-    f2->data[ETH_HLEN + 6] = 0x00; f2->data[ETH_HLEN + 7] = 0xb9;   /* offset 185 */
     CHECK_EQ(skb_flow_hash(f1), skb_flow_hash(f2));
+    CHECK(skb_flow_hash(f1) != 0);
+    uint16_t q1 = netdev_pick_tx(dev, f1);
+    CHECK(f1->hash != 0);
+    CHECK_EQ(netdev_pick_tx(dev, f1), q1);
     kfree_skb(f1);
     kfree_skb(f2);
     /* real_num_tx_queues narrows the choice */
     dev->real_num_tx_queues = 1;
-    struct sk_buff *o = frame(dev, 0, 0, 0, 99);
+    struct sk_buff *o = flow_frame(dev, 0, 99);
     CHECK_EQ(netdev_pick_tx(dev, o), 0);
     kfree_skb(o);
     dev->real_num_tx_queues = 4;
     /* through dev_queue_xmit: every packet of a flow on one queue, in order */
     for (uint32_t i = 0; i < 20; i++)
-        dev_queue_xmit(frame(dev, i, 0, 0, (uint16_t)(2000 + i % 4)));
+        dev_queue_xmit(flow_frame(dev, i, (uint16_t)(2000 + i % 4)));
     CHECK_EQ(drv.sent, 20);
     for (int i = 0; i < 20; i++)
         for (int j = 0; j < i; j++)
@@ -395,7 +407,7 @@ TEST(stopped_queue_does_not_block_other_queues)
     /* find a port per queue */
     uint16_t port_for[2] = { 0, 0 };
     for (uint16_t p = 1; p < 200 && (!port_for[0] || !port_for[1]); p++) {
-        struct sk_buff *s = frame(dev, 0, 0, 0, p);
+        struct sk_buff *s = flow_frame(dev, 0, p);
         uint16_t qi = netdev_pick_tx(dev, s);
         if (!port_for[qi])
             port_for[qi] = p;
@@ -403,8 +415,8 @@ TEST(stopped_queue_does_not_block_other_queues)
     }
     CHECK(port_for[0] && port_for[1]);
     netif_tx_stop_queue(&dev->tx_queue[0]);
-    dev_queue_xmit(frame(dev, 1, 0, 0, port_for[0]));
-    dev_queue_xmit(frame(dev, 2, 0, 0, port_for[1]));
+    dev_queue_xmit(flow_frame(dev, 1, port_for[0]));
+    dev_queue_xmit(flow_frame(dev, 2, port_for[1]));
     CHECK_EQ(drv.sent, 1);
     CHECK_EQ(drv.log[0], 2);
     CHECK_EQ(qdisc_qlen(dev->tx_queue[0].qdisc), 1);
