@@ -6,6 +6,7 @@
  * 5.2.12 (MADT); PCI Firmware spec 3.3, 4.1.2 (MCFG). Every field is read bytewise:
  * firmware tables promise no alignment. */
 #include "kernel/acpi.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/lib/string.h"
 
 struct acpi_info acpi;
@@ -22,8 +23,6 @@ struct acpi_info acpi;
 #define MADT_PCAT_COMPAT    BIT(0)
 #define LAPIC_ENABLED       BIT(0)
 
-static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 bool acpi_checksum_ok(const void *table, size_t len)
@@ -42,8 +41,8 @@ void acpi_parse_madt(const uint8_t *t, size_t len, struct acpi_info *out)
         return;
     }
     out->have_madt = true;
-    out->lapic_addr = rd32(t + 36);
-    out->has_8259 = rd32(t + 40) & MADT_PCAT_COMPAT;
+    out->lapic_addr = get_unaligned_le32(t + 36);
+    out->has_8259 = get_unaligned_le32(t + 40) & MADT_PCAT_COMPAT;
 
     for (size_t off = 44; off < len;) {
         if (len - off < 2 || t[off + 1] < 2 || t[off + 1] > len - off) {
@@ -57,13 +56,13 @@ void acpi_parse_madt(const uint8_t *t, size_t len, struct acpi_info *out)
         case MADT_LAPIC:
             if (elen < 8)
                 goto bad;
-            if (rd32(e + 4) & LAPIC_ENABLED)
+            if (get_unaligned_le32(e + 4) & LAPIC_ENABLED)
                 out->ncpus++;
             break;
         case MADT_X2APIC:
             if (elen < 16)
                 goto bad;
-            if (rd32(e + 8) & LAPIC_ENABLED)
+            if (get_unaligned_le32(e + 8) & LAPIC_ENABLED)
                 out->ncpus++;
             break;
         case MADT_IOAPIC:
@@ -74,7 +73,7 @@ void acpi_parse_madt(const uint8_t *t, size_t len, struct acpi_info *out)
                 break;
             }
             out->ioapic[out->nioapic++] = (struct acpi_ioapic){
-                .id = e[2], .addr = rd32(e + 4), .gsi_base = rd32(e + 8) };
+                .id = e[2], .addr = get_unaligned_le32(e + 4), .gsi_base = get_unaligned_le32(e + 8) };
             break;
         case MADT_OVERRIDE:
             if (elen < 10)
@@ -86,7 +85,7 @@ void acpi_parse_madt(const uint8_t *t, size_t len, struct acpi_info *out)
                 break;
             }
             out->ovr[out->novr++] = (struct acpi_override){
-                .isa_irq = e[3], .gsi = rd32(e + 4), .flags = rd16(e + 8) };
+                .isa_irq = e[3], .gsi = get_unaligned_le32(e + 4), .flags = get_unaligned_le16(e + 8) };
             break;
         case MADT_LAPIC_OVERRIDE: {
             if (elen < 12)
@@ -126,12 +125,12 @@ void acpi_parse_mcfg(const uint8_t *t, size_t len, struct acpi_info *out)
  * RESET_REG (a Generic Address Structure) at 116 and RESET_VALUE at 128. */
 void acpi_parse_fadt(const uint8_t *t, size_t len, struct acpi_info *out, uint64_t *dsdt)
 {
-    *dsdt = len >= 44 ? rd32(t + 40) : 0;
+    *dsdt = len >= 44 ? get_unaligned_le32(t + 40) : 0;
     if (len >= 148 && rd64(t + 140))
         *dsdt = rd64(t + 140);
     if (len >= 72) {
-        out->pm1a_cnt = (uint16_t)rd32(t + 64);
-        out->pm1b_cnt = (uint16_t)rd32(t + 68);
+        out->pm1a_cnt = (uint16_t)get_unaligned_le32(t + 64);
+        out->pm1b_cnt = (uint16_t)get_unaligned_le32(t + 68);
     }
     if (len >= 129 && t[116] == 1 /* system I/O */ && rd64(t + 120) && rd64(t + 120) < 0x10000) {
         out->reset_port = (uint16_t)rd64(t + 120);
@@ -189,7 +188,7 @@ static const uint8_t *map_table(const struct acpi_mapper *m, uint64_t phys, size
         out->bad_table++;
         return NULL;
     }
-    uint32_t n = rd32(h + 4);
+    uint32_t n = get_unaligned_le32(h + 4);
     m->unmap((void *)h, HDR_LEN);
     if (n < HDR_LEN || n > max_len) {
         out->bad_table++;
@@ -221,7 +220,7 @@ static uint64_t root_table_phys(const uint8_t *rsdp, int rsdp_len, bool *xsdt,
         return 0;
     }
     /* ACPI 2.0+: the XSDT, when its extended checksum holds; else the RSDT. */
-    if (rsdp[15] >= 2 && rsdp_len >= 36 && rd32(rsdp + 20) >= 36 && rd64(rsdp + 24)) {
+    if (rsdp[15] >= 2 && rsdp_len >= 36 && get_unaligned_le32(rsdp + 20) >= 36 && rd64(rsdp + 24)) {
         if (acpi_checksum_ok(rsdp, 36)) {
             *xsdt = true;
             return rd64(rsdp + 24);
@@ -229,7 +228,7 @@ static uint64_t root_table_phys(const uint8_t *rsdp, int rsdp_len, bool *xsdt,
         out->bad_checksum++;
     }
     *xsdt = false;
-    return rd32(rsdp + 16);
+    return get_unaligned_le32(rsdp + 16);
 }
 
 int acpi_scan(const uint8_t *rsdp, int rsdp_len, const struct acpi_mapper *m,
@@ -250,7 +249,7 @@ int acpi_scan(const uint8_t *rsdp, int rsdp_len, const struct acpi_mapper *m,
     size_t esz = xsdt ? 8 : 4;
     bool seen_mcfg = false;
     for (size_t off = HDR_LEN; off + esz <= root_len; off += esz) {
-        uint64_t phys = xsdt ? rd64(root + off) : rd32(root + off);
+        uint64_t phys = xsdt ? rd64(root + off) : get_unaligned_le32(root + off);
         if (!phys)
             continue;
         const uint8_t *h = m->map(phys, HDR_LEN);

@@ -4,6 +4,7 @@
  * words with  -fw_cfg name=opt/wirepath/cmdline,string="test=all ..."  so one ISO serves
  * every run. On real hardware the fw_cfg ports do not answer and nothing is added. */
 #include "kernel/fw_cfg.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/arch/x86.h"
 #include "kernel/lib/string.h"
 
@@ -19,7 +20,6 @@ static void fw_cfg_read(void *buf, size_t n)
         p[i] = inb(FW_CFG_PORT_DATA);
 }
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 
 int fw_cfg_read_file(const char *name, char *out, size_t max)
 {
@@ -31,14 +31,14 @@ int fw_cfg_read_file(const char *name, char *out, size_t max)
     uint8_t cnt[4];
     outw(FW_CFG_PORT_SEL, FW_CFG_FILE_DIR);
     fw_cfg_read(cnt, 4);
-    uint32_t n = be32(cnt);
+    uint32_t n = get_unaligned_be32(cnt);
     for (uint32_t i = 0; i < n && i < 1024; i++) {
         uint8_t ent[64];   /* size BE32, select BE16, reserved, name[56] */
         fw_cfg_read(ent, sizeof(ent));
         ent[63] = 0;
         if (strcmp((const char *)ent + 8, name) != 0)
             continue;
-        uint32_t size = be32(ent);
+        uint32_t size = get_unaligned_be32(ent);
         uint16_t sel = (uint16_t)(ent[4] << 8 | ent[5]);
         size_t take = size < max - 1 ? size : max - 1;
         outw(FW_CFG_PORT_SEL, sel);

@@ -53,16 +53,20 @@ static bool suite_selected(const char *spec, const char *suite)
 
 int ktest_run(const char *spec)
 {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
     printk("ktest: running '%s'\n", spec);
     for (struct ktest **tp = __ktest_start; tp < __ktest_end; tp++) {
         struct ktest *t = *tp;
         if (!suite_selected(spec, t->suite))
             continue;
         t->failed = false;
+        t->skipped = false;
         t->msg[0] = '\0';
         t->fn(t);
-        if (t->failed) {
+        if (t->skipped && !t->failed) {
+            skipped++;
+            printk("ktest: %s.%s ... skipped (%s)\n", t->suite, t->name, t->msg);
+        } else if (t->failed) {
             failed++;
             printk("ktest: %s.%s ... FAIL (%s)\n", t->suite, t->name, t->msg);
         } else {
@@ -70,10 +74,10 @@ int ktest_run(const char *spec)
             printk("ktest: %s.%s ... ok\n", t->suite, t->name);
         }
     }
-    if (passed + failed == 0) {
+    if (passed + failed + skipped == 0) {
         printk("ktest: no test matches '%s'\n", spec);
         failed = 1;
     }
-    printk("%d passed, %d failed\n", passed, failed);
+    printk("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
     return failed;
 }

@@ -1,6 +1,6 @@
 /* kernel/ktest.h - in-kernel test cases, run with test=SUITE (or test=all) on the command
  * line. Each case prints one line "ktest: suite.name ... ok|FAIL (reason)"; the run ends
- * with "N passed, N failed" and leaves QEMU through isa-debug-exit (see tests/README.md).
+ * with "N passed, N failed" and leaves QEMU through isa-debug-exit (tests/kernel/run.sh boots and counts them).
  *
  *   KTEST(mm, kmalloc_no_overlap) { ... KT_ASSERT(p != NULL); ... }
  */
@@ -8,6 +8,7 @@
 #define WP_KTEST_H
 
 #include "kernel/compiler.h"
+#include "kernel/printk.h"
 
 struct ktest {
     const char *suite;
@@ -16,17 +17,23 @@ struct ktest {
     /* result, filled while running */
     bool failed;
     char msg[160];
+    bool skipped;          /* could not run here (KT_SKIP): reported, never counted as passed */
 };
 
 #define KTEST(suite_, name_)                                                 \
     static void ktest_fn_##suite_##_##name_(struct ktest *t);               \
     static struct ktest ktest_##suite_##_##name_ = {                         \
-        #suite_, #name_, ktest_fn_##suite_##_##name_, false, {0} };          \
+        #suite_, #name_, ktest_fn_##suite_##_##name_, false, {0}, false };   \
     static struct ktest *ktest_ptr_##suite_##_##name_ __used                 \
         __section(".ktest") = &ktest_##suite_##_##name_;                     \
     static void ktest_fn_##suite_##_##name_(struct ktest *t __unused)
 
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...) __printf(4, 5);
+
+/* The case cannot run in this boot (e.g. it needs a command-line option): say why and
+ * return; it is reported and counted as skipped. */
+#define KT_SKIP(...) do { t->skipped = true; snprintf(t->msg, sizeof(t->msg), __VA_ARGS__); \
+                          return; } while (0)
 
 /* Record a failure and return from the case. */
 #define KT_ASSERT(c) do { if (!(c)) { ktest_fail(t, __FILE__, __LINE__, "%s", #c); return; } } while (0)

@@ -1,8 +1,10 @@
 /* kernel/time.h - clock, tick, delays and timers.
  *
  * ktime_get_ns(): monotonic nanoseconds since boot, from the TSC calibrated against the
- * PIT at boot. jiffies: ticks of the LAPIC timer (HZ per second). Timers fire from the
- * TIMER softirq, never early: a timer set for jiffies J runs at a tick >= J. */
+ * PIT at boot. jiffies: elapsed time in 1/HZ units by the TSC, updated by the LAPIC
+ * timer's tick (a tick the host swallowed is made up at the next one, so timeouts keep
+ * their wall-clock meaning). Timers fire from the TIMER softirq, never early: a timer
+ * set for jiffies J runs at a tick >= J. */
 #ifndef WP_TIME_H
 #define WP_TIME_H
 

@@ -47,6 +47,10 @@ int sock_setsockopt(struct socket *sock, int name, const void *val, socklen_t le
     case SO_BROADCAST:
         sk->sk_broadcast = v != 0;
         return 0;
+    case SO_PRIORITY:
+        /* the qdisc band (pfifo_fast: 6-7 first, 2-5 last); any value, as for root */
+        sk->sk_priority = (uint32_t)v;
+        return 0;
     case SO_SNDBUF: {
         uint32_t u = MIN((uint32_t)v, (uint32_t)SK_WMEM_MAX);
         sk->sk_sndbuf = MAX((int)u * 2, SOCK_MIN_SNDBUF);
@@ -107,6 +111,7 @@ int sock_getsockopt(struct socket *sock, int name, void *val, socklen_t *len)
     case SO_TYPE:      v.i = sock->type; break;
     case SO_PROTOCOL:  v.i = sk->sk_protocol; break;
     case SO_DOMAIN:    v.i = sk->sk_family; break;
+    case SO_PRIORITY:  v.i = (int)sk->sk_priority; break;
     case SO_SNDBUF:    v.i = sk->sk_sndbuf; break;
     case SO_RCVBUF:    v.i = sk->sk_rcvbuf; break;
     case SO_ERROR:

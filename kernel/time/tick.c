@@ -1,6 +1,11 @@
 /* kernel/time/tick.c - the periodic tick: the boot CPU's LAPIC timer at HZ, its rate
- * measured against the (already calibrated) TSC. Each tick advances jiffies and lets the
- * timer wheel look for due timers. Intel SDM vol. 3A, 11.5.4 "APIC Timer". */
+ * measured against the (already calibrated) TSC. Each tick sets jiffies from the TSC
+ * (time since the tick started, in 1/HZ units) and lets the timer wheel look for due
+ * timers. jiffies is elapsed time, not a count of interrupts: ticks the host swallowed
+ * while it stalled the guest (QEMU coalesces missed periods into one interrupt) or that
+ * were held off with interrupts disabled are made up at the next tick, so a 30 s timer
+ * means 30 s of wall time however busy the host is (Linux's tick_do_update_jiffies64).
+ * Intel SDM vol. 3A, 11.5.4 "APIC Timer". */
 #include "kernel/time.h"
 #include "kernel/time/tsc.h"
 #include "kernel/irq.h"
@@ -15,12 +20,25 @@
 volatile uint64_t jiffies;
 static uint64_t lapic_timer_rate;   /* counts per second after the divide-by-16 */
 static uint32_t counts_per_tick;
+/* ktime at which jiffies was 0 by the tick's reckoning: half a tick before the LAPIC
+ * timer started, so each interrupt lands mid-jiffy and small latencies never make one
+ * look early or late. */
+static uint64_t tick_epoch_ns;
+static uint64_t made_up;            /* jiffies added beyond one per interrupt */
+
+#define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
 
 static void tick_handler(void *data __unused, struct pt_regs *regs __unused)
 {
-    jiffies++;
+    uint64_t now = (ktime_get_ns() - tick_epoch_ns) / NSEC_PER_TICK;
+    if (now > jiffies) {
+        made_up += now - jiffies - 1;
+        jiffies = now;
+    }
     timer_tick();
 }
+
+uint64_t tick_jiffies_made_up(void) { return READ_ONCE(made_up); }
 
 /* Let the timer count down from its maximum in one-shot mode, masked, for a TSC-timed
  * window; the counts it lost give its rate. Register accesses can stall (SMI, or an
@@ -80,7 +98,10 @@ void tick_init(void)
         panic("tick: timer vector %d is taken", IRQ_VECTOR_TIMER);
     lapic_write(APIC_TIMER_DCR, APIC_TIMER_DIV16);
     lapic_write(APIC_LVT_TIMER, APIC_TIMER_PERIODIC | IRQ_VECTOR_TIMER);
+    f = local_irq_save();
+    tick_epoch_ns = ktime_get_ns() - NSEC_PER_TICK / 2 - jiffies * NSEC_PER_TICK;
     lapic_write(APIC_TIMER_ICR, counts_per_tick);   /* writing the count starts it */
+    local_irq_restore(f);
 
     printk("tick: LAPIC timer %llu.%03llu MHz (bus clock / 16, %s),"
            " %u counts per tick, HZ=%d\n",

@@ -25,6 +25,10 @@ uint64_t freq_khz(uint64_t delta, uint64_t window_ns);
 /* Median of n samples (sorts them in place); 0 when n is 0. */
 uint64_t median_u64(uint64_t *v, int n);
 
+/* Jiffies the tick added beyond one per timer interrupt: ticks made up after the host
+ * stalled the guest or interrupts were held off (kernel/time/tick.c). */
+uint64_t tick_jiffies_made_up(void);
+
 /* --- PIT channel 2 as a stopwatch (kernel/time/pit.c) --- */
 #define PIT_HZ 1193182u
 /* One gated countdown of about ms milliseconds on channel 2, timed with the TSC.

@@ -132,6 +132,17 @@ __wsum skb_checksum(const struct sk_buff *skb, unsigned int offset, unsigned int
         }
         start += f->size;
     }
+    for (const struct sk_buff *l = sh->frag_list; l && len; l = l->next) {
+        if (offset < start + l->len) {
+            unsigned int in = offset - start;
+            unsigned int n = MIN(len, l->len - in);
+            sum = csum_block_add(sum, skb_checksum(l, in, n, 0), pos);
+            pos += n;
+            len -= n;
+            offset += n;
+        }
+        start += l->len;
+    }
     return sum;
 }
 

@@ -173,7 +173,7 @@ void napi_schedule(struct napi_struct *napi)
         napi->state |= NAPI_STATE_SCHED;
         napi->scheduled++;
         list_add_tail(&napi->poll_list, &poll_list);
-        /* TX completions are cleaned here too: NET_RX, not NET_TX (see SENDPATH.md 17) */
+        /* TX completions are cleaned here too: NET_RX, not NET_TX (docs/sendpath.md, station 17) */
         raise_softirq_irqoff(NET_RX_SOFTIRQ);
     }
     local_irq_restore(f);
@@ -181,7 +181,12 @@ void napi_schedule(struct napi_struct *napi)
 
 bool napi_complete_done(struct napi_struct *napi, int work_done)
 {
-    (void)work_done;
+    if (work_done > 0)
+        napi->work += (uint64_t)work_done;
+    if (work_done >= napi->weight) {
+        napi->complete_refused++;
+        return false;
+    }
     unsigned long f = local_irq_save();
     napi->state &= ~NAPI_STATE_SCHED;
     local_irq_restore(f);
@@ -190,7 +195,7 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
 
 /* NET_RX softirq: poll every scheduled NAPI instance within a shared budget and a time
  * limit; instances that used their whole weight stay on the list for the next round. */
-static void net_rx_action(void)
+void net_rx_action(void)
 {
     trace_point(TS_NET_RX_ACTION, NULL, 0, NET_RX_BUDGET);
     int budget = NET_RX_BUDGET;
@@ -205,13 +210,17 @@ static void net_rx_action(void)
         list_del_init(&n->poll_list);
         local_irq_restore(f);
 
+        uint64_t refused = n->complete_refused;
         int work = n->poll(n, n->weight);
         n->polls++;
         budget -= work;
 
         f = local_irq_save();
-        /* Used its whole weight: it did not complete and must be polled again. */
-        if (work >= n->weight && (n->state & NAPI_STATE_SCHED))
+        /* Not completed - its whole weight used, or its completion refused - so still
+         * ours: poll it again. (A poll that completed may already be back on the list:
+         * its interrupt, re-enabled, can schedule it before we get here.) */
+        if ((work >= n->weight || n->complete_refused != refused) &&
+            (n->state & NAPI_STATE_SCHED) && list_empty(&n->poll_list))
             list_add_tail(&n->poll_list, &poll_list);
         bool more = !list_empty(&poll_list);
         local_irq_restore(f);

@@ -2,6 +2,8 @@
  * dev_queue_xmit picks a TX queue by flow hash (netdev_pick_tx) and passes the frame to
  * that queue's qdisc (__dev_xmit_skb), which either sends it at once or queues it. */
 #include "net/core/dev_xmit.h"
+#include "kernel/lib/unaligned.h"
+#include "kernel/lib/hash.h"
 #include "net/sched/sch_generic.h"
 #include "kernel/softirq.h"
 #include "kernel/printk.h"
@@ -12,45 +14,19 @@ static struct dev_xmit_stats xstats;
 
 void dev_xmit_get_stats(struct dev_xmit_stats *s) { *s = xstats; }
 
-/* A 32-bit avalanche step (the murmur3 finaliser): every input bit moves every output
- * bit, so flows that differ in one port spread over the queues. */
-static uint32_t mix32(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
 
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
-
-/* Flow hash from the frame's headers (data at the Ethernet header): IPv4 addresses and
- * protocol, plus the ports of TCP and UDP unless the packet is a fragment (fragments of
- * one datagram must all take the same queue, and only the first carries the ports).
- * Anything that is not IPv4 hashes its Ethernet addresses and type. */
+/* The flow hash of a frame nobody hashed: the layer that knows its headers sets
+ * skb->hash (IPv4: ip_build_header, from addresses, protocol and ports, the same for every
+ * fragment of a datagram); what is left (ARP, raw frames) hashes its Ethernet header. */
 uint32_t skb_flow_hash(const struct sk_buff *skb)
 {
-    const uint8_t *d = skb->data;
-    unsigned len = skb_headlen(skb);
-    if (len < ETH_HLEN)
-        return 0;
-    uint32_t h;
-    uint16_t type = (uint16_t)(d[12] << 8 | d[13]);
-    const uint8_t *ip = d + ETH_HLEN;
-    unsigned iplen = len - ETH_HLEN;
-    if (type == ETH_P_IP && iplen >= 20 && (ip[0] >> 4) == 4 && (ip[0] & 0xf) >= 5) {
-        unsigned ihl = (ip[0] & 0xfu) * 4;
-        uint8_t proto = ip[9];
-        bool frag = ((ip[6] & 0x3f) | ip[7]) != 0;   /* MF or a fragment offset */
-        uint32_t ports = 0;
-        if (!frag && (proto == 6 || proto == 17) && iplen >= ihl + 4)
-            ports = rd32(ip + ihl);
-        h = mix32(rd32(ip + 12) ^ mix32(rd32(ip + 16) ^ mix32(ports ^ (proto * 0x9e3779b9u))));
-    } else {
-        h = mix32(rd32(d) ^ mix32(rd32(d + 4) ^ mix32(rd32(d + 8) ^ mix32(type))));
-    }
+    if (skb_headlen(skb) < ETH_HLEN)
+        return 1;
+    const struct ethhdr *eth = (const struct ethhdr *)skb->data;
+    uint32_t h = hash_mix32(get_unaligned_be32(eth->h_dest) ^
+                            hash_mix32(get_unaligned_be32(eth->h_dest + 2) ^
+                                       hash_mix32(get_unaligned_be32(eth->h_source + 2) ^
+                                                  hash_mix32(eth->h_proto))));
     return h ? h : 1;   /* 0 means "no hash yet" */
 }
 

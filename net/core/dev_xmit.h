@@ -18,7 +18,8 @@ struct dev_xmit_stats {
 void dev_xmit_get_stats(struct dev_xmit_stats *s);
 void dev_xmit_dump(void);
 
-/* Flow hash of an outgoing frame (data at the Ethernet header); never 0. */
+/* Flow hash of an outgoing frame the protocol left unhashed (skb->hash 0: ARP, raw
+ * frames), from its Ethernet header (data there); never 0. */
 uint32_t skb_flow_hash(const struct sk_buff *skb);
 
 #endif

@@ -8,6 +8,7 @@
  * timers (TIMER softirq) and by ARP (NET_RX softirq). One CPU, so disabling bottom
  * halves around each public entry point is all the locking there is. */
 #include "net/core/neighbour.h"
+#include "kernel/lib/hash.h"
 #include "kernel/softirq.h"
 #include "kernel/mm/mm.h"
 #include "kernel/printk.h"
@@ -24,26 +25,16 @@ static struct timer_list gc_timer;
 static bool gc_ready;
 static uint32_t rnd_state = 0x6d2b79f5u;
 
-static uint32_t mix32(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x7feb352du;
-    h ^= h >> 15;
-    h *= 0x846ca68bu;
-    h ^= h >> 16;
-    return h;
-}
-
 static unsigned int neigh_hash(uint32_t key, const struct net_device *dev)
 {
-    return mix32(key ^ (uint32_t)dev->ifindex * 0x9e3779b9u) & (NEIGH_HASH_SIZE - 1);
+    return hash_mix32(key ^ (uint32_t)dev->ifindex * 0x9e3779b9u) & (NEIGH_HASH_SIZE - 1);
 }
 
 /* Randomised reachable time, so that entries learnt together do not all expire, and
  * get re-probed, in the same tick. Any spread will do; no secrecy is needed. */
 static uint64_t random_reachable_time(uint32_t key)
 {
-    rnd_state = mix32(rnd_state ^ key ^ (uint32_t)jiffies);
+    rnd_state = hash_mix32(rnd_state ^ key ^ (uint32_t)jiffies);
     return NEIGH_BASE_REACHABLE / 2 + rnd_state % NEIGH_BASE_REACHABLE;
 }
 
@@ -82,13 +73,6 @@ static void neigh_connect(struct neighbour *n) { n->output = neigh_connected_out
 /* The address needs checking (or finding) before each packet. */
 static void neigh_suspect(struct neighbour *n) { n->output = neigh_resolve_output; }
 
-static int xmit_errno(int rc)
-{
-    if (rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN)
-        return 0;
-    return rc < 0 ? rc : -ENOBUFS;
-}
-
 int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
 {
     if (unlikely(skb_headroom(skb) < ETH_HLEN)) {
@@ -106,7 +90,7 @@ int neigh_hh_output(struct neighbour *n, struct sk_buff *skb)
     skb->dev = n->dev;
     n->tx_packets++;
     stats.hh_output++;
-    return xmit_errno(dev_queue_xmit(skb));
+    return net_xmit_errno(dev_queue_xmit(skb));
 }
 
 int neigh_connected_output(struct neighbour *n, struct sk_buff *skb)

@@ -129,7 +129,7 @@ static void dump_icmp(struct stats_out *o)
     STAT(o, s, InDestUnreachs); STAT(o, s, InTimeExcds); STAT(o, s, InParmProbs);
     STAT(o, s, InSrcQuenchs); STAT(o, s, InRedirects); STAT(o, s, InEchos);
     STAT(o, s, InEchoReps); STAT(o, s, OutMsgs); STAT(o, s, OutErrors);
-    STAT(o, s, OutRateLimited); STAT(o, s, OutDestUnreachs); STAT(o, s, OutTimeExcds);
+    STAT(o, s, OutRateLimitGlobal); STAT(o, s, OutRateLimitHost); STAT(o, s, OutDestUnreachs); STAT(o, s, OutTimeExcds);
     STAT(o, s, OutParmProbs); STAT(o, s, OutEchos); STAT(o, s, OutEchoReps);
 }
 

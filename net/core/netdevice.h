@@ -8,6 +8,7 @@
 
 #include "kernel/compiler.h"
 #include "kernel/list.h"
+#include "kernel/errno.h"
 #include "net/core/skbuff.h"
 
 #define ETH_ALEN      6
@@ -96,6 +97,8 @@ struct napi_struct {
     int (*poll)(struct napi_struct *napi, int budget);
     struct net_device *dev;
     uint64_t polls, scheduled;
+    uint64_t work;                  /* packets handled, as reported to napi_complete_done */
+    uint64_t complete_refused;      /* completions refused: the poll had used its whole weight */
 };
 #define NAPI_STATE_SCHED 0x1
 
@@ -161,9 +164,13 @@ static inline void netif_tx_start_queue(struct netdev_queue *q) { q->state &= ~_
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
                     int (*poll)(struct napi_struct *, int), int weight);
 void napi_schedule(struct napi_struct *napi);       /* from the hard interrupt */
-/* Called by poll when it finished under budget; returns true when the driver should
- * re-enable its interrupt. */
+/* Called by poll when it finished under budget, with the packets it handled; returns
+ * true when the driver should re-enable its interrupt. A poll that used its whole weight
+ * has more to do: the completion is refused (false, counted) and the instance stays
+ * scheduled, so NET_RX polls it again instead of the driver unmasking with work left. */
 bool napi_complete_done(struct napi_struct *napi, int work_done);
+/* The NET_RX softirq handler (registered by the device layer's initcall). */
+void net_rx_action(void);
 
 /* Receive: the driver hands every good frame here (from its NAPI poll). Consumes skb. */
 int netif_receive_skb(struct sk_buff *skb);
@@ -195,9 +202,17 @@ void dev_remove_pack(struct packet_type *pt);
 #define NET_XMIT_SUCCESS 0x00
 #define NET_XMIT_DROP    0x01
 #define NET_XMIT_CN      0x02     /* queued, but something else was dropped */
+/* A NET_XMIT_* code (or -errno) as the errno the sender sees, the one place the device
+ * layer's codes are translated (Linux's net_xmit_errno): CN still queued the packet. */
+static inline int net_xmit_errno(int rc)
+{
+    if (rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN)
+        return 0;
+    return rc < 0 ? rc : -ENOBUFS;
+}
 int dev_queue_xmit(struct sk_buff *skb);
-/* The TX queue for skb: a flow hash (skb->hash, else addresses and ports from the
- * headers, stored into skb->hash) modulo real_num_tx_queues; stable per flow. */
+/* The TX queue for skb: its flow hash (skb->hash, set by the protocol; else the Ethernet
+ * header's, stored into skb->hash) modulo real_num_tx_queues; stable per flow. */
 uint16_t netdev_pick_tx(struct net_device *dev, struct sk_buff *skb);
 
 /* Station 14: hand one packet to the driver. */

@@ -109,6 +109,11 @@ static void skb_release_data(struct sk_buff *skb)
         return;
     for (unsigned i = 0; i < sh->nr_frags; i++)
         put_page(sh->frags[i].page);
+    for (struct sk_buff *n, *l = sh->frag_list; l; l = n) {
+        n = l->next;
+        l->next = NULL;
+        kfree_skb(l);
+    }
     kfree(skb->head);
     kfree(sh);
 }
@@ -212,6 +217,18 @@ int skb_copy_bits(const struct sk_buff *skb, unsigned int offset, void *to, unsi
         }
         pos += fr->size;
     }
+    for (const struct sk_buff *l = sh->frag_list; l && len; l = l->next) {
+        if (offset < pos + l->len) {
+            unsigned int in = offset - pos;
+            unsigned int n = MIN(len, l->len - in);
+            if (skb_copy_bits(l, in, out, n) < 0)
+                return -EFAULT;
+            out += n;
+            len -= n;
+            offset += n;
+        }
+        pos += l->len;
+    }
     return len ? -EFAULT : 0;
 }
 
@@ -261,6 +278,8 @@ int skb_unshare_head(struct sk_buff *skb)
 {
     if (!skb_cloned(skb))
         return 0;
+    if (skb_has_frag_list(skb))
+        return -EINVAL;                 /* the chain has one owner: the data area */
     unsigned int size = (unsigned)(skb->end - skb->head);
     unsigned char *data = kmalloc(size);
     struct skb_shared_info *sh = kmalloc(sizeof(*sh));

@@ -54,6 +54,11 @@ struct skb_shared_info {
     uint16_t gso_size;       /* MSS for TSO, 0 when not a GSO packet */
     uint16_t gso_segs;
     uint16_t gso_type;
+    /* A datagram built in fragment-sized pieces (ip_make_skb, as Linux's
+     * __ip_append_data): the pieces after this skb's own bytes, chained by ->next, their
+     * bytes counted in len and data_len. Only ip_fragment takes the chain apart (each
+     * piece becomes a fragment without copying); it is freed with the data area. */
+    struct sk_buff *frag_list;
     skb_frag_t frags[MAX_SKB_FRAGS];
     /* frag pages are released with free_page when the last reference goes */
 };
@@ -125,6 +130,7 @@ static inline unsigned int skb_tailroom(const struct sk_buff *skb)
     return skb->data_len ? 0 : (unsigned)(skb->end - skb->tail);
 }
 static inline bool skb_is_nonlinear(const struct sk_buff *skb) { return skb->data_len != 0; }
+static inline bool skb_has_frag_list(const struct sk_buff *skb) { return skb->shinfo->frag_list; }
 static inline bool skb_is_gso(const struct sk_buff *skb) { return skb_shinfo(skb)->gso_size != 0; }
 
 void skb_reserve(struct sk_buff *skb, unsigned int len);

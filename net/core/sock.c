@@ -115,7 +115,11 @@ static void sock_wfree(struct sk_buff *skb)
     stats.wmem_uncharged += skb->truesize;
     local_irq_restore(f);
     skb->sk = NULL;
-    sk_wake(sk);                 /* writers blocked on a full send buffer */
+    /* writers blocked on a full send buffer: once half of it is free (sk_write_space) */
+    if (sock_writeable(sk)) {
+        stats.write_space_wakeups++;
+        sk_wake(sk);
+    }
     sock_put(sk);
 }
 

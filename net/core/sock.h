@@ -33,7 +33,7 @@ struct rtable;
  *   MSG_DONTWAIT when the file is O_NONBLOCK. Waiting uses sk_wq with the helpers below
  *   (skb_recv_datagram, sock_alloc_send_skb, sk_wait_event) so timeouts are honoured.
  * - poll: POLL* bits for the sock; NULL means the generic datagram rule (readable when
- *   the receive queue is not empty, writable when send buffer space is left). */
+ *   the receive queue is not empty, writable by sock_writeable). */
 struct proto {
     const char *name;
     size_t obj_size;                      /* sizeof the protocol's sock (udp_sock, tcp_sock) */
@@ -83,6 +83,7 @@ struct sock {
     bool sk_reuse;
     bool sk_broadcast;            /* SO_BROADCAST: may send to broadcast addresses */
     uint8_t ip_ttl, ip_tos;
+    uint32_t sk_priority;         /* SO_PRIORITY, or rt_tos2priority(IP_TOS): skb->priority */
     bool pmtudisc_do;             /* set DF (default on for TCP, off for UDP like Linux's 'want') */
 
     int sk_err;                   /* pending error reported once (SO_ERROR, next call) */
@@ -155,6 +156,15 @@ void sock_put(struct sock *sk);
 void skb_orphan(struct sk_buff *skb);
 /* Bytes of send buffer still free (sk_sndbuf - sk_wmem_alloc - sk_wmem_queued, >= 0). */
 int sock_wspace(const struct sock *sk);
+/* "Writable", the one definition (Linux's sock_writeable): less than half the send
+ * buffer is in flight. poll reports POLLOUT by it, and a freed skb wakes the writers
+ * only once it holds again, so a writer blocked on a full buffer wakes once per half
+ * buffer drained, not once per packet. (sock_alloc_send_skb still allocates while
+ * anything is left below sk_sndbuf.) */
+static inline bool sock_writeable(const struct sock *sk)
+{
+    return READ_ONCE(sk->sk_wmem_alloc) < (READ_ONCE(sk->sk_sndbuf) >> 1);
+}
 /* Charge an outgoing skb to the socket's write memory; freed (uncharged) by its destructor
  * when the driver releases it. */
 void skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
@@ -231,6 +241,7 @@ int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock 
 struct sock_stats {
     uint64_t socks_alive;        /* allocated and not yet freed */
     uint64_t rcv_queued, rcv_drops, wmem_charged, wmem_uncharged;
+    uint64_t write_space_wakeups;   /* freed skbs that woke writers (half the buffer free) */
 };
 void sock_get_stats(struct sock_stats *s);
 

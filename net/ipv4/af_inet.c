@@ -9,6 +9,7 @@
  * poll. Everything protocol-specific is behind sk->sk_prot. */
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inetdevice.h"
+#include "net/ipv4/route.h"
 #include "net/core/netdevice.h"
 #include "kernel/init.h"
 #include "kernel/errno.h"
@@ -168,9 +169,9 @@ int inet_autobind(struct sock *sk)
 {
     if (sk->inet_num)
         return 0;
+    /* get_port sets inet_num and inet_sport (the contract in sock.h) */
     if (!sk->sk_prot->get_port || sk->sk_prot->get_port(sk, 0))
         return -EAGAIN;
-    sk->inet_sport = htons(sk->inet_num);
     return 0;
 }
 
@@ -182,7 +183,7 @@ int inet_dgram_connect(struct socket *sock, const struct sockaddr_in *addr, int 
         sock->state = SS_UNCONNECTED;
         return err;
     }
-    if (!sk->inet_num && inet_autobind(sk))
+    if (inet_autobind(sk))
         return -EAGAIN;
     if (addr->sin_family != AF_INET)
         return -EAFNOSUPPORT;
@@ -259,7 +260,7 @@ long inet_sendmsg(struct socket *sock, struct kmsg *m, size_t len)
 {
     trace_point(TS_INET_SENDMSG, NULL, len, 0);
     struct sock *sk = sock->sk;
-    if (!sk->inet_num && !sk->sk_prot->no_autobind && inet_autobind(sk))
+    if (!sk->sk_prot->no_autobind && inet_autobind(sk))
         return -EAGAIN;
     if (sk->sk_type == SOCK_DGRAM) {
         long r = dgram_send_check(sk, m, len);
@@ -292,6 +293,7 @@ int inet_setsockopt(struct socket *sock, int level, int name, const void *val, s
     switch (name) {
     case IP_TOS:
         sk->ip_tos = (uint8_t)v;
+        sk->sk_priority = rt_tos2priority(sk->ip_tos);
         return 0;
     case IP_TTL:
         if (v == -1)
@@ -345,7 +347,7 @@ unsigned inet_dgram_poll(struct socket *sock)
         mask |= POLLHUP;
     if (!skb_queue_empty(&sk->sk_receive_queue))
         mask |= POLLIN | POLLRDNORM;
-    if (READ_ONCE(sk->sk_wmem_alloc) * 2 < sk->sk_sndbuf)
+    if (sock_writeable(sk))
         mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
     return mask;
 }

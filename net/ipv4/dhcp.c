@@ -1,27 +1,25 @@
 /* net/ipv4/dhcp.c - the DHCP client in the kernel: a task that runs the state machine of
  * dhcp_client.c for the first interface, sends its messages and applies its leases.
  *
- * Transport. The client speaks UDP 68 -> 67 without a socket, the way boot-time clients
- * do: messages are built as Ethernet/IPv4/UDP frames here (broadcast ones straight to
- * dev_queue_xmit, unicast renewals through the neighbour cache), and replies are picked
- * from a packet tap (ETH_P_ALL) registered only while an answer is awaited - a client
- * without an address cannot receive through the IP layer, which drops packets for
- * addresses it does not have. Every frame the tap looks at is checked like the IP layer
- * would (header checksum, lengths, UDP checksum) before its DHCP payload is parsed.
+ * Transport: raw only where the protocol needs it. Without an address (INIT, SELECTING,
+ * INIT-REBOOT) the client can neither send from an address nor receive through the IP
+ * layer, which drops packets for addresses it does not have; so its broadcasts are
+ * built here as Ethernet/IPv4/UDP frames for dev_queue_xmit (IP id from ip_select_ident)
+ * and replies are picked from a packet tap (ETH_P_ALL) registered only while an answer
+ * is awaited, each checked as the IP layer would (header checksum, lengths, UDP
+ * checksum). Once a lease is bound, the client uses a UDP socket bound to port 68 like
+ * any application: renewals (unicast) and rebinds (broadcast) go through udp_sendmsg and
+ * the normal output path (route, netfilter, IP counters, neighbour cache), and replies
+ * come back through that socket.
  *
- * Once an address is configured, replies to renewals come unicast to it and reach the
- * IP layer too; a UDP socket bound to port 68 (and drained here) keeps UDP from answering
- * them with ICMP port unreachable. The replies themselves are still taken from the tap,
- * so the client works the same whether or not a UDP socket could be opened.
- *
- * The task sleeps on a wait queue until a reply arrives, the link comes up, or the
- * state machine's next timeout; nothing here blocks the rest of the boot. */
+ * The task sleeps on its wait queue and the socket's until a reply arrives, the link
+ * comes up, or the state machine's next timeout; nothing here blocks the boot. */
 #include "net/ipv4/dhcp.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/ip_hdr.h"
 #include "net/ipv4/udp_hdr.h"
-#include "net/core/neighbour.h"
+#include "net/ipv4/ip.h"
 #include "net/socket.h"
 #include "kernel/sched.h"
 #include "kernel/softirq.h"
@@ -46,7 +44,8 @@ struct dhcp_glue_stats {
     uint64_t rx_busy;                  /* a reply arrived while the last was unread */
     uint64_t tx_msgs, tx_errors;
     uint64_t config_errors;            /* inet_addr_add / ip_route_add refused */
-    uint64_t port68_drained;           /* datagrams the port-holding socket received */
+    uint64_t tx_raw, tx_sock;          /* messages sent raw (no address) / by the socket */
+    uint64_t rx_sock;                  /* datagrams the socket received */
 };
 
 static struct {
@@ -60,8 +59,7 @@ static struct {
     size_t rx_len;
     uint8_t rx_buf[RX_MAX];
     bool tap_on;
-    struct socket *port68;             /* holds the port once we have an address */
-    uint16_t ip_id;
+    struct socket *sock;               /* UDP port 68, once a lease is bound */
     struct dhcp_glue_stats st;
 } d;
 
@@ -115,10 +113,11 @@ out:
 
 static struct packet_type dhcp_tap_pt = { .type = ETH_P_ALL, .func = dhcp_tap };
 
-/* Listen only while a reply is awaited: a tap costs a clone of every frame. */
+/* Listen raw only while a reply is awaited and no lease is bound (then the socket
+ * receives): a tap costs a clone of every frame. */
 static void tap_update(void)
 {
-    bool want = dhcp_client_listening(&d.c);
+    bool want = dhcp_client_listening(&d.c) && !(d.c.have_lease && d.sock);
     if (want && !d.tap_on)
         dev_add_pack(&dhcp_tap_pt);
     else if (!want && d.tap_on)
@@ -128,82 +127,126 @@ static void tap_update(void)
 
 /* --- send --- */
 
-static void dhcp_send(const struct dhcp_action *a)
+/* No address yet: a broadcast frame of our own, straight to the device. */
+static int dhcp_send_raw(const struct dhcp_action *a, const uint8_t *msg, size_t n)
 {
     struct net_device *dev = d.dev;
-    uint8_t msg[DHCP_MAX_MSG];
-    size_t n = dhcp_build(&a->out, msg, sizeof(msg));
-    struct sk_buff *skb = n ? netdev_alloc_skb(dev, 28 + (unsigned)n) : NULL;
-    if (!skb) {
-        d.st.tx_errors++;
-        return;
-    }
+    if (a->src || a->dst != 0xffffffffu)
+        return -EINVAL;                 /* with an address, the socket sends */
+    struct sk_buff *skb = netdev_alloc_skb(dev, 28 + (unsigned)n);
+    if (!skb)
+        return -ENOBUFS;
     uint8_t *ip = skb_put(skb, 28 + (unsigned)n);
     memcpy(ip + 28, msg, n);
     struct udp_repr ur = { .sport = DHCP_CLIENT_PORT, .dport = DHCP_SERVER_PORT,
                            .payload = ip + 28, .payload_len = n };
-    struct ipv4_repr ir = { .saddr = a->src, .daddr = a->dst, .protocol = 17, .ttl = 64,
-                            .tos = 0x10, .id = d.ip_id++, .payload_len = (uint16_t)(8 + n) };
-    if (!udp_hdr_emit(&ur, ip + 20, 8 + n, a->src, a->dst, true) || !ipv4_hdr_emit(&ir, ip, 20)) {
-        d.st.tx_errors++;
+    struct ipv4_repr ir = { .saddr = 0, .daddr = a->dst, .protocol = IPPROTO_UDP, .ttl = 64,
+                            .tos = IPTOS_LOWDELAY, .id = ip_select_ident(),
+                            .payload_len = (uint16_t)(8 + n) };
+    if (!udp_hdr_emit(&ur, ip + 20, 8 + n, 0, a->dst, true) || !ipv4_hdr_emit(&ir, ip, 20)) {
         kfree_skb(skb);
-        return;
+        return -EINVAL;
     }
     skb_reset_network_header(skb);
     skb->protocol = ETH_P_IP;
     skb->dev = dev;
-    int rc;
-    if (a->dst == 0xffffffffu) {
-        struct ethhdr *eth = skb_push(skb, ETH_HLEN);
-        memset(eth->h_dest, 0xff, ETH_ALEN);
-        memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
-        eth->h_proto = htons(ETH_P_IP);
-        skb_reset_mac_header(skb);
-        rc = dev_queue_xmit(skb);
-    } else {
-        /* unicast renewal: the server, or the router when the server is elsewhere */
-        uint32_t nh = a->dst;
-        if (((a->dst ^ d.c.lease.addr) & d.c.lease.mask) && d.c.lease.router)
-            nh = d.c.lease.router;
-        local_bh_disable();
-        struct neighbour *ne = __ipv4_neigh_lookup_noref(dev, nh);
-        if (!ne)
-            ne = __neigh_create(nh, dev);
-        rc = ne ? neigh_output(ne, skb) : (kfree_skb(skb), -ENOBUFS);
-        local_bh_enable();
-    }
-    if (rc < 0 || rc == NET_XMIT_DROP)
+    struct ethhdr *eth = skb_push(skb, ETH_HLEN);
+    memset(eth->h_dest, 0xff, ETH_ALEN);
+    memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
+    eth->h_proto = htons(ETH_P_IP);
+    skb_reset_mac_header(skb);
+    d.st.tx_raw++;
+    return net_xmit_errno(dev_queue_xmit(skb));
+}
+
+/* A lease is bound: through the socket, like any application. */
+static int dhcp_send_sock(const struct dhcp_action *a, const uint8_t *msg, size_t n)
+{
+    struct iovec iov = { (void *)msg, n };
+    struct kmsg m;
+    kmsg_init_kernel(&m, &iov, 1, n);
+    m.has_name = true;
+    m.name.sin_family = AF_INET;
+    m.name.sin_addr.s_addr = a->dst;
+    m.name.sin_port = htons(DHCP_SERVER_PORT);
+    m.flags = MSG_DONTWAIT;
+    d.st.tx_sock++;
+    long r = sock_sendmsg(d.sock, &m);
+    return r < 0 ? (int)r : 0;
+}
+
+static void dhcp_send(const struct dhcp_action *a)
+{
+    uint8_t msg[DHCP_MAX_MSG];
+    size_t n = dhcp_build(&a->out, msg, sizeof(msg));
+    int rc = !n ? -EINVAL : a->src && d.sock ? dhcp_send_sock(a, msg, n)
+                                             : dhcp_send_raw(a, msg, n);
+    if (rc < 0)
         d.st.tx_errors++;
     else
         d.st.tx_msgs++;
 }
 
-/* --- the port-holding socket --- */
+/* --- the socket on port 68 --- */
 
-static void port68_open(void)
+static int setopt(int level, int name, int v)
 {
-    if (d.port68 || sock_create(AF_INET, SOCK_DGRAM, IPPROTO_UDP, &d.port68) < 0) {
+    return level == SOL_SOCKET ? sock_setsockopt(d.sock, name, &v, sizeof(v))
+                               : d.sock->ops->setsockopt(d.sock, level, name, &v, sizeof(v));
+}
+
+static void sock_open(void)
+{
+    if (d.sock || sock_create(AF_INET, SOCK_DGRAM, IPPROTO_UDP, &d.sock) < 0)
         return;
-    }
     struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(DHCP_CLIENT_PORT) };
-    if (d.port68->ops->bind(d.port68, &sin) < 0) {
-        pr_warn("dhcp: cannot bind udp port 68; renewal replies may draw ICMP errors\n");
-        sock_release(d.port68);
-        d.port68 = NULL;
+    /* rebinding broadcasts; low delay as RFC 2131's clients ask */
+    if (d.sock->ops->bind(d.sock, &sin) < 0 || setopt(SOL_SOCKET, SO_BROADCAST, 1) < 0 ||
+        setopt(IPPROTO_IP, IP_TOS, IPTOS_LOWDELAY) < 0) {
+        pr_warn("dhcp: cannot open udp port 68; renewing by broadcast without it\n");
+        sock_release(d.sock);
+        d.sock = NULL;
     }
 }
 
-static void port68_drain(void)
+/* Replies to port 68 that came through UDP: from port 67, into the mailbox. */
+static void sock_rx(void)
 {
-    uint8_t scratch[64];
-    for (int i = 0; d.port68 && i < 64; i++) {
-        struct iovec iov = { scratch, sizeof(scratch) };
+    for (int i = 0; d.sock && !d.tap_on && !d.rx_full && i < 64; i++) {
+        struct iovec iov = { d.rx_buf, sizeof(d.rx_buf) };
         struct kmsg m;
-        kmsg_init_kernel(&m, &iov, 1, sizeof(scratch));
-        if (sock_recvmsg(d.port68, &m, MSG_DONTWAIT) < 0)
+        kmsg_init_kernel(&m, &iov, 1, sizeof(d.rx_buf));
+        long r = sock_recvmsg(d.sock, &m, MSG_DONTWAIT);
+        if (r < 0)
             break;
-        d.st.port68_drained++;
+        d.st.rx_sock++;
+        if (m.name.sin_port != htons(DHCP_SERVER_PORT) || (m.flags & MSG_TRUNC)) {
+            d.st.rx_bad_udp++;
+            continue;
+        }
+        d.rx_len = (size_t)r;
+        d.rx_full = true;
     }
+}
+
+static bool sock_readable(void)
+{
+    return d.sock && (d.sock->ops->poll(d.sock) & POLLIN);
+}
+
+/* Sleep until a reply (tap or socket), a link event, or wait_ns. */
+static void dhcp_wait(uint64_t wait_ns)
+{
+    struct wait_queue_entry a, b;
+    struct socket *s = d.sock;
+    prepare_to_wait(&d.wq, &a);
+    if (s)
+        prepare_to_wait(&s->wq, &b);
+    if (!d.rx_full && !d.link_up_event && !sock_readable())
+        schedule_timeout_ns(wait_ns);
+    finish_wait(&d.wq, &a);
+    if (s)
+        finish_wait(&s->wq, &b);
 }
 
 /* --- configuration --- */
@@ -227,6 +270,8 @@ static void print_lease(const char *what, const struct dhcp_lease *l)
 static void dhcp_perform(const struct dhcp_action *a)
 {
     /* listen before asking: the answer may come back within the send itself */
+    if (a->apply)
+        sock_open();
     tap_update();
     if (a->remove) {
         char s[16];
@@ -249,14 +294,14 @@ static void dhcp_perform(const struct dhcp_action *a)
             }
         }
         print_lease("bound", &a->lease);
-        port68_open();
     } else if (a->extended) {
         print_lease("renewed", &a->lease);
     }
     if (a->send) {
         char dst[16];
-        pr_info("dhcp: %s %s xid 0x%08x to %s (%s)\n", d.dev->name, dhcp_type_name(a->out.type),
-                a->out.xid, in_ntoa(a->dst, dst), dhcp_state_name(d.c.state));
+        pr_info("dhcp: %s %s xid 0x%08x to %s (%s) via %s\n", d.dev->name,
+                dhcp_type_name(a->out.type), a->out.xid, in_ntoa(a->dst, dst),
+                dhcp_state_name(d.c.state), a->src && d.sock ? "socket" : "raw");
         dhcp_send(a);
     }
 }
@@ -278,9 +323,9 @@ static int dhcp_task(void *arg)
         uint64_t wait_ns = next == UINT64_MAX || next <= now ? MAX_WAIT_NS
                          : MIN((next - now) * NSEC_PER_MSEC, MAX_WAIT_NS);
         if (next > now)
-            wait_event_timeout(d.wq, d.rx_full || d.link_up_event, wait_ns);
+            dhcp_wait(wait_ns);
         now = now_ms();
-        port68_drain();
+        sock_rx();
         if (d.link_up_event) {
             d.link_up_event = false;
             dhcp_client_link_up(&d.c, now, &a);
@@ -375,9 +420,10 @@ void dhcp_dump(void)
            (unsigned long long)d.st.rx_bad_udp, (unsigned long long)d.st.rx_busy);
     for (int i = 1; i < DHCP_ERR_COUNT; i++)
         printk(" %s %llu", dhcp_parse_strerror(-i), (unsigned long long)d.st.rx_bad_dhcp[i]);
-    printk("; config errors %llu; port 68 socket %s, %llu drained\n",
-           (unsigned long long)d.st.config_errors, d.port68 ? "bound" : "none",
-           (unsigned long long)d.st.port68_drained);
+    printk("; config errors %llu; sent raw %llu by socket %llu; port 68 socket %s,"
+           " %llu received\n", (unsigned long long)d.st.config_errors,
+           (unsigned long long)d.st.tx_raw, (unsigned long long)d.st.tx_sock,
+           d.sock ? "bound" : "none", (unsigned long long)d.st.rx_sock);
 }
 
 /* After the drivers and devinet's static configuration (both earlier initcalls or the

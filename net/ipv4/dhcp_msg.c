@@ -2,6 +2,7 @@
  * section 2, figure 1): op htype hlen hops | xid | secs flags | ciaddr | yiaddr | siaddr |
  * giaddr | chaddr(16) | sname(64) | file(128) | cookie 99.130.83.99 | options. */
 #include "net/ipv4/dhcp_msg.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/lib/string.h"
 
 static const uint8_t cookie[4] = { 99, 130, 83, 99 };
@@ -18,10 +19,6 @@ static const uint8_t cookie[4] = { 99, 130, 83, 99 };
 #define OFF_FILE   108
 #define OFF_COOKIE 236
 
-static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void wr32(uint8_t *p, uint32_t v) { wr16(p, (uint16_t)(v >> 16)); wr16(p + 2, (uint16_t)v); }
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) << 16 | rd16(p + 2); }
 
 /* Option writer that never runs past the end (leaving room for the END option). */
 struct opt_writer { uint8_t *p; size_t left; bool overflow; };
@@ -49,8 +46,8 @@ size_t dhcp_build(const struct dhcp_out *o, void *buf, size_t len)
     b[0] = BOOTREQUEST;
     b[1] = 1;                                  /* htype Ethernet */
     b[2] = 6;                                  /* hlen */
-    wr32(b + OFF_XID, o->xid);
-    wr16(b + OFF_SECS, o->secs);
+    put_unaligned_be32(o->xid, b + OFF_XID);
+    put_unaligned_be16(o->secs, b + OFF_SECS);
     memcpy(b + OFF_CIADDR, &o->ciaddr, 4);     /* already network order */
     memcpy(b + OFF_CHADDR, o->chaddr, 6);
     memcpy(b + OFF_COOKIE, cookie, 4);
@@ -68,7 +65,7 @@ size_t dhcp_build(const struct dhcp_out *o, void *buf, size_t len)
                                            DHO_T1, DHO_T2 };
         put_opt(&w, DHO_PARAM_REQ, params, sizeof(params));
         uint8_t mms[2];
-        wr16(mms, DHCP_MAX_MSG);
+        put_unaligned_be16(DHCP_MAX_MSG, mms);
         put_opt(&w, DHO_MAX_MSG_SIZE, mms, 2);
         if (o->hostname) {
             size_t hl = strlen(o->hostname);
@@ -132,13 +129,13 @@ static int parse_options(const uint8_t *p, size_t len, struct dhcp_reply *r, uin
             if (ol != 4)
                 return DHCP_ERR_OPTION;
             if (code == DHO_LEASE_TIME) {
-                r->lease_time = rd32(v);
+                r->lease_time = get_unaligned_be32(v);
                 r->has_lease = true;
             } else if (code == DHO_T1) {
-                r->t1 = rd32(v);
+                r->t1 = get_unaligned_be32(v);
                 r->has_t1 = true;
             } else {
-                r->t2 = rd32(v);
+                r->t2 = get_unaligned_be32(v);
                 r->has_t2 = true;
             }
             break;
@@ -169,8 +166,8 @@ int dhcp_parse(const void *buf, size_t len, struct dhcp_reply *r)
     if (memcmp(b + OFF_COOKIE, cookie, 4) != 0)
         return DHCP_ERR_COOKIE;
     r->op = b[0];
-    r->xid = rd32(b + OFF_XID);
-    r->flags = rd16(b + OFF_FLAGS);
+    r->xid = get_unaligned_be32(b + OFF_XID);
+    r->flags = get_unaligned_be16(b + OFF_FLAGS);
     memcpy(&r->ciaddr, b + OFF_CIADDR, 4);
     memcpy(&r->yiaddr, b + OFF_YIADDR, 4);
     memcpy(&r->siaddr, b + OFF_SIADDR, 4);

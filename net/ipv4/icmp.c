@@ -3,7 +3,7 @@
  *     size (a reassembled 8000-byte ping gets an 8000-byte reply, fragmented on output);
  *     requests sent to a broadcast or multicast address are ignored, as Linux does;
  *   - errors we send (port and protocol unreachable, reassembly timeout) follow RFC
- *     1122's "never about" rules and a token bucket;
+ *     1122's "never about" rules and Linux's rate limits (per destination, then global);
  *   - errors we receive are checked to be about a datagram we sent and handed to its
  *     protocol's err_handler (UDP turns port unreachable into ECONNREFUSED);
  *   - echo replies wake an in-kernel pinger (icmp_ping). */
@@ -18,6 +18,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/hash.h"
 
 struct icmp_mib icmpstats;
 #define ICMP_INC(f) do { unsigned long __f = local_irq_save(); icmpstats.f++; \
@@ -26,8 +27,10 @@ struct icmp_mib icmpstats;
 /* --- sending --- */
 
 /* Build and send one ICMP message to daddr: header fields from r, data copied from
- * r->data. saddr 0 = the route's choice. */
-static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct icmp_repr *r)
+ * r->data, IP options opt[0..optlen) (a multiple of 4, at most 40) after the header.
+ * saddr 0 = the route's choice. */
+static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct icmp_repr *r,
+                     const uint8_t *opt, unsigned optlen)
 {
     struct flowi4 fl4;
     int err;
@@ -37,17 +40,26 @@ static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct i
         return err;
     }
     unsigned int n = ICMP_HLEN + (unsigned int)r->data_len;
-    struct sk_buff *skb = alloc_skb(IP_OUT_HEADROOM + n);
+    struct sk_buff *skb = alloc_skb(IP_OUT_HEADROOM + optlen + n);
     if (!skb) {
         ip_rt_put(rt);
         ICMP_INC(OutErrors);
         return -ENOBUFS;
     }
-    skb_reserve(skb, IP_OUT_HEADROOM);
+    skb_reserve(skb, IP_OUT_HEADROOM + optlen);
     skb_reset_transport_header(skb);
     icmp_hdr_emit(r, skb_put(skb, n), n);
     /* echo replies and errors may be fragmented: no DF (Linux's IP_PMTUDISC_DONT) */
+    if (optlen)
+        memcpy(skb_push(skb, optlen), opt, optlen);
     ip_build_header(skb, rt, fl4.saddr, daddr, IPPROTO_ICMP, IPDEFTTL, tos, false);
+    if (optlen) {
+        /* the options sit between the 20-byte header and the message: widen the header */
+        struct iphdr *h = ip_hdr(skb);
+        h->ihl = (uint8_t)((IPV4_MIN_HLEN + optlen) / 4);
+        h->check = 0;
+        h->check = ip_fast_csum(h, h->ihl);
+    }
     IPCB(skb)->rt = rt;
     ICMP_INC(OutMsgs);
     err = ip_local_out(NULL, skb);
@@ -55,21 +67,33 @@ static int icmp_xmit(uint32_t daddr, uint32_t saddr, uint8_t tos, const struct i
     return err;
 }
 
+/* The global cap: ICMP_MSGS_PER_SEC tokens a second, at most ICMP_MSGS_BURST saved. */
 static uint64_t bucket_tokens = ICMP_MSGS_BURST;
 static uint64_t bucket_stamp;
 static bool bucket_started;
 
+/* Per destination: a token count in jiffies (Linux's inet_peer_xrlim_allow). Sets of
+ * ICMP_PEER_WAYS slots chosen by hash; a new peer takes its set's least recently used
+ * slot, starting with a full burst as a new inet_peer does. */
+#define ICMP_PEER_WAYS 4
+struct icmp_peer {
+    uint32_t daddr;             /* 0 = free */
+    uint64_t rate_tokens;       /* jiffies of credit, at most ICMP_RATE_BURST * ICMP_RATELIMIT */
+    uint64_t rate_last;         /* jiffies at the last check */
+};
+static struct icmp_peer peers[ICMP_PEERS];
+
 void icmp_ratelimit_reset(void)
 {
+    unsigned long f = local_irq_save();
     bucket_tokens = ICMP_MSGS_BURST;
     bucket_started = false;
+    memset(peers, 0, sizeof(peers));
+    local_irq_restore(f);
 }
 
-/* Token bucket: ICMP_MSGS_PER_SEC tokens a second, at most ICMP_MSGS_BURST saved up. */
-static bool icmp_rate_allow(void)
+static void global_refill(uint64_t now)
 {
-    unsigned long f = local_irq_save();
-    uint64_t now = jiffies;
     if (!bucket_started) {
         bucket_started = true;
         bucket_stamp = now;
@@ -79,9 +103,52 @@ static bool icmp_rate_allow(void)
         bucket_tokens = MIN(bucket_tokens + add, (uint64_t)ICMP_MSGS_BURST);
         bucket_stamp = now;
     }
-    bool ok = bucket_tokens > 0;
-    if (ok)
+}
+
+static struct icmp_peer *icmp_peer_get(uint32_t daddr, uint64_t now)
+{
+    unsigned set = (hash_mix32(daddr) % (ICMP_PEERS / ICMP_PEER_WAYS)) * ICMP_PEER_WAYS;
+    struct icmp_peer *victim = &peers[set];
+    for (unsigned w = 0; w < ICMP_PEER_WAYS; w++) {
+        struct icmp_peer *p = &peers[set + w];
+        if (p->daddr == daddr)
+            return p;
+        if (!p->daddr || (victim->daddr && time_before(p->rate_last, victim->rate_last)))
+            victim = p;
+    }
+    victim->daddr = daddr;
+    victim->rate_tokens = (uint64_t)ICMP_RATE_BURST * ICMP_RATELIMIT;
+    victim->rate_last = now;
+    return victim;
+}
+
+/* May an error go to daddr now? Checks the global cap (without spending from it), then
+ * the destination's own allowance, and spends from both only when both agree. */
+static bool icmp_rate_allow(uint8_t type, uint8_t code, uint32_t daddr)
+{
+    if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED)
+        return true;
+    unsigned long f = local_irq_save();
+    uint64_t now = jiffies;
+    global_refill(now);
+    bool ok = false;
+    if (!bucket_tokens) {
+        icmpstats.OutRateLimitGlobal++;
+        goto out;
+    }
+    struct icmp_peer *p = icmp_peer_get(daddr, now);
+    uint64_t tokens = p->rate_tokens + (now - p->rate_last);
+    tokens = MIN(tokens, (uint64_t)ICMP_RATE_BURST * ICMP_RATELIMIT);
+    p->rate_last = now;
+    if (tokens >= ICMP_RATELIMIT) {
+        tokens -= ICMP_RATELIMIT;
         bucket_tokens--;
+        ok = true;
+    } else {
+        icmpstats.OutRateLimitHost++;
+    }
+    p->rate_tokens = tokens;
+out:
     local_irq_restore(f);
     return ok;
 }
@@ -123,10 +190,8 @@ void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, uint32_t info
             return;
         }
     }
-    if (!icmp_rate_allow()) {
-        ICMP_INC(OutRateLimited);
+    if (!icmp_rate_allow(type, code, iph->saddr))
         return;
-    }
     /* quote as much of the datagram as fits in 576 bytes (RFC 1812 section 4.3.2.3) */
     unsigned int quote = MIN(avail, (unsigned int)ntohs(iph->tot_len));
     quote = MIN(quote, 576u - IPV4_MIN_HLEN - ICMP_HLEN);
@@ -137,7 +202,7 @@ void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, uint32_t info
         r.un.raw = htonl(info);
     /* from the address the datagram was sent to, when it is ours */
     uint32_t saddr = inet_addr_is_local(NULL, iph->daddr) ? iph->daddr : 0;
-    if (icmp_xmit(iph->saddr, saddr, iph->tos, &r) == 0) {
+    if (icmp_xmit(iph->saddr, saddr, iph->tos, &r, NULL, 0) == 0) {
         if (type == ICMP_DEST_UNREACH)
             ICMP_INC(OutDestUnreachs);
         else if (type == ICMP_TIME_EXCEEDED)
@@ -183,7 +248,7 @@ int64_t icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, unsigned int payloa
     struct icmp_repr r = { .type = ICMP_ECHO, .un.echo = { id, seq }, .data = data,
                            .data_len = payload_len };
     uint64_t t0 = ktime_get_ns();
-    int err = icmp_xmit(daddr, 0, 0, &r);
+    int err = icmp_xmit(daddr, 0, 0, &r, NULL, 0);
     kfree(data);
     int64_t ret;
     if (err < 0) {
@@ -217,13 +282,27 @@ static void icmp_echo_reply(const struct iphdr *iph, const struct icmp_repr *r)
 
 /* --- receiving --- */
 
+/* RFC 791 timestamps are milliseconds since midnight UT; with no time of day here the
+ * value is the time since boot with the high bit set, RFC 791's mark of a non-standard
+ * value. */
+static uint32_t icmp_timestamp(void)
+{
+    return (uint32_t)(ktime_get_ns() / NSEC_PER_MSEC) | 0x80000000u;
+}
+
 static void icmp_echo(const struct iphdr *iph, const struct icmp_repr *req)
 {
     struct icmp_repr rep = *req;
     rep.type = ICMP_ECHOREPLY;
     rep.code = 0;
+    /* Record Route and Timestamp come back filled in (RFC 1122 3.2.2.6) */
+    uint8_t opt[IPV4_MAX_HLEN - IPV4_MIN_HLEN];
+    unsigned optlen = 0;
+    if (iph->ihl > 5)
+        optlen = ip_options_echo(opt, (const uint8_t *)iph + IPV4_MIN_HLEN,
+                                 iph->ihl * 4u - IPV4_MIN_HLEN, iph->daddr, icmp_timestamp());
     /* reply from the address the request was sent to (it is ours: no broadcasts here) */
-    if (icmp_xmit(iph->saddr, iph->daddr, iph->tos, &rep) == 0)
+    if (icmp_xmit(iph->saddr, iph->daddr, iph->tos, &rep, opt, optlen) == 0)
         ICMP_INC(OutEchoReps);
 }
 
@@ -323,9 +402,10 @@ void icmp_stats_dump(void)
            " InEchos %llu InEchoReps %llu\n", U(s->InMsgs), U(s->InErrors),
            U(s->InCsumErrors), U(s->InDestUnreachs), U(s->InTimeExcds), U(s->InParmProbs),
            U(s->InSrcQuenchs), U(s->InRedirects), U(s->InEchos), U(s->InEchoReps));
-    printk("Icmp: OutMsgs %llu OutErrors %llu OutRateLimited %llu OutDestUnreachs %llu"
-           " OutTimeExcds %llu OutParmProbs %llu OutEchos %llu OutEchoReps %llu\n",
-           U(s->OutMsgs), U(s->OutErrors), U(s->OutRateLimited), U(s->OutDestUnreachs),
+    printk("Icmp: OutMsgs %llu OutErrors %llu OutRateLimitGlobal %llu OutRateLimitHost %llu"
+           " OutDestUnreachs %llu OutTimeExcds %llu OutParmProbs %llu OutEchos %llu"
+           " OutEchoReps %llu\n", U(s->OutMsgs), U(s->OutErrors), U(s->OutRateLimitGlobal),
+           U(s->OutRateLimitHost), U(s->OutDestUnreachs),
            U(s->OutTimeExcds), U(s->OutParmProbs), U(s->OutEchos), U(s->OutEchoReps));
     printk("Icmp drops: truncated %llu bad_inner %llu bcast_echo %llu unknown_type %llu"
            " err_not_ours %llu; errors not sent (RFC 1122) %llu\n", U(s->in_truncated),

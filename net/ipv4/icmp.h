@@ -16,7 +16,14 @@ int icmp_rcv(struct sk_buff *skb);
  * code in host order (the MTU for frag-needed, the pointer for parameter problems). */
 void icmp_send(struct sk_buff *skb_in, uint8_t type, uint8_t code, uint32_t info);
 
-/* Token bucket for the errors we send (Linux's icmp_msgs_per_sec / icmp_msgs_burst). */
+/* Rate limits on the errors we send, Linux's two (frag-needed is exempt: path MTU
+ * discovery depends on it). First per destination (icmp_ratelimit, kept per peer like
+ * inet_peer's rate_tokens): ICMP_RATE_BURST errors at once, then one per
+ * ICMP_RATELIMIT; then the global cap over all destinations (icmp_msgs_per_sec,
+ * icmp_msgs_burst). Refusals are counted as OutRateLimitHost / OutRateLimitGlobal. */
+#define ICMP_RATELIMIT    HZ          /* jiffies per error, per destination */
+#define ICMP_RATE_BURST   6           /* Linux's XRLIM_BURST_FACTOR */
+#define ICMP_PEERS        256         /* destinations remembered (least recent goes) */
 #define ICMP_MSGS_PER_SEC 1000
 #define ICMP_MSGS_BURST   50
 
@@ -29,7 +36,7 @@ int64_t icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, unsigned int payloa
 struct icmp_mib {
     uint64_t InMsgs, InErrors, InCsumErrors, InDestUnreachs, InTimeExcds, InParmProbs,
              InSrcQuenchs, InRedirects, InEchos, InEchoReps;
-    uint64_t OutMsgs, OutErrors, OutRateLimited, OutDestUnreachs, OutTimeExcds,
+    uint64_t OutMsgs, OutErrors, OutRateLimitGlobal, OutRateLimitHost, OutDestUnreachs, OutTimeExcds,
              OutParmProbs, OutEchos, OutEchoReps;
     /* drops by reason */
     uint64_t in_truncated, in_bad_inner, in_bcast_echo_ignored, in_unknown_type;
@@ -39,7 +46,7 @@ extern struct icmp_mib icmpstats;
 void icmp_stats_dump(void);
 /* Registers the protocol handler (called by ip_init). */
 void icmp_init(void);
-/* Reset the rate-limit bucket to full (tests). */
+/* Forget every peer and refill the global bucket (tests). */
 void icmp_ratelimit_reset(void);
 
 #endif

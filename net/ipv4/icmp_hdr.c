@@ -1,9 +1,9 @@
 /* net/ipv4/icmp_hdr.c - ICMP message parse/emit (see icmp_hdr.h). */
 #include "net/ipv4/icmp_hdr.h"
+#include "kernel/lib/unaligned.h"
 #include "net/core/checksum.h"
 #include "kernel/lib/string.h"
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 int icmp_hdr_parse(const void *buf, size_t len, unsigned flags, struct icmp_repr *r)
 {
@@ -22,11 +22,11 @@ int icmp_hdr_parse(const void *buf, size_t len, unsigned flags, struct icmp_repr
     case ICMP_ECHOREPLY:
     case ICMP_TIMESTAMP:
     case ICMP_TIMESTAMPREPLY:
-        r->un.echo.id = rd16(p + 4);
-        r->un.echo.seq = rd16(p + 6);
+        r->un.echo.id = get_unaligned_be16(p + 4);
+        r->un.echo.seq = get_unaligned_be16(p + 6);
         break;
     case ICMP_DEST_UNREACH:
-        r->un.frag.mtu = rd16(p + 6);
+        r->un.frag.mtu = get_unaligned_be16(p + 6);
         break;
     default:
         memcpy(&r->un.raw, p + 4, 4);

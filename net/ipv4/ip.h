@@ -104,7 +104,7 @@ struct ipstats_mib {
     uint64_t InOctets, OutOctets;
     /* finer drop reasons (each also counted in one of the above) */
     uint64_t drop_version, drop_ihl, drop_totlen, drop_options, drop_frag_shape;
-    uint64_t drop_ttl_zero, drop_martian_src, drop_otherhost, drop_not_for_us;
+    uint64_t drop_martian_src, drop_otherhost, drop_not_for_us;
     uint64_t drop_source_route, drop_nonlinear;
     uint64_t out_neigh_errors;
     /* netfilter drops are counted per hook by net/netfilter (nf_get_hook_stats) */

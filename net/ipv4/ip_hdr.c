@@ -1,10 +1,10 @@
 /* net/ipv4/ip_hdr.c - IPv4 header parse/emit and address text helpers (see ip_hdr.h). */
 #include "net/ipv4/ip_hdr.h"
+#include "kernel/lib/unaligned.h"
 #include "net/core/checksum.h"
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 /* Walk the options area (RFC 791 section 3.1): END stops, NOOP is one byte, every other
  * option is type, length (>= 2, within the header), data. */
@@ -31,6 +31,81 @@ static int check_options(const uint8_t *o, size_t n, struct ipv4_repr *r)
     return IPV4_PARSE_OK;
 }
 
+/* One hop's entry in a Record Route option o (len bytes): our address at the pointer,
+ * unless the option is full. */
+static void rr_record(uint8_t *o, unsigned len, uint32_t addr)
+{
+    unsigned ptr = o[2];
+    if (ptr + 3 > len)
+        return;                               /* full: passed on as it is */
+    memcpy(o + ptr - 1, &addr, 4);
+    o[2] = (uint8_t)(ptr + 4);
+}
+
+/* One hop's entry in a Timestamp option: by its flags, a timestamp, our address and a
+ * timestamp, or a timestamp where the next listed address is ours. No room: the
+ * overflow count (high nibble of byte 3) goes up, up to 15. */
+static void ts_record(uint8_t *o, unsigned len, uint32_t addr, uint32_t ts)
+{
+    unsigned ptr = o[2], flags = o[3] & 0xf;
+    unsigned size = flags == IPOPT_TS_TSONLY ? 4 : 8;
+    if (ptr + size - 1 > len) {
+        if ((o[3] >> 4) < 15)
+            o[3] = (uint8_t)(o[3] + 0x10);
+        return;
+    }
+    if (flags == IPOPT_TS_TSONLY) {
+        put_unaligned_be32(ts, o + ptr - 1);
+    } else if (flags == IPOPT_TS_TSANDADDR) {
+        memcpy(o + ptr - 1, &addr, 4);
+        put_unaligned_be32(ts, o + ptr + 3);
+    } else {
+        if (memcmp(o + ptr - 1, &addr, 4) != 0)
+            return;                           /* not our turn */
+        put_unaligned_be32(ts, o + ptr + 3);
+    }
+    o[2] = (uint8_t)(ptr + size);
+}
+
+unsigned ip_options_echo(uint8_t *dst, const uint8_t *src, unsigned n, uint32_t addr,
+                         uint32_t ts)
+{
+    unsigned out = 0;
+    n = n > IPV4_MAX_HLEN - IPV4_MIN_HLEN ? IPV4_MAX_HLEN - IPV4_MIN_HLEN : n;
+    for (unsigned i = 0; i < n;) {
+        uint8_t type = src[i];
+        if (type == IPOPT_END)
+            break;
+        if (type == IPOPT_NOOP) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= n || src[i + 1] < 2 || src[i + 1] > n - i)
+            break;
+        unsigned len = src[i + 1];
+        bool rr = type == IPOPT_RR && len >= 3 && src[i + 2] >= 4;
+        bool tsopt = type == IPOPT_TS && len >= 4 && src[i + 2] >= 5 &&
+                     ((src[i + 3] & 0xf) == IPOPT_TS_TSONLY ||
+                      (src[i + 3] & 0xf) == IPOPT_TS_TSANDADDR ||
+                      (src[i + 3] & 0xf) == IPOPT_TS_PRESPEC);
+        if (rr || tsopt) {
+            uint8_t *o = dst + out;
+            memcpy(o, src + i, len);
+            for (int hop = 0; hop < 2; hop++) {
+                if (rr)
+                    rr_record(o, len, addr);
+                else
+                    ts_record(o, len, addr, ts);
+            }
+            out += len;
+        }
+        i += len;
+    }
+    while (out % 4)
+        dst[out++] = IPOPT_END;
+    return out;
+}
+
 int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr *r)
 {
     const uint8_t *p = buf;
@@ -44,7 +119,7 @@ int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr
         return IPV4_ERR_IHL;
     if (len < hlen)
         return IPV4_ERR_TRUNCATED;
-    unsigned tot = rd16(p + 2);
+    unsigned tot = get_unaligned_be16(p + 2);
     if (tot < hlen)
         return IPV4_ERR_TOTLEN;
     if (len < tot)
@@ -56,8 +131,8 @@ int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr
     r->tot_len = (uint16_t)tot;
     r->hlen = (uint8_t)hlen;
     r->payload_len = (uint16_t)(tot - hlen);
-    r->id = rd16(p + 4);
-    uint16_t fo = rd16(p + 6);
+    r->id = get_unaligned_be16(p + 4);
+    uint16_t fo = get_unaligned_be16(p + 6);
     r->df = fo & IP_DF;
     r->mf = fo & IP_MF;
     r->frag_off = (uint16_t)((fo & IP_OFFSET) * 8);

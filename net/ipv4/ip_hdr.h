@@ -33,8 +33,13 @@ STATIC_ASSERT(sizeof(struct iphdr) == 20, "iphdr is 20 bytes");
 /* IP options that matter to a host (RFC 791 section 3.1) */
 #define IPOPT_END   0
 #define IPOPT_NOOP  1
+#define IPOPT_RR    7            /* record route */
+#define IPOPT_TS    68           /* internet timestamp */
 #define IPOPT_LSRR  131
 #define IPOPT_SSRR  137
+#define IPOPT_TS_TSONLY    0     /* TS flags: timestamps only */
+#define IPOPT_TS_TSANDADDR 1     /* address and timestamp */
+#define IPOPT_TS_PRESPEC   3     /* timestamps for the listed addresses */
 
 struct ipv4_repr {
     uint32_t saddr, daddr;           /* network order, as on the wire */
@@ -71,6 +76,15 @@ int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr
  * payload_len. Returns 20, or 0 when len < 20 or the packet would exceed 65535 bytes. */
 size_t ipv4_hdr_emit(const struct ipv4_repr *r, void *buf, size_t len);
 const char *ipv4_parse_strerror(int err);
+/* The options of a reply to a datagram whose options (already checked by the parse) are
+ * src[0..n): its Record Route and Timestamp options, copied and filled in for this host
+ * twice - as the hop that received the request and as the one sending the reply - as
+ * Linux does (RFC 1122 3.2.2.6: an echo reply returns them; RFC 791 for the filling).
+ * addr is our address (network order), ts the timestamp value (host order). Other
+ * options are not returned; a malformed RR/TS is left out. Writes at most 40 bytes to
+ * dst, padded with END to a multiple of 4, and returns the length (0: no options). */
+unsigned ip_options_echo(uint8_t *dst, const uint8_t *src, unsigned n, uint32_t addr,
+                         uint32_t ts);
 
 /* Address classes (all arguments in network order). */
 static inline uint32_t ipv4_h(uint32_t a) { return __builtin_bswap32(a); }

@@ -177,12 +177,8 @@ int ip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
     }
     /* link-layer padding past the datagram goes */
     skb_trim(skb, r.tot_len);
-    if (r.ttl == 0) {
-        /* RFC 1122 section 3.2.1.7: nobody may send TTL 0 */
-        IP_INC_STATS(drop_ttl_zero);
-        IP_INC_STATS(InHdrErrors);
-        return drop(skb);
-    }
+    /* No TTL check: RFC 1122 section 3.2.1.7 says a host MUST NOT discard a datagram it
+     * receives because its TTL is 0 or 1 (only a router, forwarding, would; as Linux). */
     if (r.source_route) {
         /* RFC 1122 allows hosts to refuse source routes; Linux does by default */
         IP_INC_STATS(drop_source_route);
@@ -216,9 +212,9 @@ void ip_stats_dump(void)
            U(s->InCsumErrors), U(s->InBcastPkts), U(s->InMcastPkts), U(s->OutBcastPkts),
            U(s->InOctets), U(s->OutOctets));
     printk("Ip drops: version %llu ihl %llu tot_len %llu options %llu frag_shape %llu"
-           " ttl0 %llu martian_src %llu otherhost %llu not_for_us %llu source_route %llu"
+           " martian_src %llu otherhost %llu not_for_us %llu source_route %llu"
            " nonlinear %llu\n", U(s->drop_version), U(s->drop_ihl),
-           U(s->drop_totlen), U(s->drop_options), U(s->drop_frag_shape), U(s->drop_ttl_zero),
+           U(s->drop_totlen), U(s->drop_options), U(s->drop_frag_shape),
            U(s->drop_martian_src), U(s->drop_otherhost), U(s->drop_not_for_us),
            U(s->drop_source_route), U(s->drop_nonlinear));
     printk("Ip out drops: neigh %llu emsgsize %llu nomem %llu;"

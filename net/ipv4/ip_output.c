@@ -1,4 +1,4 @@
-/* net/ipv4/ip_output.c - IPv4 output, stations 7 to 9 of SENDPATH.md:
+/* net/ipv4/ip_output.c - IPv4 output, stations 7 to 9 of docs/sendpath.md:
  *
  *   ip_queue_xmit (TCP)   ip_make_skb + ip_send_skb (UDP)
  *        \                  /
@@ -25,6 +25,8 @@
 #include "kernel/time.h"
 #include "kernel/lib/string.h"
 #include "net/core/trace_stations.h"
+#include "kernel/lib/hash.h"
+#include "kernel/lib/unaligned.h"
 
 struct ipstats_mib ipstats;
 
@@ -45,9 +47,26 @@ uint16_t ip_select_ident(void)
     return id;
 }
 
+/* The flow hash the TX queue is picked by (netdev_pick_tx): addresses, protocol and, for
+ * TCP and UDP, the ports at the transport header. Set here, where the header is known,
+ * and copied to every fragment, so a datagram's pieces share a queue. */
+static uint32_t ip_flow_hash(const struct sk_buff *skb, uint32_t saddr, uint32_t daddr,
+                             uint8_t protocol)
+{
+    uint32_t ports = 0;
+    if ((protocol == IPPROTO_UDP || protocol == IPPROTO_TCP) &&
+        skb->transport_header != 0xffff && skb_headlen(skb) >= 4 &&
+        skb_transport_header(skb) == skb->data)
+        ports = get_unaligned_be32(skb->data);
+    uint32_t h = hash_mix32(saddr ^ hash_mix32(daddr ^ hash_mix32(ports ^ (protocol * 0x9e3779b9u))));
+    return h ? h : 1;
+}
+
 void ip_build_header(struct sk_buff *skb, const struct rtable *rt, uint32_t saddr,
                      uint32_t daddr, uint8_t protocol, uint8_t ttl, uint8_t tos, bool df)
 {
+    if (!skb->hash)
+        skb->hash = ip_flow_hash(skb, saddr, daddr, protocol);
     unsigned int payload = skb->len;
     uint8_t *h = skb_push(skb, IPV4_MIN_HLEN);
     skb_reset_network_header(skb);
@@ -86,7 +105,7 @@ int ip_queue_xmit(struct sock *sk, struct sk_buff *skb)
     uint32_t saddr = sk->inet_saddr ? sk->inet_saddr : rt->rt_src;
     ip_build_header(skb, rt, saddr, sk->inet_daddr, sk->sk_protocol, sk->ip_ttl, sk->ip_tos,
                     sk->pmtudisc_do);
-    skb->priority = sk->ip_tos;
+    skb->priority = sk->sk_priority;
     IPCB(skb)->rt = rt;
     return ip_local_out(sk, skb);
 }
@@ -127,12 +146,94 @@ int ip_finish_output(struct sock *sk, struct sk_buff *skb)
  * fresh skb with a copy of the header and its slice of the payload; offsets are in 8-byte
  * units, MF on all but the last. Fragments stay charged to the sending socket so that a
  * big datagram keeps holding send-buffer space until the NIC has sent it. */
+/* Built in pieces that fit (ip_make_skb): each is a fragment once it has a header. */
+static bool frag_list_fits(struct sk_buff *skb, unsigned int hlen, unsigned int mtu)
+{
+    if (skb_cloned(skb) || skb->shinfo->nr_frags || skb_headlen(skb) > mtu ||
+        ((skb_headlen(skb) - hlen) & 7))
+        return false;
+    for (struct sk_buff *l = skb->shinfo->frag_list; l; l = l->next)
+        if (l->len + hlen > mtu || (l->next && (l->len & 7)) || skb_headroom(l) < hlen ||
+            skb_cloned(l) || skb_is_nonlinear(l))
+            return false;
+    return true;
+}
+
+/* The fast path: the head keeps its own bytes, every piece of the chain gets a copy of
+ * the header with its offset. No payload byte moves. */
+static int ip_fragment_list(struct sock *sk, struct sk_buff *skb, unsigned int hlen,
+                            int (*output)(struct sock *, struct sk_buff *))
+{
+    struct sk_buff *frag = skb->shinfo->frag_list;
+    skb->shinfo->frag_list = NULL;
+    skb->len -= skb->data_len;
+    skb->data_len = 0;
+    struct iphdr *iph = ip_hdr(skb);
+    uint16_t fo = ntohs(iph->frag_off);
+    unsigned int base = (fo & IP_OFFSET) * 8u;
+    bool more = fo & IP_MF;
+    iph->frag_off = htons((uint16_t)(fo | IP_MF));
+    iph->tot_len = htons((uint16_t)skb->len);
+    iph->check = 0;
+    iph->check = ip_fast_csum(iph, iph->ihl);
+    /* the head may be gone once sent: keep what the pieces need */
+    uint8_t hdr[IPV4_MAX_HLEN];
+    char cb[sizeof(skb->cb)];
+    memcpy(hdr, iph, hlen);
+    memcpy(cb, skb->cb, sizeof(cb));
+    struct net_device *dev = skb->dev;
+    uint16_t protocol = skb->protocol;
+    uint32_t priority = skb->priority, hash = skb->hash;
+    unsigned int off = skb->len - hlen;
+    IP_INC_STATS(FragCreates);
+    int err = output(sk, skb);
+    while (frag) {
+        struct sk_buff *next = frag->next;
+        frag->next = NULL;
+        if (err) {
+            kfree_skb(frag);
+            frag = next;
+            continue;
+        }
+        unsigned int len = frag->len;
+        uint8_t *h = skb_push(frag, hlen);
+        skb_reset_network_header(frag);
+        memcpy(h, hdr, hlen);
+        struct iphdr *fh = (struct iphdr *)h;
+        uint16_t nfo = (uint16_t)(((base + off) / 8) & IP_OFFSET);
+        if (next || more)
+            nfo |= IP_MF;
+        fh->frag_off = htons(nfo);
+        fh->tot_len = htons((uint16_t)(hlen + len));
+        fh->check = 0;
+        fh->check = ip_fast_csum(fh, fh->ihl);
+        frag->dev = dev;
+        frag->protocol = protocol;
+        frag->priority = priority;
+        frag->hash = hash;
+        memcpy(frag->cb, cb, sizeof(cb));
+        off += len;
+        IP_INC_STATS(FragCreates);
+        err = output(sk, frag);
+        frag = next;
+    }
+    if (err)
+        IP_INC_STATS(FragFails);
+    else
+        IP_INC_STATS(FragOKs);
+    return err;
+}
+
 int ip_fragment(struct sock *sk, struct sk_buff *skb, unsigned int mtu,
                 int (*output)(struct sock *, struct sk_buff *))
 {
     struct iphdr *iph = ip_hdr(skb);
     unsigned int hlen = iph->ihl * 4u;
     uint16_t fo = ntohs(iph->frag_off);
+    if (!(fo & IP_DF) && skb_has_frag_list(skb) && skb->ip_summed != CHECKSUM_PARTIAL &&
+        frag_list_fits(skb, hlen, mtu))
+        return ip_fragment_list(sk, skb, hlen, output);
+    /* otherwise (no pieces, or pieces that no longer fit the path) copy, below */
 
     if (fo & IP_DF) {
         /* the sender asked for no fragmentation: tell it, as ICMP frag-needed would */
@@ -176,6 +277,7 @@ int ip_fragment(struct sock *sk, struct sk_buff *skb, unsigned int mtu,
         f->dev = skb->dev;
         f->protocol = skb->protocol;
         f->priority = skb->priority;
+        f->hash = skb->hash;
         memcpy(f->cb, skb->cb, sizeof(f->cb));
         if (skb->sk)
             skb_set_owner_w(f, skb->sk);
@@ -219,13 +321,9 @@ int ip_finish_output2(struct sock *sk, struct sk_buff *skb)
         rc = -ENOBUFS;
     }
     local_bh_enable();
+    /* neigh_output speaks errnos already (net_xmit_errno in the neighbour layer) */
     if (rc < 0)
         IP_INC_STATS(out_neigh_errors);
-    /* the qdisc's NET_XMIT_* codes, as errnos (Linux's net_xmit_errno): CN means queued */
-    if (rc == NET_XMIT_CN)
-        rc = 0;
-    else if (rc > 0)
-        rc = -ENOBUFS;
     return rc;
 }
 
@@ -245,19 +343,43 @@ struct sk_buff *ip_make_skb(struct sock *sk, struct flowi4 *fl4, struct rtable *
         *err = -EMSGSIZE;
         return NULL;
     }
-    struct sk_buff *skb = sock_alloc_send_skb(sk, IP_OUT_HEADROOM + transhdrlen + length,
-                                              nonblock, err);
-    if (!skb)
-        return NULL;
-    skb_reserve(skb, IP_OUT_HEADROOM);
-    skb_reset_transport_header(skb);
-    uint8_t *p = skb_put(skb, transhdrlen + length);
-    if (length && kmsg_copy_from(m, p + transhdrlen, length) < 0) {
-        kfree_skb(skb);
-        *err = -EFAULT;
-        return NULL;
+    /* A datagram that will be fragmented is built in fragment-sized pieces, so that the
+     * payload is copied once, from the user into the pieces, and ip_fragment only puts
+     * a header in front of each (Linux's __ip_append_data). The first piece carries the
+     * transport header; every piece but the last holds a multiple of 8 bytes. */
+    unsigned int mtu = MIN(rt->mtu, rt->dev->mtu);
+    unsigned int total = transhdrlen + length;
+    unsigned int piece = total + IPV4_MIN_HLEN <= mtu ? total : (mtu - IPV4_MIN_HLEN) & ~7u;
+    struct sk_buff *skb = NULL, **tailp = NULL;
+    for (unsigned int done = 0; done < total || !skb;) {
+        unsigned int n = MIN(total - done, piece);
+        struct sk_buff *p = sock_alloc_send_skb(sk, IP_OUT_HEADROOM + n, nonblock, err);
+        if (!p) {
+            kfree_skb(skb);             /* and the pieces chained to it */
+            return NULL;
+        }
+        skb_reserve(p, IP_OUT_HEADROOM);
+        uint8_t *d = skb_put(p, n);
+        unsigned int hdr = skb ? 0 : transhdrlen;
+        if (n > hdr && kmsg_copy_from(m, d + hdr, n - hdr) < 0) {
+            kfree_skb(p);
+            kfree_skb(skb);
+            *err = -EFAULT;
+            return NULL;
+        }
+        if (!skb) {
+            skb = p;
+            skb_reset_transport_header(skb);
+            tailp = &skb->shinfo->frag_list;
+        } else {
+            *tailp = p;
+            tailp = &p->next;
+            skb->len += n;
+            skb->data_len += n;
+        }
+        done += n;
     }
-    skb->priority = sk->ip_tos;
+    skb->priority = sk->sk_priority;
     IPCB(skb)->rt = rt;
     IPCB(skb)->flags = 0;
     (void)fl4;

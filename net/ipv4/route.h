@@ -13,6 +13,7 @@
 
 #include "kernel/compiler.h"
 #include "net/core/netdevice.h"
+#include "net/uapi/socket.h"
 
 struct sock;
 
@@ -42,6 +43,22 @@ struct rtable {
     /* dst_output(): ip_output for every unicast/broadcast route */
     int (*output)(struct sock *sk, struct sk_buff *skb);
 };
+
+/* IP_TOS -> socket priority (Linux's ip_tos2prio): low delay -> interactive, throughput
+ * -> bulk, both -> interactive bulk, the rest best effort. The qdisc only ever sees the
+ * priority (skb->priority), never the IP header. */
+static inline uint32_t rt_tos2priority(uint8_t tos)
+{
+    /* RFC 1349's TOS bits 1-4, indexed by (tos & IPTOS_TOS_MASK) >> 1 */
+    static const uint8_t ip_tos2prio[16] = {
+        TC_PRIO_BESTEFFORT, TC_PRIO_BESTEFFORT, TC_PRIO_BESTEFFORT, TC_PRIO_BESTEFFORT,
+        TC_PRIO_BULK, TC_PRIO_BULK, TC_PRIO_BULK, TC_PRIO_BULK,
+        TC_PRIO_INTERACTIVE, TC_PRIO_INTERACTIVE, TC_PRIO_INTERACTIVE, TC_PRIO_INTERACTIVE,
+        TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK,
+        TC_PRIO_INTERACTIVE_BULK,
+    };
+    return ip_tos2prio[(tos & IPTOS_TOS_MASK) >> 1];
+}
 
 /* The next hop for an IPv4 destination through rt. */
 static inline uint32_t rt_nexthop(const struct rtable *rt, uint32_t daddr)

@@ -471,7 +471,6 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone_it)
         sh->gso_type = 0;
     }
     tcp_set_csum(sk, skb, th);
-    skb->priority = 0;
     tp->segs_out += segs;
     TCP_ADD_STATS(OutSegs, segs);
     if (flags & TCPHDR_RST)

@@ -185,7 +185,7 @@ static int udp_send_skb(struct sk_buff *skb, struct flowi4 *fl4, struct sock *sk
         skb->csum_offset = offsetof(struct udphdr, check);
         uh->check = (uint16_t)~csum_tcpudp_magic(fl4->saddr, fl4->daddr, len, IPPROTO_UDP, 0);
     } else {
-        __wsum s = csum_partial(uh, len, 0);
+        __wsum s = skb_checksum(skb, 0, len, 0);     /* the pieces too, when built so */
         uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, len, IPPROTO_UDP, s);
         if (uh->check == 0)
             uh->check = 0xffff;        /* RFC 768: 0 would mean "no checksum" */
@@ -202,32 +202,14 @@ static int udp_send_skb(struct sk_buff *skb, struct flowi4 *fl4, struct sock *sk
     return err;
 }
 
+/* The message was checked and the sock bound by inet_sendmsg (the contract in sock.h):
+ * what is left is UDP's own - routing, size against the path, building the datagram. */
 static long udp_sendmsg(struct sock *sk, struct kmsg *m, size_t len)
 {
     trace_point(TS_UDP_SENDMSG, NULL, len, sk->inet_num);
-    if (len > UDP_MAX_PAYLOAD)
-        return -EMSGSIZE;
-    if (m->flags & MSG_OOB)
-        return -EOPNOTSUPP;
-    uint32_t daddr;
-    uint16_t dport;
-    bool connected = false;
-    if (m->has_name) {
-        if (m->name.sin_family != AF_INET && m->name.sin_family != AF_UNSPEC)
-            return -EAFNOSUPPORT;
-        daddr = m->name.sin_addr.s_addr;
-        dport = m->name.sin_port;
-        if (dport == 0)
-            return -EINVAL;
-    } else {
-        if (sk->sk_state != TCP_ESTABLISHED)
-            return -EDESTADDRREQ;
-        daddr = sk->inet_daddr;
-        dport = sk->inet_dport;
-        connected = true;
-    }
-    if (!sk->inet_num && udp_get_port(sk, 0))
-        return -EAGAIN;
+    bool connected = !m->has_name;
+    uint32_t daddr = connected ? sk->inet_daddr : m->name.sin_addr.s_addr;
+    uint16_t dport = connected ? sk->inet_dport : m->name.sin_port;
 
     struct flowi4 fl4;
     struct rtable *rt = NULL;
@@ -300,20 +282,6 @@ static int udp_shutdown(struct sock *sk, int how)
     return 0;
 }
 
-static unsigned udp_poll(struct sock *sk)
-{
-    unsigned mask = 0;
-    if (READ_ONCE(sk->sk_err))
-        mask |= POLLERR;
-    if (!skb_queue_empty(&sk->sk_receive_queue) || (sk->sk_shutdown & RCV_SHUTDOWN))
-        mask |= POLLIN;
-    if (sk->sk_shutdown == (RCV_SHUTDOWN | SEND_SHUTDOWN))
-        mask |= POLLHUP;
-    if (sock_wspace(sk) > 0 && !(sk->sk_shutdown & SEND_SHUTDOWN))
-        mask |= POLLOUT;
-    return mask;
-}
-
 struct proto udp_prot = {
     .name = "UDP",
     .obj_size = sizeof(struct udp_sock),
@@ -324,7 +292,6 @@ struct proto udp_prot = {
     .shutdown = udp_shutdown,
     .sendmsg = udp_sendmsg,
     .recvmsg = udp_recvmsg,
-    .poll = udp_poll,
     .get_port = udp_get_port,
     .unhash = udp_unhash,
 };

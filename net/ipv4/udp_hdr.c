@@ -1,11 +1,11 @@
 /* net/ipv4/udp_hdr.c - UDP header parse/emit (see udp_hdr.h). */
 #include "net/ipv4/udp_hdr.h"
+#include "kernel/lib/unaligned.h"
 #include "net/core/checksum.h"
 #include "kernel/lib/string.h"
 
 #define IPPROTO_UDP_NR 17
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 int udp_hdr_parse(const void *buf, size_t len, uint32_t saddr, uint32_t daddr,
                   unsigned flags, struct udp_repr *r)
@@ -14,11 +14,11 @@ int udp_hdr_parse(const void *buf, size_t len, uint32_t saddr, uint32_t daddr,
     memset(r, 0, sizeof(*r));
     if (len < UDP_HLEN)
         return UDP_ERR_TRUNCATED;
-    size_t ulen = rd16(p + 4);
+    size_t ulen = get_unaligned_be16(p + 4);
     if (ulen < UDP_HLEN || ulen > len)
         return UDP_ERR_LENGTH;
-    r->sport = rd16(p);
-    r->dport = rd16(p + 2);
+    r->sport = get_unaligned_be16(p);
+    r->dport = get_unaligned_be16(p + 2);
     r->payload = p + UDP_HLEN;
     r->payload_len = ulen - UDP_HLEN;
     r->csum_present = p[6] || p[7];

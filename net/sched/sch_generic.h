@@ -91,8 +91,6 @@ int qdisc_drop(struct sk_buff *skb, struct Qdisc *q, bool overlimit);
 extern const struct Qdisc_ops pfifo_fast_ops;
 /* The pfifo_fast band (0 first .. 2 last) skb goes to. */
 unsigned int pfifo_fast_band(const struct sk_buff *skb);
-/* IPv4 TOS byte -> skb->priority (for IP_TOS and for packets without a priority). */
-uint32_t rt_tos2priority(uint8_t tos);
 
 /* Allocate and initialise a qdisc for txq; NULL when out of memory. */
 struct Qdisc *qdisc_create_dflt(struct netdev_queue *txq, const struct Qdisc_ops *ops);

@@ -1,54 +1,27 @@
 /* net/sched/sch_pfifo_fast.c - the default qdisc: three FIFO bands, band 0 always
- * emptied first, then 1, then 2. The band comes from skb->priority through the classic
- * prio2band map; a packet without a priority is classified by the TOS byte of its IPv4
- * header (the rt_tos2priority mapping), so "low delay" traffic overtakes bulk traffic
- * even when no socket option set a priority. At most `limit` packets are held across
- * the three bands; past that, new packets are dropped and counted. */
+ * emptied first, then 1, then 2. The band comes from skb->priority alone, through the
+ * classic prio2band map; the socket set that priority (SO_PRIORITY, or IP_TOS through
+ * rt_tos2priority), so the qdisc never looks into the packet. At most `limit` packets
+ * are held across the three bands; past that, new packets are dropped and counted. */
 #include "net/sched/sch_generic.h"
+#include "net/uapi/socket.h"
 #include "kernel/printk.h"
 
 #define PFIFO_FAST_BANDS 3
 #define PFIFO_FAST_LIMIT 1000
-#define TC_PRIO_MAX 15
 
 /* priority -> band (Linux's default priomap): interactive (6, 7) to band 0, bulk (2, 3,
  * 5) to band 2, the rest best effort in band 1. */
 static const uint8_t prio2band[TC_PRIO_MAX + 1] = { 1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1 };
-
-/* TOS bits 1-4 (RFC 1349: cost, reliability, throughput, low delay) -> priority:
- * low delay -> interactive (6), throughput -> bulk (2), both -> interactive bulk (4). */
-static const uint8_t tos2prio[16] = { 0, 0, 0, 0, 2, 2, 2, 2, 6, 6, 6, 6, 4, 4, 4, 4 };
 
 struct pfifo_fast_priv {
     struct sk_buff_head band[PFIFO_FAST_BANDS];
     uint64_t band_packets[PFIFO_FAST_BANDS];   /* enqueued per band, for the dump */
 };
 
-uint32_t rt_tos2priority(uint8_t tos)
-{
-    return tos2prio[(tos & 0x1e) >> 1];
-}
-
-/* The IPv4 TOS byte of an outgoing frame (data at the Ethernet header), or -1. */
-static int frame_tos(const struct sk_buff *skb)
-{
-    if (skb_headlen(skb) < ETH_HLEN + 20)
-        return -1;
-    const uint8_t *d = skb->data;
-    if (d[12] != (ETH_P_IP >> 8) || d[13] != (ETH_P_IP & 0xff) || (d[ETH_HLEN] >> 4) != 4)
-        return -1;
-    return d[ETH_HLEN + 1];
-}
-
 unsigned int pfifo_fast_band(const struct sk_buff *skb)
 {
-    uint32_t prio = skb->priority;
-    if (prio == 0) {
-        int tos = frame_tos(skb);
-        if (tos > 0)
-            prio = rt_tos2priority((uint8_t)tos);
-    }
-    return prio2band[prio & TC_PRIO_MAX];
+    return prio2band[skb->priority & TC_PRIO_MAX];
 }
 
 static int pfifo_fast_init(struct Qdisc *q)

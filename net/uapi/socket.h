@@ -73,6 +73,7 @@ struct msghdr {
 #define SO_SNDBUF    7
 #define SO_RCVBUF    8
 #define SO_KEEPALIVE 9
+#define SO_PRIORITY  12
 #define SO_LINGER    13
 #define SO_RCVTIMEO  20
 #define SO_SNDTIMEO  21
@@ -81,6 +82,19 @@ struct msghdr {
 #define SOMAXCONN    4096
 
 #define IP_TOS          1
+/* IP_TOS bits (RFC 1349) and the priorities they map to (sk_priority, skb->priority) */
+#define IPTOS_TOS_MASK     0x1e
+#define IPTOS_LOWDELAY     0x10
+#define IPTOS_THROUGHPUT   0x08
+#define IPTOS_RELIABILITY  0x04
+#define IPTOS_MINCOST      0x02
+#define TC_PRIO_BESTEFFORT       0
+#define TC_PRIO_FILLER           1
+#define TC_PRIO_BULK             2
+#define TC_PRIO_INTERACTIVE_BULK 4
+#define TC_PRIO_INTERACTIVE      6
+#define TC_PRIO_CONTROL          7
+#define TC_PRIO_MAX              15
 #define IP_TTL          2
 #define IP_MTU_DISCOVER 10
 

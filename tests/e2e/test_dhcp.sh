@@ -112,7 +112,10 @@ if guest_wait "dhcp: eth0 renewed $addr/24" 45; then
 else
   e2e_fail "dhcp.dnsmasq_renewed_at_t1" "no renewal; see $GUEST_LOG"
 fi
-e2e_check "dhcp.dnsmasq_renewal_unicast" bash -c "grep -q 'REQUEST xid 0x[0-9a-f]* to 198.18.0.1 (RENEWING)' '$GUEST_LOG'"
+e2e_check "dhcp.dnsmasq_renewal_unicast" bash -c "grep -q 'REQUEST xid 0x[0-9a-f]* to 198.18.0.1 (RENEWING) via socket' '$GUEST_LOG'"
+# before the lease, raw broadcasts; after it, the bound UDP socket and the normal IP
+# output path (the dump line counts both)
+e2e_check "dhcp.discover_raw" grep -qE 'DISCOVER xid 0x[0-9a-f]+ to 255.255.255.255 \((INIT|SELECTING)\) via raw' "$GUEST_LOG"
 e2e_check "dhcp.dnsmasq_two_acks" bash -c "[ \$(grep -c 'DHCPACK(wp0) $addr' '$dlog') -ge 2 ]"
 e2e_check "dhcp.ready_once_after_renewal" bash -c "[ \$(grep -c 'wirepath: ready' '$GUEST_LOG') -eq 1 ]"
 guest_stop

@@ -8,7 +8,7 @@ cd "$root"
 out=build/ktest
 mkdir -p "$out"
 TIMEOUT=${KTEST_TIMEOUT:-300}
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 
 while IFS='|' read -r label cmdline envs; do
   case "$label" in ''|'#'*) continue ;; esac
@@ -27,7 +27,8 @@ while IFS='|' read -r label cmdline envs; do
   sed -n 's/^\[[ 0-9.]*\] //; /^ktest: .* \.\.\. /p' "$log" 2>/dev/null
   p=$(sed -n 's/^\[[ 0-9.]*\] //; s/^\([0-9]\+\) passed, \([0-9]\+\) failed.*/\1/p' "$log" 2>/dev/null | tail -1)
   f=$(sed -n 's/^\[[ 0-9.]*\] //; s/^\([0-9]\+\) passed, \([0-9]\+\) failed.*/\2/p' "$log" 2>/dev/null | tail -1)
-  p=${p:-0}; f=${f:-0}
+  s=$(sed -n 's/^\[[ 0-9.]*\] //; s/^[0-9]\+ passed, [0-9]\+ failed, \([0-9]\+\) skipped.*/\1/p' "$log" 2>/dev/null | tail -1)
+  p=${p:-0}; f=${f:-0}; skipped=$((skipped + ${s:-0}))
   passed=$((passed + p)); failed=$((failed + f))
   case $rc in
     33) [ "$f" -eq 0 ] || { echo "ktest: boot '$label': pass status but $f failures"; failed=$((failed + 1)); } ;;
@@ -41,5 +42,5 @@ while IFS='|' read -r label cmdline envs; do
   echo "ktest: boot '$label' took ${secs}s"
 done < tests/kernel/boots.txt
 
-echo "ktest: $passed passed, $failed failed"
+echo "ktest: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

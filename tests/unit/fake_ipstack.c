@@ -28,9 +28,10 @@ static int fake_neigh_output(struct neighbour *n, struct sk_buff *skb)
         kfree_skb(skb);
         return fake_neigh_fail;
     }
+    /* the real neighbour output's contract: the qdisc's code comes back as an errno */
     if (fake_neigh_xmit_ret == NET_XMIT_DROP) {
         kfree_skb(skb);
-        return NET_XMIT_DROP;
+        return net_xmit_errno(NET_XMIT_DROP);
     }
     n->tx_packets++;
     struct fake_netdev *f = fake_priv(n->dev);
@@ -38,7 +39,7 @@ static int fake_neigh_output(struct neighbour *n, struct sk_buff *skb)
         f->tx[f->ntx++] = skb;
     else
         kfree_skb(skb);
-    return fake_neigh_xmit_ret;
+    return net_xmit_errno(fake_neigh_xmit_ret);
 }
 
 struct neighbour *__ipv4_neigh_lookup_noref(struct net_device *dev, uint32_t key)

@@ -246,3 +246,40 @@ TEST(datagram_no_leaks)
     sock_get_stats(&ss);
     CHECK_EQ(ss.socks_alive, 0);
 }
+
+/* A writer blocked on a full send buffer is woken once half of it is free again
+ * (sock_writeable), not by every skb the driver frees. */
+TEST(writers_woken_at_half_the_send_buffer)
+{
+    struct sock *sk = sk_alloc(AF_INET, &prot);
+    sk->sk_sndbuf = 16 * 2048;
+    struct sk_buff *s[32];
+    int n = 0, err;
+    while (n < 32 && (s[n] = sock_alloc_send_skb(sk, 1500, true, &err)))
+        n++;
+    CHECK_EQ(err, -EAGAIN);
+    CHECK(n >= 8);
+    CHECK(!sock_writeable(sk));
+    int truesize = (int)s[0]->truesize;
+    struct sock_stats st0, st1;
+    sock_get_stats(&st0);
+    struct wait_queue_entry w;
+    INIT_LIST_HEAD(&w.node);
+    prepare_to_wait(&sk->sk_wq, &w);           /* the blocked writer */
+    int freed = 0;
+    while (freed < n && !sock_writeable(sk)) {
+        CHECK(!list_empty(&w.node));           /* still asleep: nothing woke it early */
+        kfree_skb(s[freed++]);
+    }
+    CHECK(sock_writeable(sk));
+    CHECK(list_empty(&w.node));                /* woken by the free that crossed half */
+    CHECK(freed > 1);
+    CHECK(sk->sk_wmem_alloc < sk->sk_sndbuf / 2);
+    CHECK(sk->sk_wmem_alloc + truesize >= sk->sk_sndbuf / 2);
+    finish_wait(&sk->sk_wq, &w);
+    sock_get_stats(&st1);
+    CHECK_EQ(st1.write_space_wakeups - st0.write_space_wakeups, 1);
+    while (freed < n)
+        kfree_skb(s[freed++]);
+    sk_free(sk);
+}

@@ -2,7 +2,7 @@
 /* tests/unit/test_icmp_udp.c - ICMP and UDP over the hosted IPv4 stack:
  *   ICMP: echo replies (small, and 8000 bytes arriving in fragments and leaving in
  *   fragments), broadcast echoes ignored, bad checksums counted, port unreachable for a
- *   closed port and its token-bucket rate limit, the RFC 1122 "never about" rules, and
+ *   closed port and its rate limits (per destination, then global), the RFC 1122 "never about" rules, and
  *   errors received turned into ECONNREFUSED on a connected socket only.
  *   UDP: ports (explicit, conflicts, SO_REUSEADDR, ephemeral range), sendmsg of 0..65507
  *   bytes (fragmented above 1472) with a checksum that verifies, offload left to the NIC
@@ -89,6 +89,105 @@ TEST(echo_reply)
     ipstack_teardown(d);
 }
 
+/* RFC 1122 3.2.1.7: a host MUST NOT discard a datagram because it arrived with TTL 0 or
+ * 1; an echo request with either is answered (with our own TTL), as Linux does. */
+TEST(echo_with_ttl_0_and_1_answered)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    static uint8_t m[100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 0x77, 1, pat, 32);
+    for (int ttl = 0; ttl <= 1; ttl++) {
+        struct sk_buff *s = rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 5, 0, false);
+        struct iphdr *h = (struct iphdr *)s->data;
+        h->ttl = (uint8_t)ttl;
+        h->check = 0;
+        h->check = ip_fast_csum(h, h->ihl);
+        uint64_t reps = icmpstats.OutEchoReps;
+        rx_deliver(d, s);
+        CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
+        CHECK_EQ(tx_count(d), 1);
+        struct sk_buff *t = tx_get(d, 0);
+        if (t)
+            CHECK_EQ(((struct iphdr *)t->data)->ttl, 64);
+        fake_netdev_clear(d);
+    }
+    ipstack_teardown(d);
+}
+
+/* RFC 1122 3.2.2.6: the reply returns the request's Record Route and Timestamp options,
+ * filled in for this host (as the receiver and again as the sender, as Linux does). */
+TEST(echo_reply_returns_record_route_and_timestamp)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    static uint8_t m[100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 0x99, 2, pat, 16);
+    /* RR with 3 slots (one already used), a NOOP (not returned), TS (timestamps only)
+     * with 2 slots, and a TS (address + timestamp) with room for one pair: 40 bytes */
+    static const uint8_t opts[40] = {
+        IPOPT_RR, 15, 8, 198, 18, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0,
+        IPOPT_NOOP,
+        IPOPT_TS, 12, 5, IPOPT_TS_TSONLY, 0, 0, 0, 0, 0, 0, 0, 0,
+        IPOPT_TS, 12, 5, IPOPT_TS_TSANDADDR, 0, 0, 0, 0, 0, 0, 0, 0,
+    };
+    struct sk_buff *s = alloc_skb(256);
+    skb_reserve(s, 64);
+    uint8_t *p = skb_put(s, 60 + (unsigned)n);
+    struct ipv4_repr r = { .saddr = ipa("10.0.2.2"), .daddr = ipa("10.0.2.15"), .protocol = 1,
+                           .ttl = 64, .id = 77, .payload_len = (uint16_t)(40 + n) };
+    ipv4_hdr_emit(&r, p, 20);
+    memcpy(p + 20, opts, 40);
+    memcpy(p + 60, m, (size_t)n);
+    struct iphdr *h = (struct iphdr *)p;
+    h->ihl = 15;
+    h->check = 0;
+    h->check = ip_fast_csum(h, h->ihl);
+    s->dev = d;
+    s->protocol = ETH_P_IP;
+    s->pkt_type = PACKET_HOST;
+    uint64_t reps = icmpstats.OutEchoReps;
+    rx_deliver(d, s);
+    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
+    CHECK_EQ(tx_count(d), 1);
+    struct sk_buff *t = tx_get(d, 0);
+    if (t) {
+        const struct iphdr *rh = (const struct iphdr *)t->data;
+        CHECK_EQ(ip_fast_csum(rh, rh->ihl), 0);
+        CHECK_EQ(rh->ihl, 15);          /* 39 bytes of options returned, padded */
+        CHECK_EQ(ntohs(rh->tot_len), 60 + n);
+        const uint8_t *o = t->data + 20;
+        /* RR: the earlier hop kept, then ours twice; pointer past them */
+        CHECK_EQ(o[0], IPOPT_RR);
+        CHECK_EQ(o[2], 16);
+        CHECK(memcmp(o + 3, "\xc6\x12\x00\x09", 4) == 0);
+        CHECK(memcmp(o + 7, "\x0a\x00\x02\x0f", 4) == 0);
+        CHECK(memcmp(o + 11, "\x0a\x00\x02\x0f", 4) == 0);
+        /* TS only: two stamps, non-standard (high bit: no time of day), pointer at 13 */
+        const uint8_t *ts = o + 15;
+        CHECK_EQ(ts[0], IPOPT_TS);
+        CHECK_EQ(ts[2], 13);
+        CHECK_EQ(ts[3], IPOPT_TS_TSONLY);
+        CHECK(ts[4] & 0x80);
+        CHECK(ts[8] & 0x80);
+        /* address + timestamp with room for one: ours, then an overflow counted */
+        const uint8_t *ta = o + 27;
+        CHECK_EQ(ta[0], IPOPT_TS);
+        CHECK_EQ(ta[2], 13);
+        CHECK_EQ(ta[3], 0x10 | IPOPT_TS_TSANDADDR);
+        CHECK(memcmp(ta + 4, "\x0a\x00\x02\x0f", 4) == 0);
+        CHECK(ta[8] & 0x80);
+        CHECK_EQ(o[39], IPOPT_END);
+        /* and the message follows the options intact */
+        struct icmp_repr ir;
+        CHECK_EQ(icmp_hdr_parse(t->data + 60, (size_t)n, 0, &ir), ICMP_PARSE_OK);
+        CHECK_EQ(ir.type, ICMP_ECHOREPLY);
+        CHECK_EQ(ir.un.echo.seq, 2);
+    }
+    fake_netdev_clear(d);
+    ipstack_teardown(d);
+}
+
 TEST(large_fragmented_echo)
 {
     fill();
@@ -135,7 +234,8 @@ TEST(port_unreachable_rate_limited)
     fill();
     struct net_device *d = ipstack_setup();
     uint64_t a0 = skbs_alive();
-    uint64_t np = udpstats.NoPorts, lim = icmpstats.OutRateLimited, du = icmpstats.OutDestUnreachs;
+    uint64_t np = udpstats.NoPorts, host = icmpstats.OutRateLimitHost;
+    uint64_t glob = icmpstats.OutRateLimitGlobal, du = icmpstats.OutDestUnreachs;
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
     CHECK_EQ(udpstats.NoPorts - np, 1);
     CHECK_EQ(tx_count(d), 1);
@@ -149,18 +249,44 @@ TEST(port_unreachable_rate_limited)
         CHECK_EQ(ip_compute_csum(t->data + 20, t->len - 20), 0);
     }
     fake_netdev_clear(d);
-    /* a flood: the burst goes out, the rest is counted as rate limited */
-    for (int i = 0; i < ICMP_MSGS_BURST + 20; i++)
+    /* one sender's burst of 60 bad datagrams draws the per-destination burst (6 in
+     * all), not the global cap (50): the rest is counted per host */
+    for (int i = 0; i < 59; i++)
         rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
-    CHECK_EQ(tx_count(d), ICMP_MSGS_BURST - 1);
-    CHECK_EQ(icmpstats.OutRateLimited - lim, 21);
+    CHECK_EQ(tx_count(d), ICMP_RATE_BURST - 1);
+    CHECK_EQ(icmpstats.OutRateLimitHost - host, 60 - ICMP_RATE_BURST);
+    CHECK_EQ(icmpstats.OutRateLimitGlobal - glob, 0);
     fake_netdev_clear(d);
-    /* tokens come back with time */
-    fake_advance_ms(10);
-    for (int i = 0; i < 20; i++)
+    /* another sender has its own allowance */
+    for (int i = 0; i < 10; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.3", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), ICMP_RATE_BURST);
+    fake_netdev_clear(d);
+    /* then one per second per destination */
+    fake_advance_ms(999);
+    rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), 0);
+    fake_advance_ms(1);
+    for (int i = 0; i < 5; i++)
         rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
-    CHECK_EQ(tx_count(d), 10);                 /* 1000/s for 10 ms */
-    CHECK_EQ(icmpstats.OutDestUnreachs - du, ICMP_MSGS_BURST + 10);
+    CHECK_EQ(tx_count(d), 1);
+    fake_netdev_clear(d);
+    fake_advance_ms(2500);           /* 2.5 s of credit: two more */
+    for (int i = 0; i < 5; i++)
+        rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
+    CHECK_EQ(tx_count(d), 2);
+    CHECK_EQ(icmpstats.OutDestUnreachs - du, 2 * ICMP_RATE_BURST + 3);
+    fake_netdev_clear(d);
+    /* many senders at once: the global cap (a burst of ICMP_MSGS_BURST) holds */
+    icmp_ratelimit_reset();
+    char src[32];
+    for (int s = 0; s < 20; s++) {
+        snprintf(src, sizeof(src), "10.0.2.%d", 100 + s);
+        for (int i = 0; i < ICMP_RATE_BURST; i++)
+            rx_deliver(d, udp_in(d, src, "10.0.2.15", 5555, 9, "x", 1, true));
+    }
+    CHECK_EQ(tx_count(d), ICMP_MSGS_BURST);
+    CHECK_EQ(icmpstats.OutRateLimitGlobal - glob, 20 * ICMP_RATE_BURST - ICMP_MSGS_BURST);
     fake_netdev_clear(d);
     icmp_ratelimit_reset();
     /* never for a broadcast */
@@ -234,6 +360,9 @@ static long usend(struct sock *sk, const char *dst, uint16_t port, const void *d
         m.name.sin_port = htons(port);
     }
     m.flags = MSG_DONTWAIT;
+    /* what inet_sendmsg does first (the checks are the socket layer's: test_sendpath) */
+    if (!sk->inet_num)
+        CHECK_EQ(udp_prot.get_port(sk, 0), 0);
     return udp_prot.sendmsg(sk, &m, len);
 }
 
@@ -299,6 +428,43 @@ static void check_udp_out(struct net_device *d, unsigned len, uint16_t dport)
     fake_netdev_clear(d);
 }
 
+/* A datagram bigger than the MTU is built in fragment-sized pieces as it is copied from
+ * the sender (Linux's __ip_append_data): the fragments on the wire are those pieces, so
+ * the payload is copied once and no datagram-sized buffer is allocated. */
+TEST(fragmented_send_copies_once)
+{
+    fill();
+    struct net_device *d = ipstack_setup();
+    uint64_t a0 = skbs_alive();
+    struct sock *sk = usock();
+    struct skb_stats s0, s1;
+    unsigned sizes[] = { 1473, 8000, 65507 };
+    for (unsigned i = 0; i < ARRAY_SIZE(sizes); i++) {
+        skb_get_stats(&s0);
+        uint64_t fo = ipstats.FragOKs, fc = ipstats.FragCreates;
+        CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, sizes[i]), (long)sizes[i]);
+        skb_get_stats(&s1);
+        int n = tx_count(d);
+        CHECK_EQ(n, (int)((sizes[i] + 8 + 1479) / 1480));
+        CHECK_EQ(s1.allocs - s0.allocs, (uint64_t)n);     /* one buffer per fragment, no more */
+        CHECK_EQ(s1.copies - s0.copies, 0);
+        CHECK_EQ(ipstats.FragOKs - fo, 1);
+        CHECK_EQ(ipstats.FragCreates - fc, (uint64_t)n);
+        for (int k = 0; k < n; k++) {
+            struct sk_buff *t = tx_get(d, k);
+            CHECK(t->len <= 1500);
+            CHECK(!skb_has_frag_list(t) && !skb_is_nonlinear(t));
+            /* the IP layer's flow hash, the same on every piece: one TX queue */
+            CHECK(t->hash != 0);
+            CHECK_EQ(t->hash, tx_get(d, 0)->hash);
+        }
+        check_udp_out(d, sizes[i], 7);       /* reassembles, checksum right */
+    }
+    uclose(sk);
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
+}
+
 TEST(send_sizes_and_checksums)
 {
     fill();
@@ -317,8 +483,6 @@ TEST(send_sizes_and_checksums)
     }
     CHECK(sk->inet_num >= UDP_EPHEMERAL_LOW);          /* autobound */
     CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, 65508), -EMSGSIZE);
-    CHECK_EQ(usend(sk, "10.0.2.2", 0, pat, 1), -EINVAL);
-    CHECK_EQ(usend(sk, NULL, 0, pat, 1), -EDESTADDRREQ);
     /* DF asked for: what does not fit the MTU is refused */
     sk->pmtudisc_do = true;
     CHECK_EQ(usend(sk, "10.0.2.2", 7, pat, 1472), 1472);

@@ -2,7 +2,7 @@
 /* tests/unit/test_qdisc.c - the transmit path from dev_queue_xmit to the driver, against
  * a fake driver that can refuse packets with NETDEV_TX_BUSY: bypass of an empty qdisc,
  * the 64-packet quota handing over to NET_TX, requeue keeping the refused packet first
- * and the order intact, waking resuming the queue, pfifo_fast bands by priority and TOS,
+ * and the order intact, waking resuming the queue, pfifo_fast bands by priority alone,
  * the 1000-packet limit with drops counted, flow-hash queue selection, and no skb
  * leaked by any of it. */
 #include "tests/unit/unit.h"
@@ -11,6 +11,7 @@
 #include "net/sched/sch_generic.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
+#include "kernel/lib/hash.h"
 
 volatile uint64_t jiffies;
 void panic(const char *fmt, ...) { (void)fmt; abort(); }
@@ -238,7 +239,7 @@ TEST(busy_without_stop_retries_from_net_tx)
     CHECK_EQ(st().alive, alive0);
 }
 
-TEST(pfifo_fast_bands_by_priority_and_tos)
+TEST(pfifo_fast_bands_by_priority_never_the_ip_header)
 {
     uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
@@ -247,21 +248,22 @@ TEST(pfifo_fast_bands_by_priority_and_tos)
     CHECK_EQ(pfifo_fast_band(probe), 0);
     kfree_skb(probe);
     netif_tx_stop_queue(txq);
-    /* seq: band expected */
+    /* seq: band expected. The TOS byte is the socket's business (IP_TOS sets
+     * sk_priority through rt_tos2priority); the qdisc reads skb->priority only. */
     dev_queue_xmit(frame(dev, 0, 0, -1, 0));     /* prio 0 -> band 1 */
     dev_queue_xmit(frame(dev, 1, 2, -1, 0));     /* bulk -> band 2 */
     dev_queue_xmit(frame(dev, 2, 6, -1, 0));     /* interactive -> band 0 */
-    dev_queue_xmit(frame(dev, 3, 0, 0x08, 1));   /* TOS throughput -> bulk -> band 2 */
-    dev_queue_xmit(frame(dev, 4, 0, 0x10, 1));   /* TOS low delay -> band 0 */
+    dev_queue_xmit(frame(dev, 3, 0, 0x08, 1));   /* TOS throughput, prio 0 -> band 1 */
+    dev_queue_xmit(frame(dev, 4, 0, 0x10, 1));   /* TOS low delay, prio 0 -> band 1 */
     dev_queue_xmit(frame(dev, 5, 7, -1, 0));     /* band 0 */
     dev_queue_xmit(frame(dev, 6, 0, 0x00, 1));   /* plain IPv4 -> band 1 */
-    dev_queue_xmit(frame(dev, 7, 4, 0x10, 1));   /* a set priority wins over TOS: band 1 */
+    dev_queue_xmit(frame(dev, 7, 4, 0x10, 1));   /* prio 4 -> band 1 */
     CHECK_EQ(qdisc_qlen(txq->qdisc), 8);
     qdisc_dump(dev);
     netif_tx_wake_queue(txq);
     fake_softirq_run(10);
     CHECK_EQ(drv.sent, 8);
-    static const uint32_t want[8] = { 2, 4, 5, 0, 6, 7, 1, 3 };
+    static const uint32_t want[8] = { 2, 5, 0, 3, 4, 6, 7, 1 };
     for (int i = 0; i < 8; i++)
         CHECK_EQ(drv.log[i], want[i]);
     free_dev(dev);
@@ -336,18 +338,26 @@ TEST(device_down_and_bad_frames_dropped)
     CHECK_EQ(st().alive, alive0);
 }
 
+/* the hash the IP layer would give flow `port` (ip_build_header sets skb->hash) */
+static struct sk_buff *flow_frame(struct net_device *dev, uint32_t seq, uint16_t port)
+{
+    struct sk_buff *skb = frame(dev, seq, 0, 0, port);
+    skb->hash = hash_mix32(port);
+    if (!skb->hash)
+        skb->hash = 1;
+    return skb;
+}
+
 TEST(pick_tx_flow_hash_stable_and_spread)
 {
     uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(4);
     int used[4] = { 0 };
     for (uint16_t port = 1000; port < 1064; port++) {
-        struct sk_buff *a = frame(dev, 0, 0, 0, port);
-        struct sk_buff *b = frame(dev, 1, 0, 0, port);
+        struct sk_buff *a = flow_frame(dev, 0, port);
+        struct sk_buff *b = flow_frame(dev, 1, port);
         uint16_t qa = netdev_pick_tx(dev, a), qb = netdev_pick_tx(dev, b);
         CHECK_EQ(qa, qb);                 /* same flow, same queue */
-        CHECK(a->hash != 0);
-        CHECK_EQ(a->hash, b->hash);
         CHECK(qa < 4);
         used[qa]++;
         kfree_skb(a);
@@ -360,22 +370,25 @@ TEST(pick_tx_flow_hash_stable_and_spread)
     h->hash = 4 * 1000 + 3;
     CHECK_EQ(netdev_pick_tx(dev, h), 3);
     kfree_skb(h);
-    /* fragments of one datagram ignore the ports: all on one queue */
+    /* a frame nobody hashed (ARP, raw frames) hashes its Ethernet header, never its IP
+     * header: the same for any ports, stable, and stored */
     struct sk_buff *f1 = frame(dev, 0, 0, 0, 1234), *f2 = frame(dev, 0, 0, 0, 4321);
-    f1->data[ETH_HLEN + 6] = 0x20;                         /* MF */
-    f2->data[ETH_HLEN + 6] = 0x00; f2->data[ETH_HLEN + 7] = 0xb9;   /* offset 185 */
     CHECK_EQ(skb_flow_hash(f1), skb_flow_hash(f2));
+    CHECK(skb_flow_hash(f1) != 0);
+    uint16_t q1 = netdev_pick_tx(dev, f1);
+    CHECK(f1->hash != 0);
+    CHECK_EQ(netdev_pick_tx(dev, f1), q1);
     kfree_skb(f1);
     kfree_skb(f2);
     /* real_num_tx_queues narrows the choice */
     dev->real_num_tx_queues = 1;
-    struct sk_buff *o = frame(dev, 0, 0, 0, 99);
+    struct sk_buff *o = flow_frame(dev, 0, 99);
     CHECK_EQ(netdev_pick_tx(dev, o), 0);
     kfree_skb(o);
     dev->real_num_tx_queues = 4;
     /* through dev_queue_xmit: every packet of a flow on one queue, in order */
     for (uint32_t i = 0; i < 20; i++)
-        dev_queue_xmit(frame(dev, i, 0, 0, (uint16_t)(2000 + i % 4)));
+        dev_queue_xmit(flow_frame(dev, i, (uint16_t)(2000 + i % 4)));
     CHECK_EQ(drv.sent, 20);
     for (int i = 0; i < 20; i++)
         for (int j = 0; j < i; j++)
@@ -394,7 +407,7 @@ TEST(stopped_queue_does_not_block_other_queues)
     /* find a port per queue */
     uint16_t port_for[2] = { 0, 0 };
     for (uint16_t p = 1; p < 200 && (!port_for[0] || !port_for[1]); p++) {
-        struct sk_buff *s = frame(dev, 0, 0, 0, p);
+        struct sk_buff *s = flow_frame(dev, 0, p);
         uint16_t qi = netdev_pick_tx(dev, s);
         if (!port_for[qi])
             port_for[qi] = p;
@@ -402,8 +415,8 @@ TEST(stopped_queue_does_not_block_other_queues)
     }
     CHECK(port_for[0] && port_for[1]);
     netif_tx_stop_queue(&dev->tx_queue[0]);
-    dev_queue_xmit(frame(dev, 1, 0, 0, port_for[0]));
-    dev_queue_xmit(frame(dev, 2, 0, 0, port_for[1]));
+    dev_queue_xmit(flow_frame(dev, 1, port_for[0]));
+    dev_queue_xmit(flow_frame(dev, 2, port_for[1]));
     CHECK_EQ(drv.sent, 1);
     CHECK_EQ(drv.log[0], 2);
     CHECK_EQ(qdisc_qlen(dev->tx_queue[0].qdisc), 1);
@@ -413,4 +426,47 @@ TEST(stopped_queue_does_not_block_other_queues)
     CHECK_EQ(drv.log[1], 1);
     free_dev(dev);
     CHECK_EQ(st().alive, alive0);
+}
+
+/* --- NAPI: napi_complete_done and the NET_RX poll loop (net/core/dev.c) --- */
+static struct {
+    int pending;           /* packets the "ring" still holds */
+    int polls;
+    int irq_enabled;       /* times the driver unmasked its interrupt */
+} nd;
+
+/* A driver that, like a careless one, always tries to complete: the core must refuse a
+ * completion that used the whole weight, or the work left would wait for an interrupt. */
+static int greedy_poll(struct napi_struct *napi, int budget)
+{
+    nd.polls++;
+    int work = MIN(nd.pending, budget);
+    nd.pending -= work;
+    if (napi_complete_done(napi, work))
+        nd.irq_enabled++;
+    return work;
+}
+
+TEST(napi_complete_done_refuses_a_full_budget)
+{
+    memset(&nd, 0, sizeof(nd));
+    fake_softirq_reset();
+    open_softirq(NET_RX_SOFTIRQ, net_rx_action);
+    static struct napi_struct napi;
+    netif_napi_add(NULL, &napi, greedy_poll, 64);
+    nd.pending = 2 * 64 + 10;
+    napi_schedule(&napi);
+    fake_softirq_run(10);
+    CHECK_EQ(nd.pending, 0);                /* drained by NET_RX, not left for an interrupt */
+    CHECK_EQ(nd.polls, 3);
+    CHECK_EQ(nd.irq_enabled, 1);            /* unmasked once, after the short poll */
+    CHECK_EQ(napi.complete_refused, 2);
+    CHECK_EQ(napi.work, 2 * 64 + 10);
+    CHECK(!(napi.state & NAPI_STATE_SCHED));
+    /* completed: the next interrupt schedules it again */
+    nd.pending = 3;
+    napi_schedule(&napi);
+    fake_softirq_run(10);
+    CHECK_EQ(nd.pending, 0);
+    CHECK_EQ(nd.irq_enabled, 2);
 }

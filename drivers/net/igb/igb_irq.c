@@ -1,4 +1,4 @@
-/* drivers/net/igb/igb_irq.c - interrupts and NAPI (stations 17 and 18 of SENDPATH.md).
+/* drivers/net/igb/igb_irq.c - interrupts and NAPI (stations 17 and 18 of docs/sendpath.md).
  *
  * Modes, tried in this order unless igb.irq= forces one:
  *   msix: vector 0 = "other" (link), vector 1+i = queue pair i (82576 DS ch. 7.3.3;

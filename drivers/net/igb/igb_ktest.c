@@ -485,7 +485,7 @@ KTEST(igb, burst_completes_through_interrupts)
     uint64_t t1 = ktime_get_ns();
     kfree_skb(pending);
     /* the echo replies still on their way in */
-    wait_event_timeout(tap_wq, tap_echo_replies >= n_icmp, KT_TIMEOUT_NS);
+    bool echoed = wait_event_timeout(tap_wq, tap_echo_replies >= n_icmp, KT_TIMEOUT_NS);
     tap_off();
 
     KT_ASSERT_MSG(!alloc_failed, "out of memory building frame %u", sent);
@@ -523,6 +523,9 @@ KTEST(igb, burst_completes_through_interrupts)
            (unsigned long long)(igb_hw_stat(a, E1000_GPTC) - hw_gptc0),
            (unsigned long long)(igb_hw_stat(a, E1000_TSCTC) - hw_tsctc0));
 
+    /* every echo request the burst carried was answered and received */
+    KT_ASSERT_MSG(echoed, "%llu of %u echo replies came back",
+                  (unsigned long long)tap_echo_replies, n_icmp);
     /* every send completed, through interrupts (not the watchdog's software kick) */
     KT_EXPECT_EQ(done, BURST_FRAMES);
     KT_ASSERT_MSG(irqs > 0, "no interrupts during the burst");

@@ -1,4 +1,4 @@
-/* drivers/net/igb/igb_tx.c - the transmit side (stations 15, 16 and 18 of SENDPATH.md):
+/* drivers/net/igb/igb_tx.c - the transmit side (stations 15, 16 and 18 of docs/sendpath.md):
  * igb_xmit_frame -> igb_xmit_frame_ring -> igb_tx_map puts a packet on a TX ring, and
  * igb_clean_tx_irq, run from NAPI after the completion interrupt, frees what the NIC
  * reports done and wakes a stopped queue.
