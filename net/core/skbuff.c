@@ -431,10 +431,11 @@ void skb_split(struct sk_buff *skb, struct sk_buff *skb1, uint32_t len)
             sh->frags[keep++] = (skb_frag_t){ fr.page, fr.offset, head };
         }
     }
+    uint32_t headlen = skb_headlen(skb);
     sh->nr_frags = (uint8_t)keep;
     sh1->nr_frags = (uint8_t)k;
     skb->len = len;
-    skb->data_len = len - skb_headlen(skb);
+    skb->data_len = len - headlen;
     skb1->len = moved;
     skb1->data_len = moved;
     uint32_t ts = MIN(moved, skb->truesize);

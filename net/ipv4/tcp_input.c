@@ -691,7 +691,7 @@ static void tcp_fastretrans_alert(struct sock *sk, uint32_t prior_snd_una, int f
         break;
     }
     (void)prior_snd_una;
-    tcp_xmit_retransmit_queue(sk);
+    /* the retransmissions go after the congestion window is updated (tcp_ack) */
 }
 
 static bool tcp_may_raise_cwnd(const struct tcp_sock *tp, int flag)
@@ -879,6 +879,8 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, int flag, const struct 
         tcp_fastretrans_alert(sk, prior_snd_una, flag, acked_sacked);
     if (tcp_may_raise_cwnd(tp, flag))
         tcp_cong_avoid(sk, ack, acked_sacked);
+    if (tp->lost_out)
+        tcp_xmit_retransmit_queue(sk);          /* Linux's tcp_xmit_recovery */
     if (flag & FLAG_ACKED) {
         tcp_rearm_rto(sk);
         if (tp->pending == ICSK_TIME_PROBE0)
