@@ -136,7 +136,7 @@ guest_tcp_state() {
 
 # guest_line REGEX TIMEOUT: wait for and print the guest's last line matching REGEX
 guest_line() {
-  guest_wait "$1" "$2" && grep -aE "$1" "$GUEST_LOG" | tail -1
+  guest_wait "$1" "$2" && grep -aE "$1" "$GUEST_LOG" | tail -1 | tr -d '\r'
 }
 
 # field LINE NAME: value of NAME=... in a tcp_xfer line

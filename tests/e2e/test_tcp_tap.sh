@@ -23,7 +23,7 @@ set -uo pipefail
 BULK=${TCP_BULK_BYTES:-104857600}
 [ "${TCP_SOAK:-0}" = 1 ] && BULK=${TCP_SOAK_BYTES:-1073741824}
 SMALL=4194304
-FLOOD_BYTES=${TCP_FLOOD_BYTES:-$BULK}
+FLOOD_BYTES=${TCP_FLOOD_BYTES:-$((BULK * 4))}
 MAX_GAP_MS=${TCP_MAX_GAP_MS:-3000}
 T=tcp_tap
 CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source
