@@ -429,6 +429,23 @@ int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
     if (sk->sk_state == TCP_ESTABLISHED)
         return tcp_rcv_established(sk, skb);
     if (sk->sk_state == TCP_LISTEN) {
+        /* Queued on the listener's backlog before the handshake that precedes it in the
+         * backlog made a child: it belongs to that child now, not to the listener. */
+        const struct iphdr *iph = ip_hdr(skb);
+        const struct tcphdr *th = (const struct tcphdr *)skb_transport_header(skb);
+        struct sock *nsk = tcp_lookup_established(iph->saddr, th->source, iph->daddr, th->dest);
+        if (nsk) {
+            sock_hold(nsk);
+            int r = 0;
+            if (!sock_owned_by_user(nsk))
+                r = tcp_v4_do_rcv(nsk, skb);
+            else if (sk_add_backlog(nsk, skb)) {
+                TCP_INC_STATS(TCPBacklogDrop);
+                kfree_skb(skb);
+            }
+            sock_put(nsk);
+            return r;
+        }
         uint8_t f = TCP_SKB_CB(skb)->tcp_flags;
         if ((f & TCPHDR_ACK) && !(f & TCPHDR_SYN)) {
             bool consumed = false;

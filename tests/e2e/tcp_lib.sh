@@ -50,7 +50,7 @@ tcp_cleanup() {
   TCP_BG_PIDS=()
   [ -n "$TCP_STANDIN_NS" ] && ip netns del "$TCP_STANDIN_NS" 2>/dev/null
   [ -n "$TCP_NS" ] && ip netns del "$TCP_NS" 2>/dev/null
-  [ -n "$TCP_DIR" ] && rm -rf "$TCP_DIR"
+  [ -n "$TCP_DIR" ] && [ -z "${TCP_KEEP:-}" ] && rm -rf "$TCP_DIR"
 }
 
 # relay_start LOG [netem_relay options...]: the impairing relay on the host's tap; its
