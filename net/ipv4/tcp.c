@@ -942,6 +942,7 @@ void tcp_mib_dump(void)
     MIBLINE(TCPOrigDataSent); MIBLINE(TCPKeepAlive); MIBLINE(TCPWinProbe);
     MIBLINE(TCPMTUPDiscovery); MIBLINE(OutOfWindowIcmps); MIBLINE(TCPZeroWindowDrop);
     MIBLINE(TCPRcvPruned); MIBLINE(TCPACKSkippedChallenge); MIBLINE(TCPRetransFail);
+    MIBLINE(TCPInflightResync);
 }
 
 static const char *const state_names[] = {
@@ -1005,7 +1006,7 @@ static void tcp_stats_dump(struct stats_out *o)
     J(TCPFastRetrans); J(TCPSlowStartRetrans); J(TCPTimeouts); J(TCPDSACKOldSent);
     J(TCPDSACKRecv); J(TCPAbortOnData); J(TCPAbortOnClose); J(TCPAbortOnTimeout);
     J(TCPBacklogDrop); J(TCPRcvQDrop); J(TCPOFOQueue); J(TCPOFODrop); J(TCPChallengeACK);
-    J(TCPSYNChallenge); J(TCPOrigDataSent); J(TCPKeepAlive);
+    J(TCPSYNChallenge); J(TCPOrigDataSent); J(TCPKeepAlive); J(TCPInflightResync);
 #undef J
     stats_u64(o, "socks", (uint64_t)tcp_socks_alive);
     stats_u64(o, "time_wait", (uint64_t)tcp_tw_count());

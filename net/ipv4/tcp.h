@@ -312,6 +312,7 @@ struct tcp_mib {
     uint64_t TCPACKSkippedPAWS, TCPACKSkippedSeq, TCPACKSkippedChallenge, PAWSActive;
     uint64_t OutOfWindowIcmps, TCPZeroWindowDrop, TCPRetransFail, TCPSackShifted;
     uint64_t TCPAutoCorking, TCPWinProbe, TCPMTUPDiscovery, TCPRenoReorder;
+    uint64_t TCPInflightResync;        /* in-flight counters found inconsistent and reset */
     uint64_t InBadHeader, InNoSocket;   /* wirepath detail: reasons folded into InErrs/OutRsts */
 };
 extern struct tcp_mib tcpstats;

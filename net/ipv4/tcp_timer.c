@@ -103,8 +103,14 @@ void tcp_retransmit_timer(struct sock *sk)
     if (!tp->packets_out || sk->sk_state == TCP_CLOSE)
         return;
     struct sk_buff *head = tcp_write_queue_head(sk);
-    if (!head)
+    if (!head || head == tcp_send_head(sk)) {
+        /* nothing sent is outstanding although the counters say so: see tcp_ack */
+        TCP_INC_STATS(TCPInflightResync);
+        tp->packets_out = tp->sacked_out = tp->lost_out = tp->retrans_out = 0;
+        if (tcp_send_head(sk))
+            __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
         return;
+    }
     if (!tp->snd_wnd && !tp->dead && sk->sk_state != TCP_SYN_SENT &&
         sk->sk_state != TCP_SYN_RECV) {
         /* the peer shrank its window to zero with data outstanding (RFC 9293 3.8.6.1):
