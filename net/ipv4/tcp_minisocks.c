@@ -251,7 +251,7 @@ static uint16_t tcp_listener_mss(struct sock *sk, uint32_t daddr, uint32_t saddr
     struct rtable *rt = ip_route_output_ports(&fl4, daddr, saddr, 0, 0, IPPROTO_TCP, 0, 0, &err);
     unsigned mtu = rt ? MIN(rt->mtu, rt->dev->mtu) : 576;
     ip_rt_put(rt);
-    unsigned mss = mtu - 40;
+    unsigned mss = MIN(mtu, (unsigned)IP_MAX_PACKET) - 40;   /* one IPv4 datagram at most */
     struct tcp_sock *tp = tcp_sk(sk);
     if (tp->user_mss && tp->user_mss < mss)
         mss = tp->user_mss;

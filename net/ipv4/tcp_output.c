@@ -138,6 +138,9 @@ void tcp_select_initial_window(struct sock *sk, unsigned space, unsigned mss,
 unsigned tcp_mtu_to_mss(struct sock *sk, unsigned pmtu)
 {
     struct tcp_sock *tp = tcp_sk(sk);
+    /* a segment is one IPv4 datagram: never more than 65535 bytes (lo's MTU is 65536) */
+    if (pmtu > IP_MAX_PACKET)
+        pmtu = IP_MAX_PACKET;
     int mss = (int)pmtu - 20 - TCP_HLEN_MIN;
     if (tp->mss_clamp && mss > tp->mss_clamp)
         mss = tp->mss_clamp;
@@ -781,7 +784,7 @@ int tcp_connect(struct sock *sk)
     struct tcp_sock *tp = tcp_sk(sk);
     uint32_t mtu = tcp_path_mtu(sk);
     if (!tp->advmss) {
-        unsigned adv = mtu - 40;
+        unsigned adv = MIN(mtu, (uint32_t)IP_MAX_PACKET) - 40;
         if (tp->user_mss && tp->user_mss < adv)
             adv = tp->user_mss;
         tp->advmss = (uint16_t)adv;
