@@ -77,22 +77,7 @@ static inline bool between(uint32_t x, uint32_t lo, uint32_t hi) { return hi - l
 #define TCP_EPHEMERAL_LOW     32768
 #define TCP_EPHEMERAL_HIGH    60999
 
-/* TCP socket options (IPPROTO_TCP), Linux's numbers */
-#define TCP_NODELAY      1
-#define TCP_MAXSEG       2
-#define TCP_CORK         3
-#define TCP_KEEPIDLE     4
-#define TCP_KEEPINTVL    5
-#define TCP_KEEPCNT      6
-#define TCP_SYNCNT       7
-#define TCP_LINGER2      8
-#define TCP_DEFER_ACCEPT 9
-#define TCP_WINDOW_CLAMP 10
-#define TCP_INFO         11
-#define TCP_QUICKACK     12
-#define TCP_CONGESTION   13
-#define TCP_USER_TIMEOUT 18
-#define TCP_NOTSENT_LOWAT 25
+#include "net/uapi/tcp.h"      /* the TCP_* socket options */
 
 #define TCP_NAGLE_OFF  1      /* TCP_NODELAY */
 #define TCP_NAGLE_CORK 2      /* TCP_CORK or MSG_MORE */
@@ -146,6 +131,9 @@ const struct tcp_congestion_ops *tcp_ca_default(void);
 int tcp_set_default_congestion_control(const char *name);
 void tcp_slow_start(struct tcp_sock *tp, uint32_t *acked);
 void tcp_cong_avoid_ai(struct tcp_sock *tp, uint32_t w, uint32_t acked);
+/* What every algorithm does first: nothing unless cwnd-limited, then slow start; returns
+ * the ACKed segments left for congestion avoidance. */
+uint32_t tcp_cong_avoid_prepare(struct tcp_sock *tp, uint32_t acked);
 bool tcp_is_cwnd_limited(const struct tcp_sock *tp);
 void tcp_init_congestion_control(struct tcp_sock *tp);
 void tcp_set_ca_state(struct tcp_sock *tp, uint8_t state);

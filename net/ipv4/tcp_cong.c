@@ -76,17 +76,21 @@ void tcp_cong_avoid_ai(struct tcp_sock *tp, uint32_t w, uint32_t acked)
         tp->snd_cwnd = tp->snd_cwnd_clamp;
 }
 
+uint32_t tcp_cong_avoid_prepare(struct tcp_sock *tp, uint32_t acked)
+{
+    if (!tcp_is_cwnd_limited(tp))
+        return 0;
+    if (tcp_in_slow_start(tp))
+        tcp_slow_start(tp, &acked);
+    return acked;
+}
+
 static void reno_cong_avoid(struct tcp_sock *tp, uint32_t ack, uint32_t acked)
 {
     (void)ack;
-    if (!tcp_is_cwnd_limited(tp))
-        return;
-    if (tcp_in_slow_start(tp)) {
-        tcp_slow_start(tp, &acked);
-        if (!acked)
-            return;
-    }
-    tcp_cong_avoid_ai(tp, tp->snd_cwnd, acked);
+    acked = tcp_cong_avoid_prepare(tp, acked);
+    if (acked)
+        tcp_cong_avoid_ai(tp, tp->snd_cwnd, acked);
 }
 
 static uint32_t reno_ssthresh(struct tcp_sock *tp)

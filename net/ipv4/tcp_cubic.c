@@ -110,13 +110,9 @@ static void bictcp_update(struct tcp_sock *tp, uint32_t cwnd, uint32_t acked)
 static void cubic_cong_avoid(struct tcp_sock *tp, uint32_t ack, uint32_t acked)
 {
     (void)ack;
-    if (!tcp_is_cwnd_limited(tp))
+    acked = tcp_cong_avoid_prepare(tp, acked);
+    if (!acked)
         return;
-    if (tcp_in_slow_start(tp)) {
-        tcp_slow_start(tp, &acked);
-        if (!acked)
-            return;
-    }
     bictcp_update(tp, tp->snd_cwnd, acked);
     tcp_cong_avoid_ai(tp, ca(tp)->cnt, acked);
 }
