@@ -20,7 +20,7 @@ mkdir -p "$out/obj"
 
 # one stack: everything from the socket calls down to the device layer, and the hosted
 # stand-ins of the kernel below it (tests/unit/fake_*.c)
-SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram.c
+SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram.c net/core/stream.c
   net/core/skbuff.c net/core/checksum.c net/core/neighbour.c net/core/dev.c net/core/dev_xmit.c
   net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/ethernet/eth_hdr.c
   net/ipv4/af_inet.c net/ipv4/arp.c net/ipv4/arp_hdr.c net/ipv4/devinet.c net/ipv4/icmp.c
@@ -95,4 +95,4 @@ echo "udp1472_instr_per_datagram $(per udp1472)"
 echo "ping_instr_per_roundtrip $(per ping)"
 # TCP: one line here when the stack has it (a phase "tcp" in bench_hosted.c sending
 # bytes one way; divide its total by the payload bytes)
-echo "tcp_instr_per_byte skipped (wirepath has no TCP yet)"
+echo "tcp_instr_per_byte skipped (the hosted harness has no TCP phase yet)"

@@ -19,6 +19,10 @@ void process_exit(int code);
 void process_exit(int code) { (void)code; __builtin_trap(); }
 void console_write(const char *s, size_t n) { (void)s; (void)n; }
 long console_read(char *buf, size_t n, bool nonblock) { return -EAGAIN; }
+bool console_rx_ready(void);
+bool console_rx_ready(void) { return false; }
+struct wait_queue_head *console_rx_wait_queue(void);
+struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 volatile uint64_t jiffies = 5000;
 
 /* the initcalls of the linked sources, in level order (bench_stack.ld gathers them) */
