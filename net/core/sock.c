@@ -232,7 +232,8 @@ void release_sock(struct sock *sk)
 
 int sk_add_backlog(struct sock *sk, struct sk_buff *skb)
 {
-    if (sk->sk_backlog_len + (int)skb->truesize > sk->sk_rcvbuf + sk->sk_sndbuf)
+    /* Linux's limit (tcp_add_backlog): both buffers and 64 KiB more for a burst */
+    if (sk->sk_backlog_len + (int)skb->truesize > sk->sk_rcvbuf + sk->sk_sndbuf + 65536)
         return -ENOBUFS;
     sk->sk_backlog_len += (int)skb->truesize;
     skb_queue_tail(&sk->sk_backlog, skb);

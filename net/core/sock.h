@@ -183,7 +183,7 @@ int sock_error(struct sock *sk);
  * in the middle of tcp_sendmsg. The rule: task-context code that touches protocol state
  * brackets it with lock_sock/release_sock. While the sock is owned, the receive path
  * (softirq) does not process a segment but appends it to sk_backlog (sk_add_backlog,
- * bounded by sk_rcvbuf + sk_sndbuf: beyond that it is dropped and counted), and a timer
+ * bounded by sk_rcvbuf + sk_sndbuf + 64 KiB: beyond that it is dropped and counted), and a timer
  * that fires sets a bit in sk_deferred and re-arms nothing. release_sock hands the backlog
  * to proto->backlog_rcv in arrival order (segments arriving meanwhile join the backlog
  * and are processed in the same call), then calls proto->release_cb for the deferred

@@ -41,10 +41,13 @@ struct sock *inet_csk_accept(struct sock *sk, int flags, int *err)
             goto fail;
         }
     }
+    /* the receive path adds children without waiting for us: mask it while we take one */
+    unsigned long f = local_irq_save();
     struct tcp_sock *cp = list_first_entry(&lp->accept_queue, struct tcp_sock, accept_node);
     list_del_init(&cp->accept_node);
     sk->sk_ack_backlog--;
     cp->parent = NULL;
+    local_irq_restore(f);
     release_sock(sk);
     /* the accept queue's reference goes; the child keeps the one sk_alloc gave it, which
      * now belongs to the new socket */

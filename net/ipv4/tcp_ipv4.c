@@ -550,7 +550,10 @@ int tcp_v4_rcv(struct sk_buff *skb)
         goto no_tcp_socket;
 
     sock_hold(sk);
-    if (!sock_owned_by_user(sk)) {
+    /* A listener's state is touched by the task only with interrupts masked (accept,
+     * close), so its segments never wait for the owner: a burst of connects would
+     * otherwise overflow its backlog while accept() runs (Linux's lockless listener). */
+    if (!sock_owned_by_user(sk) || sk->sk_state == TCP_LISTEN) {
         tcp_v4_do_rcv_reset(sk, skb);
     } else if (sk_add_backlog(sk, skb)) {
         TCP_INC_STATS(TCPBacklogDrop);

@@ -610,12 +610,22 @@ void tcp_synq_timer_run(struct sock *sk)
 void inet_csk_listen_stop(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
+    /* the listener is unhashed (CLOSE) already, so nothing adds to its queues now; the
+     * receive path runs without waiting for the owner, hence the masking */
+    unsigned long f = local_irq_save();
     reqsk_free_all(sk);
-    while (!list_empty(&tp->accept_queue)) {
+    local_irq_restore(f);
+    for (;;) {
+        f = local_irq_save();
+        if (list_empty(&tp->accept_queue)) {
+            local_irq_restore(f);
+            break;
+        }
         struct tcp_sock *cp = list_first_entry(&tp->accept_queue, struct tcp_sock, accept_node);
         list_del_init(&cp->accept_node);
         sk->sk_ack_backlog--;
         cp->parent = NULL;
+        local_irq_restore(f);
         struct sock *child = &cp->sk;
         lock_sock(child);
         cp->dead = true;

@@ -260,7 +260,8 @@ static void tcp_keepalive_timer(struct timer_list *t)
 {
     struct sock *sk = &tp_of(t, offsetof(struct tcp_sock, keepalive_timer))->sk;
     sock_hold(sk);
-    if (sock_owned_by_user(sk))
+    /* a listener's SYN queue belongs to the softirq side (see tcp_v4_rcv): never defer */
+    if (sock_owned_by_user(sk) && sk->sk_state != TCP_LISTEN)
         sk->sk_deferred |= TCP_DEFER_KEEPALIVE;
     else
         tcp_keepalive_timer_handler(sk);
