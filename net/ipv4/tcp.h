@@ -335,7 +335,6 @@ void tcp_cleanup_rbuf(struct sock *sk, int copied);
 int tcp_disconnect(struct sock *sk, int flags);
 void tcp_init_sock_defaults(struct sock *sk);
 /* struct tcp_info (Linux 6.1 layout, 232 bytes) */
-struct tcp_info_k;
 void tcp_get_info(struct sock *sk, uint8_t *info);
 #define TCP_INFO_LEN 232
 void tcp_sk_free(struct sock *sk);             /* last step of a sock's life in TCP */
@@ -418,7 +417,6 @@ void tcp_init_buffer_space(struct sock *sk);
 void tcp_rcv_space_adjust(struct sock *sk);
 void tcp_clear_retrans(struct tcp_sock *tp);
 bool tcp_paws_check(const struct tcp_sock *tp, uint32_t tsval, int paws_win);
-void tcp_update_pacing_noop(void);
 int tcp_prune_queue(struct sock *sk);
 void tcp_rearm_rto(struct sock *sk);
 

@@ -167,9 +167,6 @@ void tcp_put_port(struct sock *sk)
     if (list_linked(&tp->bind_node))
         list_del_init(&tp->bind_node);
     local_irq_restore(f);
-    if (!tp->bound_explicitly || sk->sk_state == TCP_CLOSE) {
-        /* keep inet_num for getsockname after close, as Linux does for the user's port */
-    }
 }
 
 void tcp_bind_inherit(struct sock *child, struct sock *parent)
@@ -413,9 +410,6 @@ int tcp_synack_send(struct sock *listener, struct request_sock *req)
         .wscale = req->wscale_ok, .wscale_val = req->rcv_wscale,
         .sack_perm = req->sack_ok,
     };
-    if (req->tstamp_ok && req->ts_off == 0 && req->snt_synack_us == 1) {
-        /* cookie SYN-ACK: TSval carries the options (tcp-linux.md 9.4) */
-    }
     req->snt_synack_us = tcp_clock_us();
     tcp_v4_send_raw(req->loc_addr, req->rmt_addr, req->loc_port, req->rmt_port,
                     req->snt_isn, req->rcv_isn + 1, TCPHDR_SYN | TCPHDR_ACK,

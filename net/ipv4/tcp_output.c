@@ -303,9 +303,7 @@ int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len, unsigned ms
     if (!buff)
         return -ENOMEM;
     unsigned old_factor = tcp_skb_pcount(skb);
-    int moved_ts = (int)MIN(skb->len - len, skb->truesize);
     skb_split(skb, buff, len);
-    (void)moved_ts;
 
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb = TCP_SKB_CB(buff);
     ncb->seq = cb->seq + len;
@@ -894,8 +892,6 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
     cb->sacked |= TCPCB_EVER_RETRANS;
     if (!tp->retrans_stamp_ms)
         tp->retrans_stamp_ms = jiffies;
-    if (!tp->undo_retrans)
-        tp->undo_retrans = 0;
     return 0;
 }
 
