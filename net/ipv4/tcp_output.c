@@ -846,9 +846,12 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
     unsigned cur_mss = tcp_current_mss(sk);
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
     if (before(cb->seq, tp->snd_una)) {
-        /* partly acknowledged (a TSO skb): drop the acknowledged head first */
+        /* partly acknowledged (a TSO skb, or data whose FIN was not acknowledged with
+         * it): drop the acknowledged head first - all of the data, if only the FIN is
+         * left, which then goes alone */
         uint32_t acked = tp->snd_una - cb->seq;
-        if (cb->tcp_flags & TCPHDR_SYN || acked >= skb->len)
+        if (cb->tcp_flags & TCPHDR_SYN || !before(tp->snd_una, cb->end_seq) ||
+            acked > skb->len)
             return -EINVAL;
         if (skb_cloned(skb) && skb_unshare_head(skb))
             return -ENOMEM;
