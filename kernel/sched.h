@@ -24,6 +24,7 @@ struct task {
     int exit_code;
     bool timed_out;               /* set when a timed sleep ended by its timeout */
     uint64_t switches;
+    const void *wchan;            /* where it last slept: schedule_timeout_ns's caller */
     void *user;                   /* ring-3 state for apps (net/socket issue) */
 };
 

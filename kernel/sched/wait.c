@@ -77,6 +77,7 @@ static void sleep_timer_fn(struct timer_list *t)
 
 bool schedule_timeout_ns(uint64_t timeout_ns)
 {
+    current->wchan = __builtin_return_address(0);
     if (timeout_ns == 0) {
         schedule();
         return true;

@@ -94,10 +94,11 @@ static int cmd_uptime(int argc, char **argv)
 static void print_app(struct process *p, void *arg)
 {
     uint64_t ms = p->start_ns ? (ktime_get_ns() - p->start_ns) / NSEC_PER_MSEC : 0;
-    printk("%5d  %-14s %-9s %10llu %8llu.%03llu\n", p->pid, p->name,
-           p->kill_pending ? "killing" : p->task->state == TASK_BLOCKED ? "sleeping" : "running",
+    bool asleep = p->task->state == TASK_BLOCKED;
+    printk("%5d  %-14s %-9s %10llu %8llu.%03llu  %p\n", p->pid, p->name,
+           p->kill_pending ? "killing" : asleep ? "sleeping" : "running",
            (unsigned long long)p->syscalls, (unsigned long long)(ms / 1000),
-           (unsigned long long)(ms % 1000));
+           (unsigned long long)(ms % 1000), asleep ? p->task->wchan : NULL);
 }
 
 static int cmd_apps(int argc, char **argv)
@@ -114,7 +115,7 @@ static int cmd_apps(int argc, char **argv)
     }
     if (argc != 1)
         return SHELL_USAGE;
-    printk("  PID  NAME           STATE       SYSCALLS   RUNTIME(s)\n");
+    printk("  PID  NAME           STATE       SYSCALLS   RUNTIME(s)  WCHAN\n");
     process_for_each(print_app, NULL);
     struct process_stats s;
     process_get_stats(&s);

@@ -971,11 +971,21 @@ static void ss_one(struct sock *sk, void *arg)
     printk("%-5s %-10s %-6u %-6u %21s %21s\n", "tcp",
            state_names[sk->sk_state < (int)ARRAY_SIZE(state_names) ? sk->sk_state : 0],
            recvq, sendq, la, ra);
+    /* ss -o's timer field: which one is armed, when it fires, the backoff */
+    char timer[48] = "";
+    if (ext && tp->pending && timer_pending(&tp->retransmit_timer)) {
+        long left = (long)(tp->retransmit_timer.expires - jiffies);
+        snprintf(timer, sizeof(timer), " timer:(%s,%ldms,%u)",
+                 tp->pending == ICSK_TIME_RETRANS ? "on" : "persist",
+                 left > 0 ? left * (long)(1000 / HZ) : 0, tp->backoff);
+    } else if (ext && tp->packets_out) {
+        snprintf(timer, sizeof(timer), " timer:(none,packets_out %u)", tp->packets_out);
+    }
     if (ext && sk->sk_state != TCP_LISTEN)
         printk("\t %s%s%s%s rto:%u rtt:%u.%03u/%u.%03u ato:%u mss:%u rcvmss:%u advmss:%u "
                "cwnd:%u ssthresh:%u bytes_sent:%llu bytes_retrans:%llu bytes_acked:%llu "
                "bytes_received:%llu segs_out:%u segs_in:%u retrans:%u/%u lost:%u sacked:%u "
-               "rcv_space:%u snd_wnd:%u\n",
+               "rcv_space:%u snd_wnd:%u%s skmem:(r%d,rb%d,t%d,tb%d,f%d,w%d,bl%d)\n",
                tp->tstamp_ok ? "ts " : "", tp->sack_ok ? "sack " : "",
                tp->wscale_ok ? "wscale " : "", tp->ca_ops ? tp->ca_ops->name : "",
                tp->rto_ms, (tp->srtt_us >> 3) / 1000, (tp->srtt_us >> 3) % 1000,
@@ -985,7 +995,9 @@ static void ss_one(struct sock *sk, void *arg)
                (unsigned long long)tp->bytes_sent, (unsigned long long)tp->bytes_retrans,
                (unsigned long long)tp->bytes_acked, (unsigned long long)tp->bytes_received,
                tp->segs_out, tp->segs_in, tp->retrans_out, tp->total_retrans, tp->lost_out,
-               tp->sacked_out, tp->rcvq_space_space, tp->snd_wnd);
+               tp->sacked_out, tp->rcvq_space_space, tp->snd_wnd, timer, sk->sk_rmem_alloc,
+               sk->sk_rcvbuf, sk->sk_wmem_alloc, sk->sk_sndbuf, sk->sk_forward_alloc,
+               sk->sk_wmem_queued, sk->sk_backlog_len);
 }
 
 /* Rows for the shell's `ss` (its header is printed by the caller). */

@@ -128,6 +128,25 @@ static void wire_from_stack(struct sk_buff *skb)
     } while (off < payload);
 }
 
+/* The driver's ring: a sent skb (a clone sharing the write queue's data) is freed by the
+ * TX completion a few milliseconds later, so retransmissions and splits meet clones
+ * still in flight, as on the NIC. */
+#define RING_MAX 8192
+static struct { struct sk_buff *skb; uint64_t done_ms; } ring[RING_MAX];
+static int nring;
+
+static void tx_complete(bool all)
+{
+    for (int i = 0; i < nring;) {
+        if (all || ring[i].done_ms <= now_ms) {
+            kfree_skb(ring[i].skb);
+            ring[i] = ring[--nring];
+        } else {
+            i++;
+        }
+    }
+}
+
 static void drain_device(struct net_device *dev)
 {
     struct fake_netdev *f = fake_priv(dev);
@@ -138,7 +157,12 @@ static void drain_device(struct net_device *dev)
         f->ntx = 0;
         for (int i = 0; i < n; i++) {
             wire_from_stack(batch[i]);
-            kfree_skb(batch[i]);          /* the TX completion */
+            if (nring < RING_MAX) {
+                ring[nring].skb = batch[i];
+                ring[nring++].done_ms = now_ms + rnd(4);
+            } else {
+                kfree_skb(batch[i]);
+            }
         }
     }
 }
@@ -167,11 +191,19 @@ static void deliver_due(struct net_device *dev)
     }
 }
 
-/* --- the scoreboard invariant --- */
+/* --- the scoreboard invariant (and the send buffer's charge) --- */
 static bool scoreboard_ok(struct sock *sk, const char *who, uint64_t t)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     uint32_t packets = 0, sacked = 0, lost = 0, retrans = 0;
+    long queued = 0;
+    for (struct sk_buff *skb = tcp_write_queue_head(sk); skb; skb = tcp_write_queue_next(sk, skb))
+        queued += skb->truesize;
+    if (queued != sk->sk_wmem_queued) {
+        fprintf(stderr, "  %s at %llu ms: sk_wmem_queued %d, the write queue holds %ld\n", who,
+                (unsigned long long)t, sk->sk_wmem_queued, queued);
+        return false;
+    }
     for (struct sk_buff *skb = tcp_write_queue_head(sk); skb && skb != tcp_send_head(sk);
          skb = tcp_write_queue_next(sk, skb)) {
         unsigned pc = tcp_skb_pcount(skb);
@@ -314,6 +346,7 @@ static void step(struct net_device *dev)
         }
     now_ms++;
     fake_advance_ms(1);
+    tx_complete(false);
     drain_device(dev);
     deliver_due(dev);
     for (int i = 0; i < 2; i++)
@@ -442,6 +475,7 @@ static void chaos_run(uint64_t seed, size_t bytes, bool tso, const char *cc)
         step(dev);
     CHECK_EQ(tcp_socks_count(), socks0);
     tcp_tw_flush();
+    tx_complete(true);
     while (nwire)
         free(wire[--nwire]);
     fake_netdev_clear(dev);
