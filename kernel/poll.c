@@ -1,8 +1,8 @@
 /* kernel/poll.c - poll(2): wait until one of several files is ready, or a timeout.
  *
  * Each file's ops->poll says what is ready now and which wait queue will announce a
- * change. The caller queues itself on every such queue (one entry per fd), marks itself
- * blocked, looks once more, and only then sleeps: a wake-up from any of them, or the
+ * change. The caller marks itself blocked, queues itself on every such queue (one entry
+ * per fd), looks once more, and only then sleeps: a wake-up from any of them, or the
  * timeout, brings it back to look again. No polling loop. */
 #include "kernel/syscall.h"
 #include "kernel/file.h"
@@ -72,10 +72,12 @@ long sys_poll(struct pollfd_k *ufds, unsigned long nfds, int timeout_ms)
                 break;
             left = deadline - now;
         }
+        /* blocked first, then queued everywhere: a wake-up from any queue from here on
+         * leaves the task running (see add_wait_queue) */
+        set_current_state(TASK_BLOCKED);        /* even with no queue: the timeout wakes */
         for (unsigned long i = 0; i < nfds; i++)
             if (slots[i].wq)
-                prepare_to_wait(slots[i].wq, &slots[i].e);
-        set_current_state(TASK_BLOCKED);        /* even with no queue: the timeout wakes */
+                add_wait_queue(slots[i].wq, &slots[i].e);
         count = poll_scan(fds, slots, nfds);
         if (count)
             break;

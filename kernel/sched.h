@@ -65,6 +65,12 @@ void wake_up(struct wait_queue_head *wq);     /* wake every waiter; safe from ir
 /* The entry needs no initialisation (it is found by address); wake_up() unlinks every
  * waiter it wakes, and a repeated prepare_to_wait() queues the entry again. */
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
+/* Queue the entry without touching the task's state: for a waiter on several queues
+ * (poll), which sets TASK_BLOCKED once before queueing on all of them. Calling
+ * prepare_to_wait() per queue instead would mark the task blocked again after a wake-up
+ * from an earlier queue had already set it running, and that wake-up, its entry now
+ * unlinked, would be lost. */
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *e);
 /* Sleep until woken or until timeout_ns passes (0 = no timeout). Returns false on timeout.
  * The caller has set its state to TASK_BLOCKED (prepare_to_wait, set_current_state);

@@ -28,13 +28,20 @@ static bool queued_on(struct wait_queue_head *wq, struct wait_queue_entry *e)
     return false;
 }
 
-void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
 {
     unsigned long f = local_irq_save();
     if (!queued_on(wq, e)) {
         e->task = current;
         list_add_tail(&e->node, &wq->waiters);
     }
+    local_irq_restore(f);
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+    unsigned long f = local_irq_save();
+    add_wait_queue(wq, e);
     current->state = TASK_BLOCKED;
     local_irq_restore(f);
 }

@@ -239,9 +239,10 @@ static void dhcp_wait(uint64_t wait_ns)
 {
     struct wait_queue_entry a, b;
     struct socket *s = d.sock;
-    prepare_to_wait(&d.wq, &a);
+    set_current_state(TASK_BLOCKED);      /* once, then both queues (add_wait_queue) */
+    add_wait_queue(&d.wq, &a);
     if (s)
-        prepare_to_wait(&s->wq, &b);
+        add_wait_queue(&s->wq, &b);
     if (!d.rx_full && !d.link_up_event && !sock_readable())
         schedule_timeout_ns(wait_ns);
     finish_wait(&d.wq, &a);

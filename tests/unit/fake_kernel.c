@@ -28,12 +28,17 @@ static bool queued_on(struct wait_queue_head *wq, struct wait_queue_entry *e)
     return false;
 }
 
-void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+void add_wait_queue(struct wait_queue_head *wq, struct wait_queue_entry *e)
 {
     if (!queued_on(wq, e)) {
         e->task = current;
         list_add_tail(&e->node, &wq->waiters);
     }
+}
+
+void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *e)
+{
+    add_wait_queue(wq, e);
     current->state = TASK_BLOCKED;
 }
 
