@@ -91,6 +91,8 @@ done
 # with their shared libraries from this Debian system
 copy_prog() {
   local src=$1 lib
+  # (busybox has applets of the same name, e.g. httpd: replace the link, not busybox)
+  rm -f "$rootfs/bin/$(basename "$src")"
   cp "$src" "$rootfs/bin/$(basename "$src")"
   if ldd "$src" | grep -q 'not found'; then echo "linux-guest: $src: a library is missing" >&2; exit 1; fi
   for lib in $(ldd "$src" | awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }'); do
