@@ -37,7 +37,8 @@
 #
 # Environment: ROUNDS (2), COUNT datagrams per size (20000), ECHO_N (300), WINDOW (16),
 # PING_N (20), FLOOR_FRAMES (20000), MEM_SET (MiB list), TCP_SECONDS per iperf3 run (5,
-# after TCP_OMIT 1 s not counted), TCP_ECHO_N (300), HTTP_SECONDS (5), HTTP_CONNS (4),
+# after TCP_OMIT 1 s not counted; or TCP_BYTES per run instead), TCP_ECHO_N (300),
+# HTTP_SECONDS (5), HTTP_CONNS (4),
 # BENCH_TINY=1 (one short round and no TSO-off boot, for `make test`: checks that every
 # figure is produced, not its value); for A/B runs of
 # one change: GUESTS ("linux wirepath"), WP_EXTRA (more wirepath command-line words, e.g.
@@ -48,7 +49,7 @@ cd "$root"
 out=build/bench
 if [ "${BENCH_TINY:-0}" = 1 ]; then
   ROUNDS=1 COUNT=300 ECHO_N=30 WINDOW=8 PING_N=3 FLOOR_FRAMES=1000 MEM_SET="256"
-  TCP_SECONDS=1 TCP_OMIT=0 TCP_ECHO_N=20 HTTP_SECONDS=1
+  TCP_BYTES=2M TCP_ECHO_N=20 HTTP_SECONDS=1
   out=build/bench-tiny     # a tiny run (make test) never mixes into a real one's files
 fi
 mkdir -p "$out"
@@ -256,10 +257,12 @@ tcp_phases() {
   [ -n "$sfx" ] && dirs=send
   for d in $dirs; do
     local name=tcp_$d$sfx j=$out/$label.tcp_$d$sfx.json rev="" l0 l1 r mbit bytes
+    local len=(-t "$TCP_SECONDS" -O "$TCP_OMIT")
+    [ -n "${TCP_BYTES:-}" ] && len=(-n "$TCP_BYTES")
     [ "$d" = send ] && rev=-R
     l0=$(nslast)
-    in_ns timeout $((TCP_SECONDS + TCP_OMIT + 30)) iperf3 -c "$GUEST" -p 5201 $rev \
-      -t "$TCP_SECONDS" -O "$TCP_OMIT" -J >"$j" 2>&1
+    in_ns timeout $((TCP_SECONDS + TCP_OMIT + 30)) iperf3 -c "$GUEST" -p 5201 $rev "${len[@]}" -J \
+      >"$j" 2>&1
     settle
     l1=$(nslast)
     r=$(/usr/bin/python3 "$client" iperf3 "$j" 2>&1)
