@@ -263,8 +263,12 @@ tcp_phases() {
     l0=$(nslast)
     in_ns timeout $((TCP_SECONDS + TCP_OMIT + 30)) iperf3 -c "$GUEST" -p 5201 $rev "${len[@]}" -J \
       >"$j" 2>&1
-    settle
-    l1=$(nslast)
+    l1=""
+    if settle; then
+      l1=$(nslast)
+    else
+      echo "bench: $label: no counters line after $name: its per-MB costs are left out" >&2
+    fi
     r=$(/usr/bin/python3 "$client" iperf3 "$j" 2>&1)
     echo "bench: $label: $name: $r"
     mbit=$(sed -nE 's/^iperf3 mbit ([0-9.]+) .*/\1/p' <<<"$r")
