@@ -4,8 +4,11 @@
 # unit tests use, a fake NIC wiring them frame to frame, software checksums), under
 # valgrind --tool=callgrind; each phase is its own profile, divided by its operations.
 # Prints udp64_instr_per_datagram, udp1472_instr_per_datagram, ping_instr_per_roundtrip
-# (send and receive, both stacks together), tcp_instr_per_byte (skipped until TCP), and
-# the top 15 functions of each phase.
+# (send and receive, both stacks together); for TCP (one connection, A streams to B)
+# tcp_instr_per_byte (both stacks, everything), tcp_send_instr_per_segment (A's send of
+# one MSS: sock_sendmsg down to the fake NIC), tcp_ack_instr_per_ack (A's receipt of an
+# ACK: device layer up) with tcp_v4_rcv's inclusive share; and the top 15 functions of
+# each phase (per datagram, round trip, segment or ACK).
 #   N=2000 operations per phase; BENCH_TINY=1: 50 (for make test: figures produced)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +29,8 @@ SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram
   net/ipv4/af_inet.c net/ipv4/arp.c net/ipv4/arp_hdr.c net/ipv4/devinet.c net/ipv4/icmp.c
   net/ipv4/icmp_hdr.c net/ipv4/ip_fragment.c net/ipv4/ip_hdr.c net/ipv4/ip_input.c
   net/ipv4/ip_output.c net/ipv4/route.c net/ipv4/udp.c net/ipv4/udp_hdr.c
+  $(ls net/ipv4/tcp*.c | grep -v _ktest) net/ipv4/syncookies.c net/ipv4/inet_connection_sock.c
+  net/core/secure_seq.c
   net/netfilter/core.c net/netfilter/nf_rules.c
   kernel/cmdline.c kernel/file.c kernel/console_file.c kernel/sys_basic.c kernel/poll.c
   kernel/uaccess.c kernel/user/uvm.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c
@@ -66,11 +71,25 @@ for f in "$out"/callgrind.out.*; do
   total[$ph]=$(sed -n 's/^totals: //p' "$f" | awk -v h="$harness" '{ print $1 - h }')
   file[$ph]=$f
 done
-per() { awk -v t="${total[$1]:-0}" -v n="$N" 'BEGIN { printf "%.0f", t / n }'; }
-for ph in udp64 udp1472 ping; do
+# operations per phase: N, or the frames the harness counted (TCP segments, ACKs)
+declare -A ops=([udp64]=$N [udp1472]=$N [ping]=$N)
+ops[tcp]=$(sed -nE 's/^bench_hosted: tcp: .* ([0-9]+) segments, .*/\1/p' "$out/run.log")
+ops[tcp_seg]=$(sed -nE 's/^bench_hosted: tcp_seg: .* ([0-9]+) segments$/\1/p' "$out/run.log")
+ops[tcp_ack]=$(sed -nE 's/^bench_hosted: tcp_ack: ([0-9]+) ACK frames .*/\1/p' "$out/run.log")
+tcp_bytes=$(sed -nE 's/^bench_hosted: tcp: ([0-9]+) writes of ([0-9]+) bytes.*/\1 \2/p' "$out/run.log" | awk '{ print $1 * $2 }')
+per() { awk -v t="${total[$1]:-0}" -v n="${2:-${ops[$1]:-0}}" 'BEGIN { if (n > 0) printf "%.0f", t / n; else print "none" }'; }
+# inclusive instructions of one function in a phase, per operation of that phase
+incl() {
+  callgrind_annotate --auto=no --inclusive=yes --threshold=100 "${file[$1]}" 2>/dev/null |
+    awk -v fn=":$2" -v n="${ops[$1]:-0}" 'index($0, fn " ") || substr($0, length($0) - length(fn) + 1) == fn {
+      v = $1; gsub(",", "", v); if (v + 0 > best) best = v + 0 }
+      END { if (n > 0 && best > 0) printf "%.0f", best / n; else print "none" }'
+}
+phases="udp64 udp1472 ping tcp tcp_seg tcp_ack"
+for ph in $phases; do
   [ -n "${file[$ph]:-}" ] || { echo "bench-hosted: no profile for $ph" >&2; exit 1; }
 done
-for ph in udp64 udp1472 ping; do
+for ph in $phases; do
   echo "bench-hosted: top 15 functions, $ph (instructions per operation, share)"
   callgrind_annotate --auto=no --inclusive=no --threshold=100 "${file[$ph]}" 2>/dev/null |
     /usr/bin/python3 -c '
@@ -88,11 +107,12 @@ for line in sys.stdin:
     src = "libc" if "/" not in src or src.startswith(("malloc", "string", "sysdeps")) else src
     print("  %8.0f %5.1f%%  %s (%s)" % (v / n, 100.0 * v / total, fn, src))
     shown += 1
-' "$N" "${total[$ph]}"
+' "${ops[$ph]}" "${total[$ph]}"
 done
 echo "udp64_instr_per_datagram $(per udp64)"
 echo "udp1472_instr_per_datagram $(per udp1472)"
 echo "ping_instr_per_roundtrip $(per ping)"
-# TCP: one line here when the stack has it (a phase "tcp" in bench_hosted.c sending
-# bytes one way; divide its total by the payload bytes)
-echo "tcp_instr_per_byte skipped (the hosted harness has no TCP phase yet)"
+awk -v t="${total[tcp]}" -v b="$tcp_bytes" 'BEGIN { printf "tcp_instr_per_byte %.2f\n", t / b }'
+echo "tcp_instr_per_segment $(per tcp)"
+echo "tcp_send_instr_per_segment $(per tcp_seg) (tcp_sendmsg inclusive $(incl tcp_seg tcp_sendmsg))"
+echo "tcp_ack_instr_per_ack $(per tcp_ack) (tcp_v4_rcv inclusive $(incl tcp_ack tcp_v4_rcv))"

@@ -18,16 +18,29 @@
 #   per_pkt_*                costs per datagram of the blast: interrupts, softirq runs
 #                            (NET_TX + NET_RX), and for wirepath its driver's MMIO reads and
 #                            writes (netstat= line; Linux's igb keeps no such counter)
+#   tcp_send_mbit            iperf3 -R from the namespace against iperf3d in the guest: the
+#                            guest sends, the rate is the host's receipt
+#   tcp_recv_mbit            iperf3 (host sends): the guest's receipt, as iperf3d reports it
+#   tcp_*_per_mb             during those runs, per MB of payload: the guest's NET_TX and
+#                            NET_RX softirq runs, interrupts, packets (tx + rx) and for
+#                            wirepath MMIO writes (the guests' netstat= lines before/after)
+#   tcp_echo_rtt_median_us   64-byte round trips to tcp_echo, one connection, TCP_NODELAY
+#   http_rps, http_latency_median_us   wrk against httpd's index page
+# Per guest and round, a second boot with igb.tso=0 (wirepath's driver offers no TSO; the
+# Linux guest runs ethtool -K eth0 tso off):
+#   tcp_send_notso_mbit      as tcp_send_mbit, with its tcp_send_notso_*_per_mb costs
 # Once:
 #   floor_frames_per_s       wirepath's driver alone (test=igbfloor): raw 60-byte frames,
 #                            counted on the host side of the tap
 #   min_memory_mib           smallest -m of MEM_SET at which each guest boots and answers
 #                            ping and UDP echo (bisection)
-# TCP and HTTP figures are printed as skipped until the stack has TCP (tcp_figures below).
 #
 # Environment: ROUNDS (2), COUNT datagrams per size (20000), ECHO_N (300), WINDOW (16),
-# PING_N (20), FLOOR_FRAMES (20000), MEM_SET (MiB list), BENCH_TINY=1 (one short round,
-# for `make test`: checks that every figure is produced, not its value); for A/B runs of
+# PING_N (20), FLOOR_FRAMES (20000), MEM_SET (MiB list), TCP_SECONDS per iperf3 run (5,
+# after TCP_OMIT 1 s not counted; or TCP_BYTES per run instead), TCP_ECHO_N (300),
+# HTTP_SECONDS (5), HTTP_CONNS (4),
+# BENCH_TINY=1 (one short round and no TSO-off boot, for `make test`: checks that every
+# figure is produced, not its value); for A/B runs of
 # one change: GUESTS ("linux wirepath"), WP_EXTRA (more wirepath command-line words, e.g.
 # igb.itr=50), NO_FLOOR=1, NO_MEM=1.
 set -uo pipefail
@@ -36,6 +49,7 @@ cd "$root"
 out=build/bench
 if [ "${BENCH_TINY:-0}" = 1 ]; then
   ROUNDS=1 COUNT=300 ECHO_N=30 WINDOW=8 PING_N=3 FLOOR_FRAMES=1000 MEM_SET="256"
+  TCP_BYTES=2M TCP_ECHO_N=20 HTTP_SECONDS=1
   out=build/bench-tiny     # a tiny run (make test) never mixes into a real one's files
 fi
 mkdir -p "$out"
@@ -46,6 +60,12 @@ WINDOW=${WINDOW:-16}
 PING_N=${PING_N:-20}
 FLOOR_FRAMES=${FLOOR_FRAMES:-20000}
 MEM_SET=${MEM_SET:-"8 12 16 24 32 48 64 96 128 192 256"}
+TCP_SECONDS=${TCP_SECONDS:-5}
+TCP_OMIT=${TCP_OMIT:-1}
+TCP_ECHO_N=${TCP_ECHO_N:-300}
+HTTP_SECONDS=${HTTP_SECONDS:-5}
+HTTP_CONNS=${HTTP_CONNS:-4}
+TCP_APPS=tcp_echo:7,iperf3d:5201,httpd:80
 MEM_DEFAULT=256
 HOST=198.18.0.1
 GUEST=198.18.0.2
@@ -122,8 +142,8 @@ one_round() {
   ip netns exec "$NS" /usr/bin/python3 "$client" udprecv "$HOST" "$BLAST_PORT" 600 >"$rx_out" 2>&1 &
   local rx=$!
   bg_pids+=("$rx")
-  local cmd="ip=$GUEST/24 gw=$HOST apps=udp_echo:7,udp_blast:$HOST:$BLAST_PORT:18/1472:$COUNT"
-  [ "$kind" = wirepath ] && cmd+=" netstat=1 ${WP_EXTRA:-}"
+  local cmd="ip=$GUEST/24 gw=$HOST apps=udp_echo:7,udp_blast:$HOST:$BLAST_PORT:18/1472:$COUNT,$TCP_APPS netstat=1"
+  [ "$kind" = wirepath ] && cmd+=" ${WP_EXTRA:-}"
   guest_start "$kind" "$label" "$MEM_DEFAULT" "$cmd"
   if ! guest_ready "$kind"; then
     echo "bench: $label: no ready line (see $GLOG)" >&2
@@ -183,8 +203,115 @@ one_round() {
   pps=$(sed -nE 's/^echo_pps ([0-9]+).*/\1/p' <<<"$e")
   [ -n "$med" ] && record "$kind" udp_echo_rtt_median_us "$med"
   [ -n "$pps" ] && record "$kind" udp_echo_pps "$pps"
+  tcp_phases "$kind" "$label" ""
   guest_stop
   return 0
+}
+
+# ---- TCP and HTTP, against a booted guest running $TCP_APPS with netstat=1 ----
+nslast() { grep -a 'netstat: ' "$GLOG" | tail -1; }
+# settle: until the guest prints a counters line after this moment (it prints one a second
+# while anything changes), so the last line holds everything done so far
+settle() {
+  local n end
+  n=$(grep -ac 'netstat: ' "$GLOG")
+  end=$(($(now_ms) + 5000))
+  while [ "$(now_ms)" -lt "$end" ]; do
+    [ "$(grep -ac 'netstat: ' "$GLOG")" -gt "$n" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+# costs KIND PHASE LINE0 LINE1 BYTES: the guest's work between two counters lines, per MB
+# (10^6 bytes) of payload: softirq runs, interrupts, packets, and wirepath's MMIO writes
+costs() {
+  awk -v kind="$1" -v ph="$2" -v a="$3" -v b="$4" -v bytes="$5" -v res="$results" '
+    function f(line, key,   m) {
+      if (line !~ "[ |]" key "=[0-9]") return -1
+      m = line; sub(".*[ |]" key "=", "", m); sub("[^0-9].*", "", m); return m + 0
+    }
+    function per(name, key, both,   d) {
+      d = f(b, key) - f(a, key)
+      if (f(a, key) < 0 || f(b, key) < 0) return
+      if (both != "") d += f(b, both) - f(a, both)
+      printf "%s %s_%s_per_mb %.1f\n", kind, ph, name, d / mb >> res
+    }
+    BEGIN {
+      mb = bytes / 1e6
+      if (mb <= 0 || a == "" || b == "" || a == b) exit
+      per("net_tx", "NET_TX"); per("net_rx", "NET_RX"); per("irq", "irq")
+      per("pkts", "tx", "rx"); per("mmio_wr", "mmio_wr")
+    }'
+}
+# tcp_phases KIND LABEL SUFFIX: bulk send (iperf3 -R) and, unless SUFFIX (notso), bulk
+# receive, TCP echo round trips and HTTP; each figure recorded as NAME (tcp_send_SUFFIX ...)
+tcp_phases() {
+  local kind=$1 label=$2 sfx=${3:+_$3} d
+  if ! guest_wait 'iperf3d: listening on tcp port 5201' 30; then
+    echo "bench: $label: iperf3d is not listening (see $GLOG)" >&2
+    return 1
+  fi
+  in_ns ping -q -c 1 -W 2 "$GUEST" >/dev/null 2>&1
+  settle
+  local dirs="send recv"
+  [ -n "$sfx" ] && dirs=send
+  for d in $dirs; do
+    local name=tcp_$d$sfx j=$out/$label.tcp_$d$sfx.json rev="" l0 l1 r mbit bytes
+    local len=(-t "$TCP_SECONDS" -O "$TCP_OMIT")
+    [ -n "${TCP_BYTES:-}" ] && len=(-n "$TCP_BYTES")
+    [ "$d" = send ] && rev=-R
+    l0=$(nslast)
+    in_ns timeout $((TCP_SECONDS + TCP_OMIT + 30)) iperf3 -c "$GUEST" -p 5201 $rev "${len[@]}" -J \
+      >"$j" 2>&1
+    l1=""
+    if settle; then
+      l1=$(nslast)
+    else
+      echo "bench: $label: no counters line after $name: its per-MB costs are left out" >&2
+    fi
+    r=$(/usr/bin/python3 "$client" iperf3 "$j" 2>&1)
+    echo "bench: $label: $name: $r"
+    mbit=$(sed -nE 's/^iperf3 mbit ([0-9.]+) .*/\1/p' <<<"$r")
+    bytes=$(sed -nE 's/.* all_bytes ([0-9]+) .*/\1/p' <<<"$r")
+    [ -n "$mbit" ] || continue
+    record "$kind" "${name}_mbit" "$mbit"
+    costs "$kind" "$name" "$l0" "$l1" "$bytes"
+  done
+  [ -n "$sfx" ] && return 0
+  r=$(in_ns /usr/bin/python3 "$client" tcpecho "$GUEST" 7 "$TCP_ECHO_N" 64 2>&1)
+  echo "bench: $label: $r"
+  r=$(sed -nE 's/^tcpecho_rtt median_us ([0-9]+) .*/\1/p' <<<"$r")
+  [ -n "$r" ] && record "$kind" tcp_echo_rtt_median_us "$r"
+  in_ns timeout $((HTTP_SECONDS + 30)) wrk -t1 -c"$HTTP_CONNS" -d"${HTTP_SECONDS}s" --latency \
+    "http://$GUEST/" >"$out/$label.wrk" 2>&1
+  r=$(/usr/bin/python3 "$client" wrk "$out/$label.wrk" 2>&1)
+  echo "bench: $label: $r"
+  if [[ $r =~ ^wrk\ rps\ ([0-9]+)\ median_us\ ([0-9]+) ]]; then
+    record "$kind" http_rps "${BASH_REMATCH[1]}"
+    record "$kind" http_latency_median_us "${BASH_REMATCH[2]}"
+  fi
+  return 0
+}
+
+# notso_round KIND ROUND: a boot without TSO (igb.tso=0 on both guests), bulk send only
+notso_round() {
+  local kind=$1 r=$2 label="$1-notso-r$2" cmd
+  cmd="ip=$GUEST/24 gw=$HOST apps=udp_echo:7,iperf3d:5201 netstat=1 igb.tso=0"
+  [ "$kind" = wirepath ] && cmd+=" ${WP_EXTRA:-}"
+  guest_start "$kind" "$label" "$MEM_DEFAULT" "$cmd"
+  if ! guest_ready "$kind"; then
+    echo "bench: $label: no ready line (see $GLOG)" >&2
+    guest_stop
+    return 1
+  fi
+  local off='igb .*TSO off'
+  [ "$kind" = linux ] && off='tcp-segmentation-offload: off'
+  if guest_wait "$off" 5; then
+    tcp_phases "$kind" "$label" notso
+  else
+    echo "bench: $label: the guest does not say TSO is off (see $GLOG)" >&2
+  fi
+  guest_stop
 }
 
 # serves KIND MEM: boots with -m MEM and answers ping and UDP echo
@@ -240,6 +367,11 @@ for r in $(seq "$ROUNDS"); do
     echo "bench: round $r: $kind"
     one_round "$kind" "$r"
   done
+  [ "${BENCH_TINY:-0}" = 1 ] && continue
+  for kind in ${GUESTS:-linux wirepath}; do
+    echo "bench: round $r: $kind, TSO off"
+    notso_round "$kind" "$r"
+  done
 done
 [ "${NO_FLOOR:-0}" = 1 ] || floor
 if [ "${NO_MEM:-0}" != 1 ]; then
@@ -248,19 +380,6 @@ if [ "${NO_MEM:-0}" != 1 ]; then
     min_memory "$kind"
   done
 fi
-
-# ---- TCP and HTTP: filled in when the stack has them ----
-# tcp_figures prints "NAME wirepath=V linux=V ratio=R UNIT" lines for the TCP/HTTP figures;
-# until wirepath answers SOCK_STREAM it prints them as skipped.
-tcp_figures() {
-  local why="skipped (not measured yet: the TCP rounds of this bench are still to be written)"
-  local n
-  for n in tcp_send_mbit tcp_send_notso_mbit tcp_recv_mbit tcp_echo_rtt_median_us; do
-    echo "$n $why"
-  done
-  why="skipped (no HTTP server in wirepath yet)"
-  for n in http_latency_median_us http_rps; do echo "$n $why"; done
-}
 
 # ---- the table: median of the rounds, ratio wirepath/linux ----
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -277,7 +396,16 @@ fig udp_send_rate_1472 datagrams/s
 fig udp_echo_pps datagrams/s
 fig udp_echo_rtt_median_us us
 fig ping_rtt_avg_us us
-tcp_figures
+fig tcp_send_mbit Mbit/s
+if [ "${BENCH_TINY:-0}" = 1 ]; then
+  echo "tcp_send_notso_mbit skipped (BENCH_TINY: no TSO-off boot)"
+else
+  fig tcp_send_notso_mbit Mbit/s
+fi
+fig tcp_recv_mbit Mbit/s
+fig tcp_echo_rtt_median_us us
+fig http_latency_median_us us
+fig http_rps requests/s
 fig boot_to_ready_ms ms
 fig min_memory_mib MiB
 for n in per_pkt_interrupts per_pkt_softirqs per_pkt_mmio_reads per_pkt_mmio_writes; do
@@ -287,6 +415,12 @@ for n in per_pkt_interrupts per_pkt_softirqs per_pkt_mmio_reads per_pkt_mmio_wri
   else
     fig "$n" "per datagram"
   fi
+done
+for ph in tcp_send tcp_send_notso tcp_recv; do
+  grep -q " ${ph}_net_tx_per_mb " "$results" || continue
+  for n in net_tx net_rx irq pkts; do fig "${ph}_${n}_per_mb" "per MB"; done
+  w=$(awk -v n="${ph}_mmio_wr_per_mb" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
+  echo "${ph}_mmio_wr_per_mb wirepath=${w:-none} linux=n/a ratio=n/a per MB"
 done
 f=$(awk '$2 == "floor_frames_per_s" { print $3 }' "$results" | median)
 echo "floor_frames_per_s ${f:-none}"

@@ -9,6 +9,12 @@
                                                    (median/min RTT), then N*4 datagrams
                                                    with WINDOW in flight (rate)
   bench_client.py udpcheck HOST PORT               exit 0 when one datagram comes back
+  bench_client.py tcpecho HOST PORT N SIZE         TCP echo: N sequential round trips of
+                                                   SIZE bytes on one connection (NODELAY)
+  bench_client.py iperf3 FILE                      the rate, bytes and sender's
+                                                   retransmissions of an `iperf3 -J` report
+  bench_client.py wrk FILE                         requests/s and median latency (us) of a
+                                                   `wrk --latency` report
 
 Receivers print one result line when stopped; a rate is taken between the first and
 the last arrival (receipt on this host, not what the sender believes it sent). Every
@@ -164,6 +170,55 @@ def udpcheck(host, port):
     return 1
 
 
+def tcpecho(host, port, n, size):
+    n, size = int(n), int(size)
+    s = socket.create_connection((host, int(port)), timeout=5)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    rtts = []
+    for i in range(n):
+        msg = (b"%08d" % i + b"t" * size)[:size]
+        t0 = time.perf_counter()
+        s.sendall(msg)
+        got = b""
+        while len(got) < size:
+            chunk = s.recv(size - len(got))
+            if not chunk:
+                sys.exit("tcpecho: connection closed after %d round trips" % i)
+            got += chunk
+        rtts.append((time.perf_counter() - t0) * 1e6)
+        if got != msg:
+            sys.exit("tcpecho: round trip %d came back different" % i)
+    s.close()
+    print("tcpecho_rtt median_us %.0f min_us %.0f n %d" % (statistics.median(rtts), min(rtts), n))
+
+
+def iperf3(path):
+    import json
+    with open(path) as f:
+        r = json.load(f)
+    if "error" in r:
+        sys.exit("iperf3: " + r["error"])
+    end = r["end"]
+    rx, tx = end["sum_received"], end["sum_sent"]
+    # every interval, the omitted ones too: what the guest's counters saw
+    moved = sum(i["sum"]["bytes"] for i in r.get("intervals", []))
+    print("iperf3 mbit %.1f bytes %d all_bytes %d retransmits %d" % (
+        rx["bits_per_second"] / 1e6, rx["bytes"], max(moved, rx["bytes"]), tx.get("retransmits", 0)))
+
+
+def wrk(path):
+    import re
+    text = open(path).read()
+    rps = re.search(r"^Requests/sec:\s+([0-9.]+)", text, re.M)
+    med = re.search(r"^\s+50%\s+([0-9.]+)(us|ms|s)\s*$", text, re.M)
+    errs = re.search(r"Socket errors: (.*)$", text, re.M)
+    if not rps or not med:
+        sys.exit("wrk: no requests/s or median in the report")
+    us = float(med.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[med.group(2)]
+    print("wrk rps %.0f median_us %.0f errors %s" % (float(rps.group(1)), us,
+                                                      errs.group(1).replace(" ", "") if errs else "none"))
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "frames":
@@ -174,6 +229,12 @@ def main():
         echo(*args)
     elif cmd == "udpcheck":
         sys.exit(udpcheck(*args))
+    elif cmd == "tcpecho":
+        tcpecho(*args)
+    elif cmd == "iperf3":
+        iperf3(*args)
+    elif cmd == "wrk":
+        wrk(*args)
     else:
         sys.exit("bench_client: unknown command " + cmd)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the Linux comparison guest for `make bench`: Debian's kernel (linux-image-amd64),
-# busybox-static and iperf3, the project's apps built for Linux (build/apps/linux/), and
+# busybox-static, iperf3 and ethtool, the project's apps built for Linux (build/apps/linux/), and
 # tools/linux-guest/init, in an initramfs; booted from an ISO made by grub-mkrescue like
 # wirepath's, so both guests run on exactly the same QEMU command (tools/qemu.sh ISO=...).
 #
@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/linux-guest
 iso=$out/linux.iso
 here=$root/tools/linux-guest
-apps=(udp_blast udp_echo)
+apps=(udp_blast udp_echo tcp_echo iperf3d httpd)
 # the kernel's igb driver and what it needs that Debian builds as modules, plus fw_cfg's
 # sysfs driver (the guest reads its command line from QEMU's fw_cfg, as wirepath does)
 want_modules=(igb qemu_fw_cfg)
@@ -44,14 +44,20 @@ fi
 if ! ls busybox-static_*.deb >/dev/null 2>&1; then
   apt-get download busybox-static >/dev/null 2>&1 || { echo "linux-guest: apt-get download busybox-static failed" >&2; exit 1; }
 fi
+# ethtool: igb.tso=0 turns the guest's TSO off as that word does for wirepath
+if ! ls ethtool_*.deb >/dev/null 2>&1; then
+  apt-get download ethtool >/dev/null 2>&1 || { echo "linux-guest: apt-get download ethtool failed" >&2; exit 1; }
+fi
 kdeb=$(ls linux-image-[0-9]*.deb | head -1)
 bdeb=$(ls busybox-static_*.deb | head -1)
+edeb=$(ls ethtool_*.deb | head -1)
 
 work=$out/work
 rm -rf "$work"
-mkdir -p "$work/kpkg" "$work/bb" "$work/rootfs"/{bin,sbin,lib/modules,lib64,proc,sys,dev,tmp,etc}
+mkdir -p "$work/kpkg" "$work/bb" "$work/et" "$work/rootfs"/{bin,sbin,lib/modules,lib64,proc,sys,dev,tmp,etc}
 dpkg-deb -x "$kdeb" "$work/kpkg"
 dpkg-deb -x "$bdeb" "$work/bb"
+dpkg-deb -x "$edeb" "$work/et"
 rootfs=$work/rootfs
 
 cp "$work/bb/bin/busybox" "$rootfs/bin/busybox"
@@ -85,13 +91,17 @@ done
 # with their shared libraries from this Debian system
 copy_prog() {
   local src=$1 lib
+  # (busybox has applets of the same name, e.g. httpd: replace the link, not busybox)
+  rm -f "$rootfs/bin/$(basename "$src")"
   cp "$src" "$rootfs/bin/$(basename "$src")"
+  if ldd "$src" | grep -q 'not found'; then echo "linux-guest: $src: a library is missing" >&2; exit 1; fi
   for lib in $(ldd "$src" | awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }'); do
     mkdir -p "$rootfs$(dirname "$lib")"
     cp -L "$lib" "$rootfs$lib"
   done
 }
 copy_prog "$(command -v iperf3)"
+copy_prog "$work/et/sbin/ethtool"
 for a in "${apps[@]}"; do copy_prog "$root/build/apps/linux/$a"; done
 
 cp "$here/init" "$rootfs/init"

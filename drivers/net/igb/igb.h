@@ -140,6 +140,7 @@ struct igb_adapter {
     unsigned tx_ring_count, rx_ring_count;
     unsigned itr_usecs;                /* fixed moderation (igb.itr=US) */
     bool itr_adaptive;                 /* no igb.itr=: per-vector latency classes */
+    bool tso;                          /* offer NETIF_F_TSO (igb.tso=0: no) */
     uint64_t tx_timeout_jiffies;
     uint64_t link_wait_ms;
 

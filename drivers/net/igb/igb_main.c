@@ -20,6 +20,7 @@ CMDLINE_KEY(igb_rxd, "igb.rxd", "igb: RX descriptors per ring (64-4096, default 
 CMDLINE_KEY(igb_txd, "igb.txd", "igb: TX descriptors per ring (64-4096, default 256)");
 CMDLINE_KEY(igb_itr, "igb.itr", "igb: fixed interrupt moderation interval in us (0 = off; default adaptive)");
 CMDLINE_KEY(igb_irq, "igb.irq", "igb: interrupt mode msix|msi|intx (default msix, falling back)");
+CMDLINE_KEY(igb_tso, "igb.tso", "igb: 0 = do not offer TCP segmentation offload (default 1)");
 
 #define IGB_MAX_ADAPTERS 4
 struct igb_adapter *igb_adapters[IGB_MAX_ADAPTERS];
@@ -285,6 +286,7 @@ static void igb_read_params(struct igb_adapter *a)
     uint64_t itr = cmdline_get_u64("igb.itr", IGB_DEFAULT_ITR_US);
     a->itr_usecs = (unsigned)MIN(itr, (uint64_t)E1000_EITR_MAX_USECS);
     a->itr_adaptive = !cmdline_get("igb.itr");
+    a->tso = cmdline_get_u64("igb.tso", 1) != 0;
     a->tx_timeout_jiffies = msecs_to_jiffies(IGB_TX_TIMEOUT_MS);
     a->link_wait_ms = IGB_LINK_WAIT_MS;
 }
@@ -349,8 +351,10 @@ static int igb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
     memcpy(dev->dev_addr, a->perm_addr, ETH_ALEN);
     dev->netdev_ops = &igb_netdev_ops;
     dev->mtu = ETH_DATA_LEN;
-    dev->features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_HW_CSUM_IPV4HDR | NETIF_F_TSO |
-                    NETIF_F_RXCSUM | (a->num_queues > 1 ? NETIF_F_RXHASH : 0);
+    /* TCP reads these at connect (route_caps): without NETIF_F_TSO it sends one MSS per skb */
+    dev->features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_HW_CSUM_IPV4HDR |
+                    (a->tso ? NETIF_F_TSO : 0) | NETIF_F_RXCSUM |
+                    (a->num_queues > 1 ? NETIF_F_RXHASH : 0);
     dev->gso_max_size = 65535;
     dev->gso_max_segs = 64;
     dev->watchdog_timeo = (unsigned)msecs_to_jiffies(IGB_TX_TIMEOUT_MS);
@@ -369,9 +373,9 @@ static int igb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
         snprintf(irqs, sizeof(irqs), "gsi %u", pdev->gsi);
     }
     const uint8_t *m = a->perm_addr;
-    printk("igb %s: %s MAC %02x:%02x:%02x:%02x:%02x:%02x, %u queue(s), irq %s (%s)\n",
+    printk("igb %s: %s MAC %02x:%02x:%02x:%02x:%02x:%02x, %u queue(s), irq %s (%s)%s\n",
            name, mac->name, m[0], m[1], m[2], m[3], m[4], m[5], a->num_queues,
-           igb_irq_mode_name(a->irq_mode), irqs);
+           igb_irq_mode_name(a->irq_mode), irqs, a->tso ? "" : ", TSO off");
     if (!mac->verified_in_qemu)
         pr_warn("igb %s: %s (%s NVM) support is written from the documentation and unverified\n",
                 name, mac->name, igb_nvm_name(nvm));

@@ -6,6 +6,9 @@
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/route.h"
+#include "net/ipv4/tcp.h"
+#include "kernel/proc_stats.h"
+#include "kernel/uapi/fcntl.h"
 #include "kernel/init.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
@@ -24,6 +27,9 @@ bool console_rx_ready(void) { return false; }
 struct wait_queue_head *console_rx_wait_queue(void);
 struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 volatile uint64_t jiffies = 5000;
+/* /proc/wirepath/stats is not linked: the sections TCP registers go nowhere */
+void stats_register(struct stats_section *sec) { (void)sec; }
+void stats_u64(struct stats_out *o, const char *key, uint64_t v) { (void)o; (void)key; (void)v; }
 
 /* the initcalls of the linked sources, in level order (bench_stack.ld gathers them) */
 extern initcall_t bstack_initcalls_start[], bstack_initcalls_end[];
@@ -99,25 +105,103 @@ void bstack_poll(void) { fake_softirq_run(16); }
 #define MAX_SOCKS 8
 static struct socket *socks[MAX_SOCKS];
 
-int bstack_udp_socket(uint16_t port)
+static int new_handle(struct socket *s)
 {
     int h = 0;
     while (h < MAX_SOCKS && socks[h])
         h++;
-    if (h == MAX_SOCKS)
+    if (h == MAX_SOCKS) {
+        sock_release(s);
         return -EMFILE;
-    struct socket *s;
-    int r = sock_create(AF_INET, SOCK_DGRAM, 0, &s);
+    }
+    socks[h] = s;
+    return h;
+}
+
+static int bound_socket(int type, uint16_t port, struct socket **out)
+{
+    int r = sock_create(AF_INET, type, 0, out);
     if (r < 0)
         return r;
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-    r = s->ops->bind(s, &a);
+    r = port ? (*out)->ops->bind(*out, &a) : 0;
+    if (r < 0)
+        sock_release(*out);
+    return r;
+}
+
+int bstack_udp_socket(uint16_t port)
+{
+    struct socket *s;
+    int r = bound_socket(SOCK_DGRAM, port, &s);
+    return r < 0 ? r : new_handle(s);
+}
+
+int bstack_tcp_listen(uint16_t port)
+{
+    struct socket *s;
+    int r = bound_socket(SOCK_STREAM, port, &s);
+    if (r < 0)
+        return r;
+    r = s->ops->listen(s, 8);
     if (r < 0) {
         sock_release(s);
         return r;
     }
-    socks[h] = s;
-    return h;
+    return new_handle(s);
+}
+
+int bstack_tcp_connect(uint32_t daddr, uint16_t dport)
+{
+    struct socket *s;
+    int r = bound_socket(SOCK_STREAM, 0, &s);
+    if (r < 0)
+        return r;
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(dport) };
+    a.sin_addr.s_addr = htonl(daddr);
+    r = s->ops->connect(s, &a, O_NONBLOCK);
+    if (r < 0 && r != -EINPROGRESS) {
+        sock_release(s);
+        return r;
+    }
+    return new_handle(s);
+}
+
+int bstack_tcp_accept(int listener)
+{
+    /* a socket whose own sock is dropped, to take the accepted one (as sys_accept4's) */
+    struct socket *ns;
+    int r = sock_create(AF_INET, SOCK_STREAM, 0, &ns);
+    if (r < 0)
+        return r;
+    ns->ops->release(ns);
+    ns->sk = NULL;
+    r = socks[listener]->ops->accept(socks[listener], ns, O_NONBLOCK);
+    if (r < 0) {
+        ns->ops = NULL;
+        sock_release(ns);
+        return r;
+    }
+    return new_handle(ns);
+}
+
+long bstack_send(int h, const void *buf, unsigned len)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+    struct kmsg m;
+    kmsg_init_kernel(&m, &iov, 1, len);
+    m.flags = MSG_DONTWAIT;
+    long r = sock_sendmsg(socks[h], &m);
+    bstack_poll();
+    return r;
+}
+
+int bstack_tcp_mss(int h)
+{
+    int v = 0;
+    socklen_t len = sizeof(v);
+    int r = socks[h]->ops->getsockopt(socks[h], IPPROTO_TCP, TCP_MAXSEG, &v, &len);
+    return r < 0 ? r : v;
 }
 
 long bstack_sendto(int h, const void *buf, unsigned len, uint32_t daddr, uint16_t dport)

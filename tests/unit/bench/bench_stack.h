@@ -1,4 +1,4 @@
-/* tests/unit/bench/bench_stack.h - one complete wirepath stack (sockets, UDP, ICMP, IPv4,
+/* tests/unit/bench/bench_stack.h - one complete wirepath stack (sockets, TCP, UDP, ICMP, IPv4,
  * routing, ARP and the neighbour cache, qdisc, device layer) in a hosted process, behind
  * a fake NIC that hands every transmitted frame to a callback. tools/bench-hosted.sh
  * links two copies of it (each with its own globals: the symbols below are renamed per
@@ -23,6 +23,16 @@ int bstack_udp_socket(uint16_t port);
 long bstack_sendto(int h, const void *buf, unsigned len, uint32_t daddr, uint16_t dport);
 /* Non-blocking receive; -EAGAIN when nothing is queued. */
 long bstack_recv(int h, void *buf, unsigned len);
+/* TCP (non-blocking throughout; the harness moves frames between calls): a listener on
+ * port, a connect in progress to daddr:dport, a connection taken from a listener
+ * (-EAGAIN while none is ready); handles as above. */
+int bstack_tcp_listen(uint16_t port);
+int bstack_tcp_connect(uint32_t daddr, uint16_t dport);
+int bstack_tcp_accept(int listener);
+/* Send what fits now (MSG_DONTWAIT): bytes taken, or -errno (-EAGAIN: buffer full). */
+long bstack_send(int h, const void *buf, unsigned len);
+/* The connection's current MSS (TCP_MAXSEG), or -errno. */
+int bstack_tcp_mss(int h);
 /* ICMP echo to daddr (payload bytes), waiting through the sleep hook; RTT ns or -errno. */
 long bstack_ping(uint32_t daddr, uint16_t seq, unsigned payload);
 /* Called by the stack around work the harness does not want counted (callgrind). */
