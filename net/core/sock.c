@@ -116,7 +116,9 @@ static void sock_wfree(struct sk_buff *skb)
     local_irq_restore(f);
     skb->sk = NULL;
     /* writers blocked on a full send buffer: once half of it is free (sk_write_space) */
-    if (sock_writeable(sk)) {
+    if (sk->sk_prot && sk->sk_prot->write_space) {
+        sk->sk_prot->write_space(sk);
+    } else if (sock_writeable(sk)) {
         stats.write_space_wakeups++;
         sk_wake(sk);
     }

@@ -68,6 +68,11 @@ struct proto {
     bool close_releases;
     /* Called once when the last reference goes, before the memory is freed. */
     void (*destroy)(struct sock *sk);
+    /* A sent skb was freed by the driver (sock_wfree): wake writers if that made room by
+     * the protocol's own rule. NULL: the datagram rule (sock_writeable). TCP's room comes
+     * from ACKs, not TX completions, so its writers are not woken here (Linux's TCP
+     * does not use sock_wfree either). */
+    void (*write_space)(struct sock *sk);
 };
 
 struct sock {

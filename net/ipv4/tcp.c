@@ -881,6 +881,9 @@ static int tcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
     return tcp_backlog_rcv_entry(sk, skb);
 }
 
+/* A transmitted clone was freed: nothing a TCP writer waits for (tcp_check_space). */
+static void tcp_write_space(struct sock *sk) { (void)sk; }
+
 struct proto tcp_prot = {
     .name = "TCP",
     .obj_size = sizeof(struct tcp_sock),
@@ -906,6 +909,7 @@ struct proto tcp_prot = {
     .memory_pressure = &tcp_memory_pressure,
     .close_releases = true,
     .destroy = tcp_destroy_sock,
+    .write_space = tcp_write_space,
 };
 
 int tcp_socks_count(void) { return tcp_socks_alive; }

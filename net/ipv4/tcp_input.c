@@ -872,15 +872,6 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, int flag, const struct 
     flag |= tcp_clean_rtx_queue(sk, prior_snd_una, &seq_rtt_us, &pkts_acked);
     tcp_ack_update_rtt(tp, flag, seq_rtt_us, opt);
     (void)prior_sacked;
-    if (tp->snd_una == tp->snd_nxt &&
-        (tp->packets_out || tp->sacked_out || tp->lost_out || tp->retrans_out)) {
-        /* Everything sent is acknowledged, so nothing can be in flight. Counters that
-         * disagree (a drift seen after heavy SACK recovery on a lossy link, not yet
-         * explained) would otherwise hold cwnd shut with no timer armed: resynchronize
-         * and count it. */
-        TCP_INC_STATS(TCPInflightResync);
-        tp->packets_out = tp->sacked_out = tp->lost_out = tp->retrans_out = 0;
-    }
     unsigned acked_sacked = pkts_acked + newly_sacked;
     bool in_recovery = tp->ca_state != TCP_CA_Open;
     if (in_recovery || (flag & (FLAG_DATA_SACKED | FLAG_DSACKING_ACK)) ||

@@ -104,7 +104,10 @@ void tcp_retransmit_timer(struct sock *sk)
         return;
     struct sk_buff *head = tcp_write_queue_head(sk);
     if (!head || head == tcp_send_head(sk)) {
-        /* nothing sent is outstanding although the counters say so: see tcp_ack */
+        /* nothing sent is outstanding although the counters say so. Never seen since
+         * the lost poll wake-up was fixed (tests/unit/test_tcp_chaos.c checks the
+         * counters against the queue at every step); kept so that such a bug would show
+         * as a counter, not as a connection that hangs with cwnd shut */
         TCP_INC_STATS(TCPInflightResync);
         tp->packets_out = tp->sacked_out = tp->lost_out = tp->retrans_out = 0;
         if (tcp_send_head(sk))

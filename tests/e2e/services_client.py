@@ -46,10 +46,6 @@ def out(verdict, name, why=""):
     print("%s %s %s" % (verdict, name, why), flush=True)
 
 
-# Set by --known-burst-bug (the wirepath run): see http.40_concurrent.
-KNOWN_BURST_BUG = False
-
-
 def check(name, fn):
     try:
         r = fn()
@@ -513,13 +509,6 @@ def http_checks(port, idle, stats):
         [s.close() for s in socks]
         if all(res):
             return True
-        if KNOWN_BURST_BUG:
-            # Quarantined, not passed: against wirepath some of 40 connects opened at once
-            # through QEMU's user networking get no page within 10 s, intermittently
-            # (20-36 of 40 in failing runs); the cause is open in the TCP issue.
-            out("SKIP", "http.40_concurrent",
-                "known intermittent bug, %d of 40 got their page" % sum(1 for r in res if r))
-            return "skip"
         return "%d of 40 got their page" % sum(1 for r in res if r)
 
     def wrk():
@@ -571,8 +560,6 @@ def main():
     svc, port = a[0], int(a[1])
     opts = dict(zip(a[2::2], a[3::2]))
     HOST = opts.get("--host", HOST)
-    global KNOWN_BURST_BUG
-    KNOWN_BURST_BUG = opts.get("--known-burst-bug") == "1"
     if svc == "echo":
         echo_checks(port)
     elif svc == "discard":

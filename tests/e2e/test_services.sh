@@ -59,9 +59,7 @@ app tcp_echo echo "$PORT_ECHO_TCP"
 app discard discard "$PORT_DISCARD"
 app chargen chargen "$PORT_CHARGEN"
 app iperf3d iperf3 "$PORT_IPERF" --log "$log"
-# --known-burst-bug 1: http.40_concurrent is quarantined (reported skipped when it fails;
-# see services_client.py) until the intermittent burst-of-connects bug is fixed
-app httpd http "$PORT_HTTP" --idle 10 --stats wirepath --known-burst-bug 1
+app httpd http "$PORT_HTTP" --idle 10 --stats wirepath
 
 e2e_check "services.udp_echo_still_running" bash -c "! grep -aq 'app udp_echo .*exited' '$log'"
 e2e_check "services.no_panic_or_fault" bash -c "! grep -aqiE 'panic|exception|killed' '$log'"
