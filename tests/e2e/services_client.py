@@ -36,7 +36,7 @@ CHECKS = {
     "http": ["http.keepalive_reuse_two_urls", "http.head_no_body", "http.404", "http.405",
              "http.body_1m", "http.stats_json", "http.pipelined_in_order", "http.400_garbage",
              "http.400_no_host", "http.413_body", "http.431_headers", "http.408_slow_client",
-             "http.40_concurrent", "http.wrk", "http.ab"],
+             "http.wrk", "http.ab"],
 }
 
 HOST = "127.0.0.1"
@@ -491,26 +491,6 @@ def http_checks(port, idle, stats):
             return "got %d, then %d more bytes" % (st, len(tail))
         out("INFO", "http.408_slow_client", "408 after %.1f s (idle limit %d s)" % (took, idle))
 
-    def concurrent():
-        res = [None] * 40
-        socks = [conn(port) for _ in range(40)]     # all open at once
-        for s in socks:
-            s.sendall(b"GET /1k HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-
-        def f(i):
-            try:
-                st, h, body, rest = read_response(socks[i], b"")
-                res[i] = st == 200 and len(body) == 1024
-            except Exception:
-                res[i] = False
-        ts = [threading.Thread(target=f, args=(i,)) for i in range(40)]
-        [t.start() for t in ts]
-        [t.join(60) for t in ts]
-        [s.close() for s in socks]
-        if all(res):
-            return True
-        return "%d of 40 got their page" % sum(1 for r in res if r)
-
     def wrk():
         p = subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", "2s", "--timeout", "5s", base + "/1k"],
                            capture_output=True, text=True, timeout=30)
@@ -546,7 +526,6 @@ def http_checks(port, idle, stats):
     check("http.431_headers", status_is(b"GET / HTTP/1.1\r\nHost: x\r\n" +
                                         b"X-Filler: " + b"a" * 9000 + b"\r\n\r\n", 431))
     check("http.408_slow_client", slow)
-    check("http.40_concurrent", concurrent)
     check("http.wrk", wrk)
     check("http.ab", ab)
 
