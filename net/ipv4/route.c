@@ -16,6 +16,7 @@
 #include "kernel/arch/x86.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/time.h"
 #include "kernel/mm/mm.h"
 
 #define FIB_MAX 32
@@ -47,6 +48,61 @@ void rt_cache_flush(void)
     if (genid == 0)              /* 0 never matches a cached route's recorded value */
         genid = 1;
     local_irq_restore(f);
+}
+
+/* --- the PMTU cache (route.h) --- */
+#define PMTU_CACHE_SIZE 32
+static struct pmtu_entry {
+    uint32_t daddr;              /* 0 = free */
+    unsigned mtu;
+    uint64_t expires;            /* jiffies */
+} pmtu_cache[PMTU_CACHE_SIZE];
+
+/* The entry for daddr while in force; a lapsed one is freed on the way. */
+static struct pmtu_entry *pmtu_find(uint32_t daddr)
+{
+    for (int i = 0; i < PMTU_CACHE_SIZE; i++) {
+        struct pmtu_entry *e = &pmtu_cache[i];
+        if (!e->daddr || e->daddr != daddr)
+            continue;
+        if (time_before(jiffies, e->expires))
+            return e;
+        e->daddr = 0;
+        stats.pmtu_expired++;
+    }
+    return NULL;
+}
+
+void ip_rt_update_pmtu(uint32_t daddr, unsigned mtu)
+{
+    if (mtu < IP_RT_MIN_PMTU)
+        mtu = IP_RT_MIN_PMTU;
+    unsigned long f = local_irq_save();
+    struct pmtu_entry *e = pmtu_find(daddr);
+    if (e && e->mtu <= mtu) {
+        local_irq_restore(f);
+        return;                  /* only ever lowered while in force (RFC 1191 6.3) */
+    }
+    if (!e) {
+        /* a free slot, else the one closest to lapsing */
+        e = &pmtu_cache[0];
+        for (int i = 0; i < PMTU_CACHE_SIZE && e->daddr; i++)
+            if (!pmtu_cache[i].daddr || pmtu_cache[i].expires < e->expires)
+                e = &pmtu_cache[i];
+    }
+    *e = (struct pmtu_entry){ daddr, mtu, jiffies + msecs_to_jiffies(IP_RT_MTU_EXPIRES_MS) };
+    stats.pmtu_updates++;
+    local_irq_restore(f);
+    rt_cache_flush();            /* cached routes to daddr learn it at their next lookup */
+}
+
+unsigned ip_rt_pmtu(uint32_t daddr)
+{
+    unsigned long f = local_irq_save();
+    struct pmtu_entry *e = pmtu_find(daddr);
+    unsigned mtu = e ? e->mtu : 0;
+    local_irq_restore(f);
+    return mtu;
 }
 
 static int fib_count(void)
@@ -302,6 +358,13 @@ struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
         .rt_src = fl4->saddr ? fl4->saddr : (prefsrc ? prefsrc : inet_select_addr(dev, gw ? gw : daddr)),
         .rt_flags = flags, .mtu = dev->mtu, .rt_genid = rt_genid(), .output = ip_output,
     };
+    f = local_irq_save();
+    struct pmtu_entry *pe = pmtu_find(daddr);
+    if (pe && pe->mtu < rt->mtu) {
+        rt->mtu = pe->mtu;
+        rt->mtu_expires = pe->expires;
+    }
+    local_irq_restore(f);
     if (!fl4->saddr)
         fl4->saddr = rt->rt_src;
     f = local_irq_save();
@@ -332,7 +395,8 @@ struct rtable *__sk_dst_check(struct sock *sk)
     struct rtable *rt = sk->sk_dst_cache;
     if (!rt)
         return NULL;
-    if (sk->sk_dst_gen == rt_genid() && rt->dev->up) {
+    if (sk->sk_dst_gen == rt_genid() && rt->dev->up &&
+        (!rt->mtu_expires || time_before(jiffies, rt->mtu_expires))) {
         stats.sk_cache_hits++;
         return rt;
     }
@@ -399,4 +463,12 @@ void route_dump(void)
            (unsigned long long)stats.misses, (unsigned long long)stats.sk_cache_hits,
            (unsigned long long)stats.sk_cache_stale,
            (unsigned long long)(stats.allocs - stats.frees));
+    for (int i = 0; i < PMTU_CACHE_SIZE; i++) {
+        const struct pmtu_entry *e = &pmtu_cache[i];
+        if (e->daddr && time_before(jiffies, e->expires))
+            printk("cache %s mtu %u expires %llus\n", in_ntoa(e->daddr, a), e->mtu,
+                   (unsigned long long)((e->expires - jiffies) / HZ));
+    }
+    printk("route: pmtu cache updates %llu, lapsed %llu\n",
+           (unsigned long long)stats.pmtu_updates, (unsigned long long)stats.pmtu_expired);
 }

@@ -38,7 +38,8 @@ struct rtable {
     uint32_t rt_dst;             /* the destination it was looked up for */
     uint32_t rt_src;             /* preferred source address (0 while unconfigured) */
     unsigned int rt_flags;
-    unsigned int mtu;            /* path MTU: the device's for now */
+    unsigned int mtu;            /* path MTU: the device's, or less from the PMTU cache */
+    uint64_t mtu_expires;        /* jiffies when a learned PMTU lapses; 0 = none */
     uint32_t rt_genid;           /* table generation at lookup */
     /* dst_output(): ip_output for every unicast/broadcast route */
     int (*output)(struct sock *sk, struct sk_buff *skb);
@@ -114,9 +115,21 @@ struct rtable *__sk_dst_check(struct sock *sk);
 void sk_dst_set(struct sock *sk, struct rtable *rt);
 static inline void sk_dst_reset(struct sock *sk) { sk_dst_set(sk, NULL); }
 
+/* The PMTU cache (RFC 1191 6.3; Linux's next-hop exceptions): ICMP "fragmentation
+ * needed" lowers the path MTU to daddr (never below 552, Linux's min_pmtu) for 10 minutes
+ * (ip_rt_mtu_expires); then it lapses and the device's MTU is tried again. An update
+ * moves the table generation, so every socket's cached route is looked up again and
+ * sees it; a route made from a cached entry goes stale when the entry lapses. */
+#define IP_RT_MIN_PMTU 552
+#define IP_RT_MTU_EXPIRES_MS (10 * 60 * 1000)
+void ip_rt_update_pmtu(uint32_t daddr, unsigned mtu);
+/* The learned path MTU to daddr, or 0 when none is in force. */
+unsigned ip_rt_pmtu(uint32_t daddr);
+
 struct rt_stats {
     uint64_t lookups, misses, allocs, frees;
     uint64_t sk_cache_hits, sk_cache_stale;
+    uint64_t pmtu_updates, pmtu_expired;
     int routes;
 };
 void rt_get_stats(struct rt_stats *s);

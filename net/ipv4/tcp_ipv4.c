@@ -593,13 +593,14 @@ void tcp_v4_err(struct sk_buff *skb, const struct iphdr *quoted, uint8_t type, u
     if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
         /* path MTU discovery (RFC 1191): shrink the route's MTU and our MSS, resend */
         uint32_t mtu = info;
-        if (mtu < 552)
-            mtu = 552;                          /* Linux's min_pmtu */
+        if (mtu < IP_RT_MIN_PMTU)
+            mtu = IP_RT_MIN_PMTU;
         struct rtable *rt = __sk_dst_check(sk);
         if (rt && mtu < rt->mtu) {
-            rt->mtu = mtu;
+            rt->mtu = mtu;               /* this socket at once; the others via the cache */
             TCP_INC_STATS(TCPMTUPDiscovery);
         }
+        ip_rt_update_pmtu(sk->inet_daddr, mtu);
         if (!sock_owned_by_user(sk) && mtu < tp->pmtu_cookie) {
             unsigned mss = tcp_sync_mss(sk, mtu);
             /* everything in flight larger than the new MSS is lost on the way */

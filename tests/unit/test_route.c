@@ -6,6 +6,7 @@
  * invalidates routes cached on sockets, refcounts, the ip=/gw= parser and the ready
  * line printed exactly once. */
 #include "tests/unit/unit.h"
+#include "kernel/time.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_netdev.h"
 #include "net/ipv4/route.h"
@@ -15,6 +16,8 @@
 #include "kernel/errno.h"
 #include "kernel/cmdline.h"
 #include <unistd.h>
+
+volatile uint64_t jiffies = 1000;    /* the PMTU cache's clock */
 
 void panic(const char *fmt, ...) { (void)fmt; abort(); }
 int ip_output(struct sock *sk, struct sk_buff *skb) { (void)sk; (void)skb; return 0; }
@@ -386,5 +389,54 @@ TEST(local_routes_through_loopback)
     CHECK_EQ(s.allocs, s.frees);
     loopback_dev = NULL;
     fake_netdev_free(lo);
+    fake_netdev_free(d);
+}
+
+/* RFC 1191 6.3: "fragmentation needed" lowers the path MTU to one destination for
+ * 10 minutes (never below 552); cached routes see it at once, and lose it when it lapses. */
+TEST(pmtu_cache_lowers_then_lapses)
+{
+    struct net_device *d = setup();
+    CHECK_EQ(inet_addr_add(d, A("10.0.2.15"), 24), 0);
+    int err;
+    struct sock sk;
+    memset(&sk, 0, sizeof(sk));
+    struct rtable *rt = lookup("10.0.2.2", &err);
+    CHECK_EQ(rt->mtu, 1500);
+    sk_dst_set(&sk, rt);
+    struct rt_stats s0, s1;
+    rt_get_stats(&s0);
+
+    ip_rt_update_pmtu(A("10.0.2.2"), 1400);
+    CHECK_EQ(ip_rt_pmtu(A("10.0.2.2")), 1400);
+    CHECK_EQ(ip_rt_pmtu(A("10.0.2.3")), 0);           /* per destination */
+    CHECK(__sk_dst_check(&sk) == NULL);                /* the cached route is looked up again */
+    rt = lookup("10.0.2.2", &err);
+    CHECK_EQ(rt->mtu, 1400);
+    sk_dst_set(&sk, rt);
+    struct rtable *other = lookup("10.0.2.3", &err);
+    CHECK_EQ(other->mtu, 1500);
+    ip_rt_put(other);
+
+    ip_rt_update_pmtu(A("10.0.2.2"), 1480);            /* never raised while in force */
+    CHECK_EQ(ip_rt_pmtu(A("10.0.2.2")), 1400);
+    ip_rt_update_pmtu(A("10.0.2.2"), 68);              /* clamped to the minimum */
+    CHECK_EQ(ip_rt_pmtu(A("10.0.2.2")), IP_RT_MIN_PMTU);
+    rt = lookup("10.0.2.2", &err);
+    CHECK_EQ(rt->mtu, IP_RT_MIN_PMTU);
+    sk_dst_set(&sk, rt);
+    CHECK(__sk_dst_check(&sk) == rt);
+
+    /* ten minutes on: the entry lapses, the route made from it is stale */
+    jiffies += msecs_to_jiffies(IP_RT_MTU_EXPIRES_MS);
+    CHECK(__sk_dst_check(&sk) == NULL);
+    CHECK_EQ(ip_rt_pmtu(A("10.0.2.2")), 0);
+    rt = lookup("10.0.2.2", &err);
+    CHECK_EQ(rt->mtu, 1500);
+    ip_rt_put(rt);
+    rt_get_stats(&s1);
+    CHECK_EQ(s1.pmtu_updates, s0.pmtu_updates + 2);
+    CHECK_EQ(s1.pmtu_expired, s0.pmtu_expired + 1);
+    CHECK_EQ(s1.allocs, s1.frees);
     fake_netdev_free(d);
 }
