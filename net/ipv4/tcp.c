@@ -985,17 +985,20 @@ static void ss_one(struct sock *sk, void *arg)
     } else if (ext && tp->packets_out) {
         snprintf(timer, sizeof(timer), " timer:(none,packets_out %u)", tp->packets_out);
     }
+    /* like ss, no ssthresh while it is still "infinite" (slow start never left) */
+    char ssthresh[24] = "";
+    if (tp->snd_ssthresh < TCP_INFINITE_SSTHRESH)
+        snprintf(ssthresh, sizeof(ssthresh), " ssthresh:%u", tp->snd_ssthresh);
     if (ext && sk->sk_state != TCP_LISTEN)
         printk("\t %s%s%s%s rto:%u rtt:%u.%03u/%u.%03u ato:%u mss:%u rcvmss:%u advmss:%u "
-               "cwnd:%u ssthresh:%u bytes_sent:%llu bytes_retrans:%llu bytes_acked:%llu "
+               "cwnd:%u%s bytes_sent:%llu bytes_retrans:%llu bytes_acked:%llu "
                "bytes_received:%llu segs_out:%u segs_in:%u retrans:%u/%u lost:%u sacked:%u "
                "rcv_space:%u snd_wnd:%u%s skmem:(r%d,rb%d,t%d,tb%d,f%d,w%d,bl%d)\n",
                tp->tstamp_ok ? "ts " : "", tp->sack_ok ? "sack " : "",
                tp->wscale_ok ? "wscale " : "", tp->ca_ops ? tp->ca_ops->name : "",
                tp->rto_ms, (tp->srtt_us >> 3) / 1000, (tp->srtt_us >> 3) % 1000,
                (tp->mdev_us >> 2) / 1000, (tp->mdev_us >> 2) % 1000, tp->ack.ato_ms,
-               tp->mss_cache, tp->ack.rcv_mss, tp->advmss, tp->snd_cwnd,
-               tp->snd_ssthresh == TCP_INFINITE_SSTHRESH ? 0 : tp->snd_ssthresh,
+               tp->mss_cache, tp->ack.rcv_mss, tp->advmss, tp->snd_cwnd, ssthresh,
                (unsigned long long)tp->bytes_sent, (unsigned long long)tp->bytes_retrans,
                (unsigned long long)tp->bytes_acked, (unsigned long long)tp->bytes_received,
                tp->segs_out, tp->segs_in, tp->retrans_out, tp->total_retrans, tp->lost_out,

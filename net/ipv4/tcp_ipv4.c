@@ -544,6 +544,14 @@ int tcp_v4_rcv(struct sk_buff *skb)
         goto no_tcp_socket;
 
     sock_hold(sk);
+    if (sk->sk_state != TCP_LISTEN) {
+        /* tcp_info's segs_in/data_segs_in (Linux's tcp_segs_in): every segment the
+         * socket is handed, whether or not it is acceptable */
+        struct tcp_sock *tp = tcp_sk(sk);
+        tp->segs_in++;
+        if (skb->len > hl)
+            tp->data_segs_in++;
+    }
     /* A listener's state is touched by the task only with interrupts masked (accept,
      * close), so its segments never wait for the owner: a burst of connects would
      * otherwise overflow its backlog while accept() runs (Linux's lockless listener). */

@@ -362,11 +362,11 @@ static void do_app(struct ctx *c, char **t, int n)
     } else if (!strcmp(cmd, "state")) {
         int st = s && s->sk ? s->sk->sk_state : TCP_CLOSE;
         if (strcmp(state_name(st), t[2]))
-            fail(c, "state: want %s, got %lld%lld", t[2], st, 0);
+            fail(c, "state: want %s, got %lld%.0lld", t[2], st, 0);
     } else if (!strcmp(cmd, "error")) {
         int e = sock_error(s->sk);
         if (e != -errno_of(t[2]))
-            fail(c, "socket error: want %s, got %lld%lld", t[2], e, 0);
+            fail(c, "socket error: want %s, got %lld%.0lld", t[2], e, 0);
     } else if (!strcmp(cmd, "poll")) {
         unsigned mask = s->ops->poll(s);
         const char *v = t[2];
@@ -376,7 +376,23 @@ static void do_app(struct ctx *c, char **t, int n)
     } else if (!strcmp(cmd, "cwnd")) {
         long got = tcp_sk(s->sk)->snd_cwnd;
         if (got != num(t[2]))
-            fail(c, "cwnd: want %s, got %lld%lld", t[2], got, 0);
+            fail(c, "cwnd: want %s, got %lld%.0lld", t[2], got, 0);
+    } else if (!strcmp(cmd, "info")) {
+        /* a struct tcp_info field, read from the buffer getsockopt(TCP_INFO) returns */
+        static const struct { const char *name; unsigned off; } fields[] = {
+            { "segs_out", 136 }, { "segs_in", 140 }, { "data_segs_in", 152 },
+            { "data_segs_out", 156 }, { "total_retrans", 100 }, { "snd_ssthresh", 76 },
+        };
+        uint8_t b[TCP_INFO_LEN];
+        tcp_get_info(s->sk, b);
+        unsigned i = 0;
+        while (i < sizeof(fields) / sizeof(fields[0]) && strcmp(fields[i].name, t[2]))
+            i++;
+        uint32_t got;
+        if (i == sizeof(fields) / sizeof(fields[0]) || n < 4)
+            fail(c, "info: unknown field %s%lld%lld", t[2], 0, 0);
+        else if (memcpy(&got, b + fields[i].off, 4), got != (uint32_t)num(t[3]))
+            fail(c, "info: want %s, got %lld%.0lld", t[3], got, 0);
     } else {
         fail(c, "unknown app command %s%lld%lld", cmd, 0, 0);
     }
