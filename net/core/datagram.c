@@ -1,53 +1,13 @@
 /* net/core/datagram.c - the waiting and copying every datagram protocol needs: take a
  * received skb (sleeping on the socket's wait queue, with timeouts and errors), copy its
  * bytes to the app, and get send-buffer space before building a datagram.
- *
- * Sleeping follows kernel/sched.h's rule: queue on sk_wq and mark the task blocked
- * before testing the condition, so a wake-up from the NET_RX softirq between the test and
- * schedule() is never lost. */
+ * Sleeps are sk_wait_event's (net/core/stream.c). */
 #include "net/core/sock.h"
 #include "kernel/arch/x86.h"
 #include "kernel/errno.h"
 #include "kernel/time.h"
 #include "kernel/mm/mm.h"
 #include "kernel/user/process.h"
-
-int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk))
-{
-    uint64_t timeo = *timeo_ns;
-    uint64_t deadline = timeo ? ktime_get_ns() + timeo : 0;
-    struct wait_queue_entry e;
-    int ret = 0;
-    for (;;) {
-        prepare_to_wait(&sk->sk_wq, &e);
-        if (READ_ONCE(sk->sk_err)) {
-            ret = sock_error(sk);
-            break;
-        }
-        if (cond(sk))
-            break;
-        if (fatal_signal_pending()) {
-            ret = -EINTR;
-            break;
-        }
-        if (!deadline) {
-            schedule_timeout_ns(0);
-            continue;
-        }
-        uint64_t now = ktime_get_ns();
-        if (now >= deadline) {
-            ret = -EAGAIN;
-            break;
-        }
-        schedule_timeout_ns(deadline - now);
-    }
-    finish_wait(&sk->sk_wq, &e);
-    if (deadline) {
-        uint64_t now = ktime_get_ns();
-        *timeo_ns = now < deadline ? deadline - now : 1;   /* 0 would mean forever */
-    }
-    return ret;
-}
 
 static bool rcv_ready(struct sock *sk)
 {

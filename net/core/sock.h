@@ -200,11 +200,19 @@ static inline bool sock_owned_by_user(const struct sock *sk) { return READ_ONCE(
 /* Softirq side: queue skb for the owner. 0, or -ENOBUFS when the backlog is full (the
  * caller frees the skb and counts the drop). */
 int sk_add_backlog(struct sock *sk, struct sk_buff *skb);
-/* Sleep on sk_wq with the sock released until cond(sk) holds, sk_err is set, or
- * *timeo_ns (0 = forever) runs out; re-owned on return. 0 when cond held, -EAGAIN on
- * timeout, the pending error otherwise (left set when keep_err). */
-int sk_wait_locked(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk),
-                   bool keep_err);
+/* Sleep on sk_wq until cond(sk) holds, sk_err is set, the app is killed, or *timeo_ns
+ * (0 = forever) runs out; the remaining time is written back. 0 when cond held, -EAGAIN
+ * on timeout, -EINTR when killed, else the pending error (cleared unless
+ * SK_WAIT_KEEP_ERR). With SK_WAIT_OWNED the caller owns the sock: it is released while
+ * asleep and owned again on return. One implementation (net/core/stream.c). */
+#define SK_WAIT_OWNED    1u
+#define SK_WAIT_KEEP_ERR 2u
+int sk_wait(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk), unsigned flags);
+static inline int sk_wait_locked(struct sock *sk, uint64_t *timeo_ns,
+                                 bool (*cond)(struct sock *sk), bool keep_err)
+{
+    return sk_wait(sk, timeo_ns, cond, SK_WAIT_OWNED | (keep_err ? SK_WAIT_KEEP_ERR : 0));
+}
 
 /* --- memory accounting (Linux's sk_forward_alloc scheme) ---
  * A protocol with proto->memory_allocated charges every queued skb's truesize to its
@@ -237,11 +245,11 @@ int skb_copy_datagram_msg(const struct sk_buff *skb, unsigned offset, struct kms
  * sleeping on sk_wq while sk_wmem_alloc >= sk_sndbuf: honours noblock (-EAGAIN),
  * sk_sndtimeo (-EAGAIN), sk_err and SEND_SHUTDOWN (-EPIPE). -ENOBUFS when memory is out. */
 struct sk_buff *sock_alloc_send_skb(struct sock *sk, unsigned size, bool noblock, int *err);
-/* Sleep on sk_wq until cond(sk) holds, or sk_err is set, or *timeo_ns (0 = forever)
- * runs out; the remaining time is written back. 0 when cond held, -EAGAIN on timeout,
- * the pending error (-errno, cleared) otherwise. For protocols with their own waits
- * (TCP connect, sk_stream_wait_memory). */
-int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk));
+/* sk_wait for a sock the caller does not own (datagram protocols). */
+static inline int sk_wait_event(struct sock *sk, uint64_t *timeo_ns, bool (*cond)(struct sock *sk))
+{
+    return sk_wait(sk, timeo_ns, cond, 0);
+}
 
 struct sock_stats {
     uint64_t socks_alive;        /* allocated and not yet freed */

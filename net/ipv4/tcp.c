@@ -427,12 +427,12 @@ long tcp_recvmsg(struct sock *sk, struct kmsg *m, size_t len, int flags)
                 copied = -EAGAIN;
             break;
         }
-        if (err && !copied && sk->sk_err) {
-            copied = sock_error(sk);
+        if (err) {
+            /* a reset or error with nothing read reports it; killed: -EINTR */
+            if (!copied)
+                copied = sk->sk_err ? sock_error(sk) : err;
             break;
         }
-        if (err)
-            break;
     }
     if (copied > 0 && !peek)
         tcp_rcv_space_adjust(sk);
