@@ -36,13 +36,14 @@ APPS      := udp_echo syscall_test udp_blast tcp_xfer tcp_echo discard chargen i
 APP_CFLAGS := -std=c11 -D__wirepath__ -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
               -mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -nostdinc \
               -isystem $(shell $(CC) -print-file-name=include) -Iapps/lib/include -Iapps/lib/common -iquote . -MMD -MP
-# The string routines and the errno values are the kernel's own (kernel/lib/string.c,
-# kernel/errno.h): one copy, built a second time for ring 3.
+# The string routines, the printf formatter and the errno values are the kernel's own
+# (kernel/lib/string.c, kernel/lib/vsprintf.c, kernel/errno.h): one copy, built a second
+# time for ring 3; the ABI (syscall numbers, poll, iovec, fcntl) is kernel/uapi/.
 # apps/lib/common: portable pieces (JSON, the services' loop) built into both flavours.
 APP_COMMON := $(wildcard apps/lib/common/*.c)
 APP_LIB_OBJS := $(patsubst %.c,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.c) $(APP_COMMON)) \
                 $(patsubst %.S,$(BUILD)/apps/obj/%.o,$(wildcard apps/lib/*.S)) \
-                $(BUILD)/apps/obj/kernel/lib/string.o
+                $(BUILD)/apps/obj/kernel/lib/string.o $(BUILD)/apps/obj/kernel/lib/vsprintf.o
 APP_ELFS  := $(APPS:%=$(BUILD)/apps/%.elf)
 APPS_LINUX := $(APPS:%=$(BUILD)/apps/linux/%)
 APPS_BLOB := $(BUILD)/apps/apps_blob.o

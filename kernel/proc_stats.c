@@ -10,7 +10,7 @@
 #include "kernel/printk.h"
 #include "kernel/mm/mm.h"
 #include "kernel/lib/string.h"
-#include "net/uapi/socket.h"      /* POLL* values (the ABI header, no net/ logic) */
+#include "kernel/uapi/poll.h"
 
 #define STATS_FILE_MAX (64 * 1024)   /* the document today is a few KiB */
 #define PATH_BUF 256                 /* longer than every pseudo file's name */

@@ -705,16 +705,16 @@ TEST(socket_poll)
 {
     net_setup();
     int a = bound_socket(6500), b = bound_socket(6501);
-    struct pollfd_k p[3] = { { a, POLLIN, 0 }, { b, POLLIN | POLLOUT, 0 }, { 50, POLLIN, 0 } };
+    struct pollfd p[3] = { { a, POLLIN, 0 }, { b, POLLIN | POLLOUT, 0 }, { 50, POLLIN, 0 } };
     uput(O_POLL, p, sizeof(p));
     CHECK_EQ(sys_poll(U(O_POLL), 3, 0), 2);            /* b writable, fd 50 invalid */
-    struct pollfd_k out[3];
+    struct pollfd out[3];
     uget(O_POLL, out, sizeof(out));
     CHECK_EQ(out[0].revents, 0);
     CHECK_EQ(out[1].revents, POLLOUT);
     CHECK_EQ(out[2].revents, POLLNVAL);
     /* only readability asked: sleeps until the datagram comes (woken, not timed out) */
-    struct pollfd_k q[2] = { { a, POLLIN, 0 }, { b, POLLIN, 0 } };
+    struct pollfd q[2] = { { a, POLLIN, 0 }, { b, POLLIN, 0 } };
     uput(O_POLL, q, sizeof(q));
     fake_sleeps = 0;
     fake_sleep_hook = arrive_for_poll;
@@ -730,7 +730,7 @@ TEST(socket_poll)
     CHECK_EQ(sys_poll(U(O_POLL), 2, 150), 0);
     CHECK(fake_now_ns - t0 >= 150 * NSEC_PER_MSEC);
     /* negative fds are skipped; errors */
-    struct pollfd_k neg = { -1, POLLIN, 0x55 };
+    struct pollfd neg = { -1, POLLIN, 0x55 };
     uput(O_POLL, &neg, sizeof(neg));
     CHECK_EQ(sys_poll(U(O_POLL), 1, 0), 0);
     uget(O_POLL, out, sizeof(out[0]));
@@ -741,7 +741,7 @@ TEST(socket_poll)
     CHECK_EQ(sys_poll(NULL, 0, 10), 0);                /* a plain sleep */
     /* error and hang-up are reported whether asked or not */
     CHECK_EQ(sys_shutdown(a, SHUT_RDWR), -ENOTCONN);
-    struct pollfd_k h = { a, 0, 0 };
+    struct pollfd h = { a, 0, 0 };
     uput(O_POLL, &h, sizeof(h));
     CHECK_EQ(sys_poll(U(O_POLL), 1, 0), 1);
     uget(O_POLL, out, sizeof(out[0]));
