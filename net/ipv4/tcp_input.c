@@ -13,6 +13,7 @@
  *
  * All of it runs with the sock not owned by a task (softirq, or release_sock). */
 #include "net/ipv4/tcp.h"
+#include "kernel/lib/unaligned.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
 #include "net/core/trace_stations.h"
@@ -56,8 +57,8 @@ static void tcp_parse_skb_options(const struct sk_buff *skb, struct tcp_options 
         p[3] == TCPOLEN_TIMESTAMP) {
         memset(o, 0, sizeof(*o));
         o->ts_present = true;
-        o->tsval = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
-        o->tsecr = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+        o->tsval = get_unaligned_be32(p + 4);
+        o->tsecr = get_unaligned_be32(p + 8);
         return;
     }
     if (tcp_options_parse(p, hl - TCP_HLEN_MIN, th->flags & TCPHDR_SYN, o))

@@ -3,6 +3,7 @@
  * which PAYLEN), the RX write-back decode, and ring-size/moderation arithmetic.
  * No register access and no allocation: hosted-tested by tests/unit/test_igb_desc.c. */
 #include "drivers/net/igb/igb_desc.h"
+#include "kernel/lib/unaligned.h"
 #include "net/core/skbuff.h"   /* CHECKSUM_* only */
 
 /* 82576 DS ch. 7.2.2.3 (advanced transmit data descriptor); ref sec. 6.3. */
@@ -48,8 +49,6 @@ union igb_adv_tx_desc igb_tx_ctx_desc(uint16_t vlan, unsigned maclen, unsigned i
 #define IPPROTO_UDP_   17
 #define IPPROTO_SCTP_  132
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
 /* L4 protocol after an IPv6 header and its extension headers, walking at most up to
  * 'end' (the transport offset when known). Returns -1 when it cannot be found. */
 static int ipv6_l4_proto(const uint8_t *ip6, unsigned avail, unsigned *hdrlen)
@@ -78,10 +77,10 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     if (f->headlen < ETH_HDR_LEN || !f->data)
         return (f->gso_size || f->ip_summed == CHECKSUM_PARTIAL) ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
     unsigned maclen = ETH_HDR_LEN;
-    uint16_t proto = be16(f->data + 12);
+    uint16_t proto = get_unaligned_be16(f->data + 12);
     if (proto == ETHERTYPE_VLAN && f->headlen >= ETH_HDR_LEN + VLAN_HDR_LEN) {
         maclen += VLAN_HDR_LEN;
-        proto = be16(f->data + 16);
+        proto = get_unaligned_be16(f->data + 16);
     }
     if (f->protocol && f->protocol != ETHERTYPE_VLAN)
         proto = f->protocol;
@@ -183,7 +182,7 @@ uint16_t igb_tso_pseudo_seed(const uint8_t *addrs, unsigned nbytes, uint8_t prot
 {
     uint32_t sum = proto;
     for (unsigned i = 0; i + 1 < nbytes; i += 2)
-        sum += be16(addrs + i);
+        sum += get_unaligned_be16(addrs + i);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return (uint16_t)sum;

@@ -8,6 +8,7 @@
  * allocation failure and the tail is simply the slot before next_to_clean.
  */
 #include "drivers/net/igb/igb.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
@@ -118,7 +119,7 @@ static void igb_setup_mrqc(struct igb_adapter *a)
 {
     for (unsigned i = 0; i < IGB_RSSRK_WORDS; i++) {
         const uint8_t *k = &igb_rss_key[4 * i];
-        wr32(a, E1000_RSSRK(i), k[0] | k[1] << 8 | k[2] << 16 | (uint32_t)k[3] << 24);
+        wr32(a, E1000_RSSRK(i), get_unaligned_le32(k));
     }
     for (unsigned w = 0; w < IGB_RETA_WORDS; w++) {
         uint32_t v = 0;
