@@ -134,7 +134,8 @@ TEST(netdev_alloc_reserves_headroom)
     consume_skb(skb);
 }
 
-TEST(zz_nothing_left_behind)
+/* Every test gives back every skb, data buffer and byte it took. */
+TEARDOWN()
 {
     struct skb_stats s = st();
     CHECK_EQ(s.alive, 0);

@@ -217,7 +217,8 @@ TEST(sock_null_prot_and_free_null)
     sk_free(NULL);
 }
 
-TEST(sock_no_leaks_at_end)
+/* Every test frees every skb and sock it made. */
+TEARDOWN()
 {
     skb_head_cache_drain();
     struct skb_stats s;

@@ -798,9 +798,12 @@ TEST(socket_misc_syscalls)
     CHECK_EQ(sys_nanosleep(UNMAPPED, NULL), -EFAULT);
 }
 
-TEST(socket_no_leaks_at_end)
+/* Every test closes what it opened and frees what it sent or received; then its fake app
+ * goes (the next test starts a fresh one). */
+TEARDOWN()
 {
-    net_setup();
+    if (!proc.vm)
+        return;
     CHECK_EQ(files_count(&proc.files), 0);
     struct socket_stats s;
     socket_get_stats(&s);
