@@ -35,7 +35,7 @@ static inline bool before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0;
 static inline bool after(uint32_t a, uint32_t b) { return before(b, a); }
 static inline bool between(uint32_t x, uint32_t lo, uint32_t hi) { return hi - lo >= x - lo; }
 
-/* --- constants (Linux 6.1 values; see shared reference tcp-linux.md) --- */
+/* --- constants (Linux 6.1 values; as Linux's include/net/tcp.h) --- */
 #define TCP_RTO_MIN_MS        200
 #define TCP_RTO_MAX_MS        120000
 #define TCP_TIMEOUT_INIT_MS   1000

@@ -65,7 +65,7 @@ static void tcp_parse_skb_options(const struct sk_buff *skb, struct tcp_options 
         memset(o, 0, sizeof(*o));          /* tcp_v4_rcv rejected malformed ones already */
 }
 
-/* --- RTT and RTO (RFC 6298 with Linux's mdev_max, tcp-linux.md section 4) --- */
+/* --- RTT and RTO (RFC 6298 with Linux's mdev_max) --- */
 void tcp_rtt_estimator(struct tcp_sock *tp, long mrtt_us)
 {
     long m = mrtt_us;
@@ -204,7 +204,7 @@ void tcp_check_space(struct sock *sk)
         sk_stream_write_space(sk);
 }
 
-/* --- delayed ACK decisions (tcp-linux.md section 2) --- */
+/* --- delayed ACK decisions (Linux's tcp_incr_quickack, tcp_event_data_recv) --- */
 static void tcp_incr_quickack(struct tcp_sock *tp, unsigned max_quickacks)
 {
     unsigned rcv_mss = tp->ack.rcv_mss ? tp->ack.rcv_mss : TCP_MSS_DEFAULT;

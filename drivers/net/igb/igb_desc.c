@@ -6,7 +6,7 @@
 #include "kernel/lib/unaligned.h"
 #include "net/core/skbuff.h"   /* CHECKSUM_* only */
 
-/* 82576 DS ch. 7.2.2.3 (advanced transmit data descriptor); ref sec. 6.3. */
+/* 82576 DS ch. 7.2.2.3 (advanced transmit data descriptor); igb-82576.md sec. 6.3. */
 union igb_adv_tx_desc igb_tx_data_desc(uint64_t addr, uint32_t len, uint32_t dcmd,
                                        uint32_t paylen, uint32_t popts, unsigned ctx_idx)
 {
@@ -22,7 +22,7 @@ union igb_adv_tx_desc igb_tx_data_desc(uint64_t addr, uint32_t len, uint32_t dcm
     return d;
 }
 
-/* 82576 DS ch. 7.2.2.2 (advanced transmit context descriptor); ref sec. 6.4. */
+/* 82576 DS ch. 7.2.2.2 (advanced transmit context descriptor); igb-82576.md sec. 6.4. */
 union igb_adv_tx_desc igb_tx_ctx_desc(uint16_t vlan, unsigned maclen, unsigned iplen,
                                       uint32_t tucmd, unsigned mss, unsigned l4len,
                                       unsigned ctx_idx)
@@ -188,7 +188,7 @@ uint16_t igb_tso_pseudo_seed(const uint8_t *addrs, unsigned nbytes, uint8_t prot
     return (uint16_t)sum;
 }
 
-/* 82576 DS ch. 7.1.5 (advanced receive descriptor write-back); ref sec. 5.5. */
+/* 82576 DS ch. 7.1.5 (advanced receive descriptor write-back); igb-82576.md sec. 5.5. */
 struct igb_rx_result igb_rx_decode(uint32_t staterr, uint16_t length, uint32_t info,
                                    uint32_t rss, unsigned buf_size, bool *discarding)
 {

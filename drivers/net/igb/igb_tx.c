@@ -63,7 +63,7 @@ void igb_clean_tx_ring(struct igb_ring *r)
     r->next_to_use = r->next_to_clean = 0;
 }
 
-/* One TX queue (ref sec. 6.2 and sec. 10 step 11; 82576 DS ch. 4.5.10 transmit init). */
+/* One TX queue (igb-82576.md sec. 6.2 and sec. 10 step 11; 82576 DS ch. 4.5.10 transmit init). */
 static void igb_configure_tx_ring(struct igb_adapter *a, struct igb_ring *r)
 {
     unsigned q = r->queue_index;
@@ -90,7 +90,7 @@ void igb_configure_tx(struct igb_adapter *a)
 {
     for (unsigned i = 0; i < a->num_queues; i++)
         igb_configure_tx_ring(a, &a->tx_ring[i]);
-    /* TCTL (ref sec. 6.1): pad short frames (so no software padding below 60 bytes),
+    /* TCTL (igb-82576.md sec. 6.1): pad short frames (so no software padding below 60 bytes),
      * collision threshold, retransmit on late collision. Enabled before any TDT write
      * because QEMU only transmits at a TDT write made while TCTL.EN is set (sec. 11.4). */
     uint32_t tctl = rd32(a, E1000_TCTL);
