@@ -11,6 +11,7 @@
 #include "net/core/sock.h"
 #include "kernel/time.h"
 #include "net/core/dev.c"
+#include "net/core/dev_registry.c"
 #include "drivers/net/loopback.c"
 
 volatile uint64_t jiffies;
