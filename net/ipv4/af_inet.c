@@ -44,16 +44,6 @@ int inet_register_protosw(const struct inet_protosw *p)
     return 0;
 }
 
-void inet_unregister_protosw(int type, int protocol)
-{
-    for (int i = 0; i < ninetsw; i++) {
-        if (inetsw[i].type == type && inetsw[i].protocol == protocol) {
-            inetsw[i] = inetsw[--ninetsw];
-            return;
-        }
-    }
-}
-
 /* Linux's lookup rules: protocol 0 takes the type's first entry; a type nobody serves is
  * ESOCKTNOSUPPORT, a protocol the type does not have EPROTONOSUPPORT. */
 static int inetsw_find(int type, int protocol, const struct inet_protosw **out)

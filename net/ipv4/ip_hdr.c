@@ -177,21 +177,6 @@ size_t ipv4_hdr_emit(const struct ipv4_repr *r, void *buf, size_t len)
     return IPV4_MIN_HLEN;
 }
 
-const char *ipv4_parse_strerror(int err)
-{
-    switch (err) {
-    case IPV4_PARSE_OK: return "ok";
-    case IPV4_ERR_TRUNCATED: return "truncated";
-    case IPV4_ERR_VERSION: return "version";
-    case IPV4_ERR_IHL: return "ihl";
-    case IPV4_ERR_TOTLEN: return "tot_len";
-    case IPV4_ERR_CSUM: return "checksum";
-    case IPV4_ERR_OPTIONS: return "options";
-    case IPV4_ERR_FRAG: return "fragment";
-    default: return "?";
-    }
-}
-
 const char *in_aton(const char *s, uint32_t *addr)
 {
     uint8_t b[4];

@@ -914,7 +914,6 @@ struct proto tcp_prot = {
 };
 
 int tcp_socks_count(void) { return tcp_socks_alive; }
-long tcp_memory_pages(void) { return tcp_memory_allocated; }
 
 /* --- dumps --- */
 #define MIBLINE(f) pr_info("    %llu " #f "\n", (unsigned long long)tcpstats.f)

@@ -527,14 +527,6 @@ static void tcp_mark_head_lost(struct sock *sk)
     }
 }
 
-void tcp_clear_retrans(struct tcp_sock *tp)
-{
-    tp->retrans_out = 0;
-    tp->lost_out = 0;
-    tp->sacked_out = 0;
-    tp->undo_marker = 0;
-}
-
 /* --- congestion state machine --- */
 static void tcp_end_cwnd_reduction(struct tcp_sock *tp)
 {

@@ -39,11 +39,6 @@ void tcp_reset_keepalive_timer(struct sock *sk, uint32_t when_ms)
     mod_timer(&tcp_sk(sk)->keepalive_timer, jiffies + msecs_to_jiffies(when_ms));
 }
 
-void tcp_delete_keepalive_timer(struct sock *sk)
-{
-    del_timer(&tcp_sk(sk)->keepalive_timer);
-}
-
 void tcp_clear_xmit_timers(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);

@@ -43,31 +43,10 @@ union igb_adv_tx_desc igb_tx_ctx_desc(uint16_t vlan, unsigned maclen, unsigned i
 #define ETH_HDR_LEN   14
 #define VLAN_HDR_LEN  4
 #define ETHERTYPE_IP   0x0800
-#define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_VLAN 0x8100
 #define IPPROTO_TCP_   6
 #define IPPROTO_UDP_   17
 #define IPPROTO_SCTP_  132
-
-/* L4 protocol after an IPv6 header and its extension headers, walking at most up to
- * 'end' (the transport offset when known). Returns -1 when it cannot be found. */
-static int ipv6_l4_proto(const uint8_t *ip6, unsigned avail, unsigned *hdrlen)
-{
-    unsigned off = 40;
-    uint8_t next = ip6[6];
-    for (int hops = 0; hops < 8; hops++) {
-        if (next != 0 && next != 43 && next != 60) {   /* hop-by-hop, routing, dest opts */
-            *hdrlen = off;
-            return next;
-        }
-        if (off + 2 > avail)
-            return -1;
-        uint8_t nh = ip6[off];
-        off += (ip6[off + 1] + 1u) * 8u;
-        next = nh;
-    }
-    return -1;
-}
 
 int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out)
 {
@@ -87,9 +66,10 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     if (f->network_offset >= 0)
         maclen = (unsigned)f->network_offset;
 
+    /* The stack speaks IPv4 only: anything else goes out as it is, and an offload asked
+     * for it is refused. */
     bool want_l4 = f->gso_size || f->ip_summed == CHECKSUM_PARTIAL;
-    bool ipv4 = proto == ETHERTYPE_IP, ipv6 = proto == ETHERTYPE_IPV6;
-    if (!ipv4 && !ipv6)
+    if (proto != ETHERTYPE_IP)
         return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
     if (maclen < ETH_HDR_LEN || maclen > 127)
         return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
@@ -97,28 +77,15 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     /* L3: header length and the L4 protocol. */
     const uint8_t *ip = f->data + maclen;
     unsigned avail = f->headlen > maclen ? f->headlen - maclen : 0;
-    unsigned iplen;
-    int l4proto;
-    bool ip4_csum_zero = false;
-    if (ipv4) {
-        if (avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
-            return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
-        iplen = (ip[0] & 0xfu) * 4u;
-        if (iplen > avail)
-            return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
-        l4proto = ip[9];
-        ip4_csum_zero = ip[10] == 0 && ip[11] == 0;
-    } else {
-        if (!want_l4)
-            return IGB_TXP_OK;              /* IPv6 has no header checksum */
-        if (avail < 40 || (ip[0] >> 4) != 6)
-            return IGB_TXP_BAD_HEADERS;
-        l4proto = ipv6_l4_proto(ip, avail, &iplen);
-        if (l4proto < 0)
-            return IGB_TXP_BAD_HEADERS;
-    }
+    if (avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
+        return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
+    unsigned iplen = (ip[0] & 0xfu) * 4u;
+    if (iplen > avail)
+        return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
+    int l4proto = ip[9];
+    bool ip4_csum_zero = ip[10] == 0 && ip[11] == 0;
     if (f->transport_offset >= 0 && want_l4) {
-        if ((unsigned)f->transport_offset < maclen + (ipv4 ? 20u : 40u))
+        if ((unsigned)f->transport_offset < maclen + 20u)
             return IGB_TXP_BAD_HEADERS;
         iplen = (unsigned)f->transport_offset - maclen;
     }
@@ -127,12 +94,11 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
 
     out->maclen = (uint16_t)maclen;
     out->iplen = (uint16_t)iplen;
-    out->ipv4 = ipv4;
-    out->tucmd = ipv4 ? IGB_ADVTXD_TUCMD_IPV4 : 0;
+    out->tucmd = IGB_ADVTXD_TUCMD_IPV4;
 
     if (!want_l4) {
         /* IPv4 header checksum only, when the stack left it for the NIC. */
-        if (!(ipv4 && ip4_csum_zero && f->hw_ip4_hdr_csum))
+        if (!(ip4_csum_zero && f->hw_ip4_hdr_csum))
             return IGB_TXP_OK;
         out->ctx = true;
         out->popts = IGB_ADVTXD_POPTS_IXSM;
@@ -150,7 +116,7 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     out->popts = IGB_ADVTXD_POPTS_TXSM;
 
     if (!f->gso_size) {
-        if (ipv4 && ip4_csum_zero)
+        if (ip4_csum_zero)
             out->popts |= IGB_ADVTXD_POPTS_IXSM;
         return IGB_TXP_OK;
     }
@@ -173,8 +139,7 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     out->hdr_len = hdr;
     out->paylen = f->len - hdr;
     out->gso_segs = (uint16_t)DIV_ROUND_UP(out->paylen, f->gso_size);
-    if (ipv4)
-        out->popts |= IGB_ADVTXD_POPTS_IXSM;
+    out->popts |= IGB_ADVTXD_POPTS_IXSM;
     return IGB_TXP_OK;
 }
 

@@ -10,6 +10,7 @@
  * completion that raced with the stop cannot leave it stopped forever.
  */
 #include "drivers/net/igb/igb.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
@@ -214,15 +215,8 @@ static void igb_tso_prepare(struct sk_buff *skb, const struct igb_tx_offload *o)
 {
     uint8_t *ip = skb->data + o->maclen;
     uint8_t *th = ip + o->iplen;
-    uint16_t seed;
-    if (o->ipv4) {
-        ip[10] = ip[11] = 0;
-        seed = igb_tso_pseudo_seed(ip + 12, 8, 6);
-    } else {
-        seed = igb_tso_pseudo_seed(ip + 8, 32, 6);
-    }
-    th[16] = (uint8_t)(seed >> 8);
-    th[17] = (uint8_t)seed;
+    ip[10] = ip[11] = 0;
+    put_unaligned_be16(igb_tso_pseudo_seed(ip + 12, 8, 6), th + 16);
 }
 
 static netdev_tx_t igb_xmit_frame_queue(struct sk_buff *skb, struct igb_ring *r)
