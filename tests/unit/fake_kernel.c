@@ -1,6 +1,7 @@
 /* tests/unit/fake_kernel.c - the scheduler, clock and paging pieces that the socket layer,
  * the uaccess helpers and the user address spaces call, for hosted tests (link
- * kernel/sched/wait.c with it: the wait queues are the real ones). One fake task is
+ * kernel/sched/wait.c with it: the wait queues are the real ones; the clock is
+ * fake_clock.c). One fake task is
  * "current"; sleeping never blocks, it runs fake_sleep_hook. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,10 @@
 
 static struct task fake_task = { .pid = 42, .name = "fake" };
 struct task *current = &fake_task;
-uint64_t fake_now_ns = 1000000000ull;
 void (*fake_sleep_hook)(uint64_t timeout_ns);
 int fake_sleeps, fake_wakeups;
 int fake_sleep_limit = 10000;
 
-uint64_t ktime_get_ns(void) { return fake_now_ns; }
 bool nx_enabled(void) { return true; }
 
 /* The wait queues are the kernel's own (kernel/sched/wait.c, linked with this file); a

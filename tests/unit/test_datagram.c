@@ -1,4 +1,4 @@
-// SOURCES: net/core/datagram.c net/core/sock.c net/core/skbuff.c net/kmsg.c kernel/uaccess.c kernel/user/uvm.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c
+// SOURCES: net/core/datagram.c net/core/sock.c net/core/skbuff.c net/kmsg.c kernel/uaccess.c kernel/user/uvm.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c tests/unit/fake_clock.c
 /* tests/unit/test_datagram.c - the datagram helpers with a fake scheduler: receive with
  * MSG_DONTWAIT, blocking until data arrives, SO_RCVTIMEO expiry, pending errors first,
  * shutdown as end of file, MSG_PEEK, copying linear and paged data into an iovec cursor,

@@ -1,4 +1,4 @@
-// SOURCES: net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c
+// SOURCES: net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_clock.c
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/skbuff.h"

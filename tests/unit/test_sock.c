@@ -1,4 +1,4 @@
-// SOURCES: net/core/sock.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c
+// SOURCES: net/core/sock.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_clock.c
 /* tests/unit/test_sock.c - struct sock helpers without a machine: defaults, receive
  * charging and the rcvbuf limit, send charging undone by the destructor (also after
  * close), error reporting, wake-ups, and no leaks of skbs or socks. */

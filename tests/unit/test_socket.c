@@ -1,4 +1,4 @@
-// SOURCES: net/socket.c net/sockopt.c net/kmsg.c net/ipv4/af_inet.c net/core/sock.c net/core/datagram.c net/core/stream.c net/core/skbuff.c kernel/file.c kernel/console_file.c kernel/sys_basic.c kernel/poll.c kernel/uaccess.c kernel/user/uvm.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c tests/unit/stub_devinet.c
+// SOURCES: net/socket.c net/sockopt.c net/kmsg.c net/ipv4/af_inet.c net/core/sock.c net/core/datagram.c net/core/stream.c net/core/skbuff.c kernel/file.c kernel/console_file.c kernel/sys_basic.c kernel/poll.c kernel/uaccess.c kernel/user/uvm.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c tests/unit/stub_devinet.c tests/unit/fake_clock.c
 /* tests/unit/test_socket.c - the socket system calls as an app sees them, without a
  * machine: a fake app (page tables with a few user pages, a descriptor table) calls
  * sys_socket, sys_sendto, ... with user pointers, and a stand-in datagram protocol
@@ -22,7 +22,6 @@
 
 void panic(const char *fmt, ...) { (void)fmt; abort(); }
 void process_exit(int code) { (void)code; abort(); }
-void console_write(const char *s, size_t n) { (void)s; (void)n; }
 long console_read(char *buf, size_t n, bool nonblock) { return -EAGAIN; }
 bool console_rx_ready(void) { return false; }
 struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }

@@ -20,7 +20,6 @@ void panic(const char *fmt, ...);
 void panic(const char *fmt, ...) { (void)fmt; __builtin_trap(); }
 void process_exit(int code);
 void process_exit(int code) { (void)code; __builtin_trap(); }
-void console_write(const char *s, size_t n) { (void)s; (void)n; }
 long console_read(char *buf, size_t n, bool nonblock) { return -EAGAIN; }
 bool console_rx_ready(void);
 bool console_rx_ready(void) { return false; }
