@@ -34,7 +34,7 @@ SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram
   net/netfilter/core.c net/netfilter/nf_rules.c
   kernel/cmdline.c kernel/file.c kernel/console_file.c kernel/sys_basic.c kernel/poll.c
   kernel/uaccess.c kernel/user/uvm.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c
-  kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c tests/unit/fake_clock.c kernel/sched/wait.c tests/unit/fake_softirq.c
+  kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c tests/unit/fake_clock.c kernel/sched/wait.c tests/unit/fake_softirq.c tests/unit/stub_stats.c
   tests/unit/bench/bench_stack.c"
 CFLAGS=(-std=gnu11 -O2 -g -DWP_HOSTED -I. -Wall -Wextra -Werror -Wno-unused-parameter
         -fno-omit-frame-pointer -fno-strict-aliasing -Wno-maybe-uninitialized)

@@ -4,6 +4,7 @@
  * shutdown as end of file, MSG_PEEK, copying linear and paged data into an iovec cursor,
  * and send-buffer waits. */
 #include "tests/unit/unit.h"
+#include "tests/unit/leak_check.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_kernel.h"
 #include "net/core/sock.h"
@@ -239,13 +240,7 @@ TEST(send_skb_timeout_shutdown_and_error)
 /* Every test frees every skb and sock it made. */
 TEARDOWN()
 {
-    skb_head_cache_drain();
-    struct skb_stats s;
-    skb_get_stats(&s);
-    CHECK_EQ(s.alive, 0);
-    struct sock_stats ss;
-    sock_get_stats(&ss);
-    CHECK_EQ(ss.socks_alive, 0);
+    check_no_skb_or_sock_alive();
 }
 
 /* A writer blocked on a full send buffer is woken once half of it is free again

@@ -3,6 +3,7 @@
  * charging and the rcvbuf limit, send charging undone by the destructor (also after
  * close), error reporting, wake-ups, and no leaks of skbs or socks. */
 #include "tests/unit/unit.h"
+#include "tests/unit/leak_check.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/sock.h"
 #include "kernel/errno.h"
@@ -220,9 +221,5 @@ TEST(sock_null_prot_and_free_null)
 /* Every test frees every skb and sock it made. */
 TEARDOWN()
 {
-    skb_head_cache_drain();
-    struct skb_stats s;
-    skb_get_stats(&s);
-    CHECK_EQ(s.alive, 0);
-    CHECK_EQ(socks_alive(), 0);
+    check_no_skb_or_sock_alive();
 }

@@ -8,6 +8,7 @@
  * sendto/recvfrom/sendmsg/recvmsg/read/write, autobind, connect, shutdown, options,
  * O_NONBLOCK and timeouts, poll sleeping on the wait queues, and no leaks. */
 #include "tests/unit/unit.h"
+#include "tests/unit/leak_check.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_kernel.h"
 #include "net/ipv4/af_inet.h"
@@ -22,9 +23,6 @@
 
 void panic(const char *fmt, ...) { (void)fmt; abort(); }
 void process_exit(int code) { (void)code; abort(); }
-long console_read(char *buf, size_t n, bool nonblock) { return -EAGAIN; }
-bool console_rx_ready(void) { return false; }
-struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 
 /* ------------------------------------------------------------------ the fake app */
 #define UBASE 0x400000ul
@@ -807,13 +805,7 @@ TEARDOWN()
     struct socket_stats s;
     socket_get_stats(&s);
     CHECK_EQ(s.sockets_alive, 0);
-    struct sock_stats ss;
-    sock_get_stats(&ss);
-    CHECK_EQ(ss.socks_alive, 0);
-    skb_head_cache_drain();
-    struct skb_stats ks;
-    skb_get_stats(&ks);
-    CHECK_EQ(ks.alive, 0);
+    check_no_skb_or_sock_alive();
     uvm_destroy(proc.vm);
     proc.vm = NULL;
     current->user = NULL;
