@@ -36,8 +36,6 @@ static bool serial_probe(void)
     return inb(COM1 + UART_SCR) == 0xa5;
 }
 
-bool serial_available(void) { return serial_present; }
-
 void serial_init(void)
 {
     serial_present = serial_probe();

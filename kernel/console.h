@@ -10,7 +10,6 @@
 
 void serial_init(void);              /* early: output only */
 void serial_enable_rx_irq(void);     /* after interrupts_init: RX interrupt on */
-bool serial_available(void);         /* a UART answered at COM1 */
 void console_screen_init(void);      /* early: screen geometry (text kept until mapped) */
 void console_screen_map(void);       /* after mm_init: map the screen, draw, report */
 void console_write(const char *s, size_t n);

@@ -5,7 +5,7 @@
 #include "kernel/console.h"
 #include "kernel/uaccess.h"
 #include "kernel/errno.h"
-#include "net/socket.h"
+#include "kernel/uapi/poll.h"
 
 #define CHUNK 256
 

@@ -1,6 +1,7 @@
 /* kernel/ktest.h - in-kernel test cases, run with test=SUITE (or test=all) on the command
  * line. Each case prints one line "ktest: suite.name ... ok|FAIL (reason)"; the run ends
- * with "N passed, N failed" and leaves QEMU through isa-debug-exit (tests/kernel/run.sh boots and counts them).
+ * with "N passed, N failed" and leaves QEMU through isa-debug-exit (tests/kernel/run.sh boots
+ * build/wirepath-ktest.iso and counts them).
  *
  *   KTEST(mm, kmalloc_no_overlap) { ... KT_ASSERT(p != NULL); ... }
  */
@@ -42,6 +43,10 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
         if (__a != __b) { ktest_fail(t, __FILE__, __LINE__, "%s == %lld, expected %s == %lld", \
                                      #a, __a, #b, __b); return; } } while (0)
 
+/* The runner and the cases are built only into the test image (make KTEST=1, which
+ * defines CONFIG_KTEST): the image users boot has neither, and there ktest_mode is the
+ * constant false, so the code it guards folds away. */
+#ifdef CONFIG_KTEST
 /* Run the suites named by test= (comma-separated, or "all"); returns the failure count. */
 int ktest_run(const char *spec);
 /* Leave QEMU via isa-debug-exit: QEMU's exit status becomes (code << 1) | 1. */
@@ -49,5 +54,8 @@ __noreturn void qemu_exit(int code);
 #define QEMU_EXIT_PASS 0x10  /* status 33 */
 #define QEMU_EXIT_FAIL 0x11  /* status 35 */
 extern bool ktest_mode;
+#else
+#define ktest_mode false
+#endif
 
 #endif

@@ -20,7 +20,7 @@
 #define WIREPATH_VERSION "0.1"
 
 CMDLINE_KEY(loglevel, "loglevel", "console log level 0-7 (default 6)");
-CMDLINE_KEY(test, "test", "run in-kernel test suites (comma list or 'all') and exit QEMU");
+CMDLINE_KEY(test, "test", "run in-kernel test suites (comma list or 'all') and exit QEMU; test image only");
 
 uint64_t boot_tsc;
 
@@ -51,11 +51,13 @@ static void load_cmdline(void)
     console_loglevel = (int)cmdline_get_u64("loglevel", LOGLEVEL_DEFAULT);
 }
 
+#ifdef CONFIG_KTEST
 static int ktest_task(void *arg)
 {
     int failed = ktest_run((const char *)arg);
     qemu_exit(failed ? QEMU_EXIT_FAIL : QEMU_EXIT_PASS);
 }
+#endif
 
 void kmain(uint32_t info_phys)
 {
@@ -65,7 +67,9 @@ void kmain(uint32_t info_phys)
         panic("malformed multiboot2 information at %#x", info_phys);
     console_screen_init();
     load_cmdline();
+#ifdef CONFIG_KTEST
     ktest_mode = cmdline_has("test");
+#endif
 
     printk("wirepath %s: the network send path on bare metal\n", WIREPATH_VERSION);
     printk("boot: loader '%s', command line '%s'\n", boot_info.loader, cmdline_raw());
@@ -95,7 +99,13 @@ void kmain(uint32_t info_phys)
            (unsigned long long)(boot_ns % NSEC_PER_MSEC / 1000));
 
     const char *spec = cmdline_get("test");
+#ifdef CONFIG_KTEST
     if (spec && !task_create("ktest", ktest_task, (void *)spec))
         panic("cannot create the test task");
+#else
+    if (spec)
+        pr_warn("test=%s ignored: this image has no in-kernel tests (the test image is "
+                "built with make KTEST=1)\n", spec);
+#endif
     cpu_idle();
 }

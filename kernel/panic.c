@@ -46,10 +46,12 @@ void dump_backtrace(uint64_t rbp)
 
 static __noreturn void panic_end(void)
 {
+#ifdef CONFIG_KTEST
     if (ktest_mode) {
         printk(KERN_EMERG "ktest: kernel panic during tests\n");
         qemu_exit(QEMU_EXIT_FAIL);
     }
+#endif
     for (;;) {
         local_irq_disable();
         halt();

@@ -10,7 +10,7 @@
 #include "kernel/time.h"
 #include "kernel/errno.h"
 #include "kernel/mm/mm.h"
-#include "net/socket.h"
+#include "kernel/uapi/poll.h"
 #include "kernel/user/process.h"
 
 /* Linux refuses nfds above RLIMIT_NOFILE (1024 by default) with EINVAL. */
@@ -22,7 +22,7 @@ struct poll_slot {
     struct wait_queue_entry e;
 };
 
-static int poll_scan(struct pollfd_k *fds, struct poll_slot *s, unsigned long n)
+static int poll_scan(struct pollfd *fds, struct poll_slot *s, unsigned long n)
 {
     int count = 0;
     for (unsigned long i = 0; i < n; i++) {
@@ -41,11 +41,11 @@ static int poll_scan(struct pollfd_k *fds, struct poll_slot *s, unsigned long n)
     return count;
 }
 
-long sys_poll(struct pollfd_k *ufds, unsigned long nfds, int timeout_ms)
+long sys_poll(struct pollfd *ufds, unsigned long nfds, int timeout_ms)
 {
     if (nfds > POLL_MAX_NFDS)
         return -EINVAL;
-    struct pollfd_k *fds = kmalloc(nfds * sizeof(*fds));
+    struct pollfd *fds = kmalloc(nfds * sizeof(*fds));
     struct poll_slot *slots = kzalloc(nfds * sizeof(*slots));
     long r = 0;
     if (!fds || !slots) {

@@ -3,6 +3,7 @@
 #include "kernel/proc_stats.h"
 #include "kernel/file.h"
 #include "kernel/uaccess.h"
+#include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/irq.h"
 #include "kernel/softirq.h"
@@ -10,7 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/mm/mm.h"
 #include "kernel/lib/string.h"
-#include "net/uapi/socket.h"      /* POLL* values (the ABI header, no net/ logic) */
+#include "kernel/uapi/poll.h"
 
 #define STATS_FILE_MAX (64 * 1024)   /* the document today is a few KiB */
 #define PATH_BUF 256                 /* longer than every pseudo file's name */
@@ -125,8 +126,27 @@ static void dump_interrupts(struct stats_out *o)
     stats_arr_end(o);
 }
 
+/* the serial console's receive side: bytes taken, bytes lost to a full buffer */
+static void dump_console(struct stats_out *o)
+{
+    stats_u64(o, "rx_bytes", console_rx_bytes());
+    stats_u64(o, "rx_dropped", console_rx_dropped());
+}
+
+/* copies between the kernel and the apps (kernel/uaccess.c) */
+static void dump_uaccess(struct stats_out *o)
+{
+    struct uaccess_stats u;
+    uaccess_get_stats(&u);
+    stats_u64(o, "faults", u.faults);
+    stats_u64(o, "bytes_in", u.bytes_in);
+    stats_u64(o, "bytes_out", u.bytes_out);
+}
+
 static struct stats_section softirq_section = { "softirqs", dump_softirqs, NULL };
 static struct stats_section irq_section = { "interrupts", dump_interrupts, NULL };
+static struct stats_section console_section = { "console", dump_console, NULL };
+static struct stats_section uaccess_section = { "uaccess", dump_uaccess, NULL };
 
 long stats_generate(char *buf, size_t cap)
 {
@@ -134,10 +154,12 @@ long stats_generate(char *buf, size_t cap)
     if (!softirq_section.next && sections != &softirq_section) {
         struct stats_section *rest = sections;
         softirq_section.next = &irq_section;
-        irq_section.next = rest;
+        irq_section.next = &console_section;
+        console_section.next = &uaccess_section;
+        uaccess_section.next = rest;
         sections = &softirq_section;
         if (!rest)
-            sections_tail = &irq_section.next;
+            sections_tail = &uaccess_section.next;
     }
     struct stats_out o = { .buf = buf, .cap = cap };
     o.first[0] = true;

@@ -15,7 +15,6 @@
 #include "kernel/errno.h"
 #include "kernel/arch/gdt.h"
 #include "kernel/arch/x86.h"
-#include "net/socket.h"
 #include "kernel/proc_stats.h"
 
 /* Intel SDM vol. 3A, 2.2.1 and 5.8.8; vol. 4 (MSR list). */
@@ -59,7 +58,7 @@ typedef long (*syscall_fn)(const uint64_t *a);
 SC3(read, int, void *, size_t)
 SC3(write, int, const void *, size_t)
 SC1(close, int)
-SC3(poll, struct pollfd_k *, unsigned long, int)
+SC3(poll, struct pollfd *, unsigned long, int)
 SC0(sched_yield)
 SC2(nanosleep, const struct timespec_k *, struct timespec_k *)
 SC0(getpid)

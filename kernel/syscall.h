@@ -8,39 +8,12 @@
 
 #include "kernel/compiler.h"
 
-#define __NR_read          0
-#define __NR_write         1
-#define __NR_open          2
-#define __NR_close         3
-#define __NR_poll          7
-#define __NR_sched_yield   24
-#define __NR_nanosleep     35
-#define __NR_getpid        39
-#define __NR_socket        41
-#define __NR_connect       42
-#define __NR_accept        43
-#define __NR_sendto        44
-#define __NR_recvfrom      45
-#define __NR_sendmsg       46
-#define __NR_recvmsg       47
-#define __NR_shutdown      48
-#define __NR_bind          49
-#define __NR_listen        50
-#define __NR_getsockname   51
-#define __NR_getpeername   52
-#define __NR_setsockopt    54
-#define __NR_getsockopt    55
-#define __NR_exit          60
-#define __NR_fcntl         72
-#define __NR_gettid        186
-#define __NR_clock_gettime 228
-#define __NR_exit_group    231
-#define __NR_openat        257
-#define __NR_accept4       288
+#include "kernel/uapi/unistd.h"
+#include "kernel/uapi/poll.h"
+
 #define NR_SYSCALLS        289
 
 struct timespec_k { int64_t tv_sec; int64_t tv_nsec; };   /* struct timespec on x86_64 */
-struct pollfd_k { int fd; short events; short revents; };  /* struct pollfd */
 
 #define CLOCK_REALTIME           0
 #define CLOCK_MONOTONIC          1
@@ -60,7 +33,28 @@ long sys_getpid(void);
 long sys_sched_yield(void);
 long sys_exit(int code);
 /* kernel/poll.c */
-long sys_poll(struct pollfd_k *fds, unsigned long nfds, int timeout_ms);
+long sys_poll(struct pollfd *fds, unsigned long nfds, int timeout_ms);
+/* The socket calls (net/socket.c, station 1): the gate needs only their prototypes, so
+ * the structures stay opaque here (net/uapi/socket.h defines them). */
+struct sockaddr;
+struct msghdr;
+long sys_socket(int family, int type, int protocol);
+long sys_bind(int fd, const struct sockaddr *addr, int addrlen);
+long sys_connect(int fd, const struct sockaddr *addr, int addrlen);
+long sys_listen(int fd, int backlog);
+long sys_accept(int fd, struct sockaddr *addr, int *addrlen);
+long sys_accept4(int fd, struct sockaddr *addr, int *addrlen, int flags);
+long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
+                const struct sockaddr *addr, int addrlen);
+long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags,
+                  struct sockaddr *addr, int *addrlen);
+long sys_sendmsg(int fd, const struct msghdr *msg, unsigned flags);
+long sys_recvmsg(int fd, struct msghdr *msg, unsigned flags);
+long sys_shutdown(int fd, int how);
+long sys_setsockopt(int fd, int level, int name, const void *val, int len);
+long sys_getsockopt(int fd, int level, int name, void *val, int *len);
+long sys_getsockname(int fd, struct sockaddr *addr, int *addrlen);
+long sys_getpeername(int fd, struct sockaddr *addr, int *addrlen);
 
 struct syscall_stats {
     uint64_t calls, enosys, efault;

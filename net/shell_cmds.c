@@ -23,12 +23,10 @@
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
+#include "net/ipv4/tcp.h"
 #include "net/ipv4/udp.h"
 #include "net/netfilter/netfilter.h"
 #include "net/sched/sch_generic.h"
-
-void tcp_ss_dump(bool extended) __attribute__((weak));
-void tcp_mib_dump(void) __attribute__((weak));
 
 static bool is(const char *a, const char *full, size_t min)
 {
@@ -100,7 +98,7 @@ static int cmd_ss(int argc, char **argv)
         opts |= SS_TCP | SS_UDP;
     printk("%-5s %-10s %-6s %-6s %21s %21s\n", "Netid", "State", "Recv-Q", "Send-Q",
            "Local Address:Port", "Peer Address:Port");
-    if ((opts & SS_TCP) && tcp_ss_dump)
+    if (opts & SS_TCP)
         tcp_ss_dump(opts & SS_INFO);
     if (opts & SS_UDP)
         udp_for_each_sock(ss_udp_row, &opts);
@@ -115,8 +113,7 @@ static int cmd_netstat(int argc, char **argv)
         return SHELL_USAGE;
     ip_stats_dump();
     icmp_stats_dump();
-    if (tcp_mib_dump)
-        tcp_mib_dump();
+    tcp_mib_dump();
     udp_stats_dump();
     return 0;
 }

@@ -204,6 +204,33 @@ struct socket *sockfd_lookup(int fd, struct file **filep, int *err)
     return f->private_data;
 }
 
+/* The socket behind a descriptor for the length of one system call (Linux's CLASS(fd)
+ * with sock_from_file): the file reference is dropped when the variable leaves scope, on
+ * every return path, so no call can leak it or drop it twice. */
+struct fd_sock {
+    struct file *file;
+    struct socket *sock;           /* NULL: err says why (-EBADF, -ENOTSOCK) */
+    int err;
+};
+
+static struct fd_sock fd_sock_get(int fd)
+{
+    struct fd_sock s = { NULL, NULL, 0 };
+    s.sock = sockfd_lookup(fd, &s.file, &s.err);
+    if (!s.sock)
+        s.file = NULL;
+    return s;
+}
+
+static void fd_sock_put(struct fd_sock *s)
+{
+    if (s->file)
+        fput(s->file);
+}
+
+#define FD_SOCK(name, fd) \
+    struct fd_sock name __attribute__((cleanup(fd_sock_put))) = fd_sock_get(fd)
+
 /* --- moving addresses and lengths (Linux's move_addr_to_kernel/_user) --- */
 
 static bool access_ok(const void *p, size_t n)
@@ -273,105 +300,86 @@ long sys_socket(int family, int type, int protocol)
 
 long sys_bind(int fd, const struct sockaddr *uaddr, int addrlen)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct sockaddr_in a;
-    err = move_addr_to_kernel(uaddr, addrlen, &a);
+    int err = move_addr_to_kernel(uaddr, addrlen, &a);
     if (!err && addrlen < (int)sizeof(struct sockaddr_in))
         err = einval();
     if (!err)
         err = sock->ops->bind(sock, &a);
-    fput(f);
     return err;
 }
 
 long sys_connect(int fd, const struct sockaddr *uaddr, int addrlen)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct sockaddr_in a;
-    err = move_addr_to_kernel(uaddr, addrlen, &a);
+    int err = move_addr_to_kernel(uaddr, addrlen, &a);
     /* AF_UNSPEC (dissolve the association) needs only the family */
     if (!err && (addrlen < (int)sizeof(sa_family_t) ||
                  (a.sin_family != AF_UNSPEC && addrlen < (int)sizeof(struct sockaddr_in))))
         err = einval();
     if (!err)
-        err = sock->ops->connect(sock, &a, (int)(f->f_flags & O_NONBLOCK));
-    fput(f);
+        err = sock->ops->connect(sock, &a, (int)(fs.file->f_flags & O_NONBLOCK));
     return err;
 }
 
 long sys_listen(int fd, int backlog)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     if ((unsigned)backlog > SOMAXCONN)
         backlog = SOMAXCONN;
-    err = sock->ops->listen ? sock->ops->listen(sock, backlog) : -EOPNOTSUPP;
-    fput(f);
-    return err;
+    return sock->ops->listen ? sock->ops->listen(sock, backlog) : -EOPNOTSUPP;
 }
 
 long sys_accept4(int fd, struct sockaddr *uaddr, int *uaddrlen, int flags)
 {
     if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
         return einval();
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
-    struct socket *newsock = NULL;
-    if (!sock->ops->accept || sock->ops->accept == sock_no_accept) {
-        err = -EOPNOTSUPP;
-        goto out;
-    }
-    newsock = sock_alloc(sock->type);
-    if (!newsock) {
-        err = -ENFILE;
-        goto out;
-    }
+        return fs.err;
+    if (!sock->ops->accept || sock->ops->accept == sock_no_accept)
+        return -EOPNOTSUPP;
+    struct socket *newsock = sock_alloc(sock->type);
+    if (!newsock)
+        return -ENFILE;
     newsock->ops = sock->ops;
     /* whether accept waits is the listener's business; accept4's SOCK_NONBLOCK is for
      * the new descriptor (sock_map_fd below) */
-    err = sock->ops->accept(sock, newsock, (int)(f->f_flags & O_NONBLOCK));
+    int err = sock->ops->accept(sock, newsock, (int)(fs.file->f_flags & O_NONBLOCK));
     if (err) {
         newsock->ops = NULL;           /* nothing was attached: nothing to release */
         sock_release(newsock);
-        goto out;
+        return err;
     }
     struct sockaddr_in peer;
     bool want_peer = uaddr != NULL;
     if (want_peer && newsock->ops->getname(newsock, &peer, 2) < 0) {
         sock_release(newsock);
-        err = -ECONNABORTED;
-        goto out;
+        return -ECONNABORTED;
     }
     int nfd = sock_map_fd(newsock, (unsigned)flags);
-    if (nfd < 0) {
-        err = nfd;
-        goto out;
-    }
+    if (nfd < 0)
+        return nfd;
     if (want_peer) {
         err = move_addr_to_user(&peer, sizeof(peer), uaddr, uaddrlen);
         if (err) {
             fd_close(nfd);
-            goto out;
+            return err;
         }
     }
-    err = nfd;
-out:
-    fput(f);
-    return err;
+    return nfd;
 }
 
 long sys_accept(int fd, struct sockaddr *uaddr, int *uaddrlen)
@@ -387,11 +395,10 @@ long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
         len = MAX_RW_COUNT;
     if (!access_ok(buf, len))
         return efault();
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct iovec iov = { (void *)buf, len };
     struct kmsg m;
     user_msg(&m, &iov, 1, len, (int)flags);
@@ -402,10 +409,9 @@ long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
         m.namelen = m.has_name ? addrlen : 0;
     }
     if (!r) {
-        m.flags |= file_msg_flags(f);
+        m.flags |= file_msg_flags(fs.file);
         r = sock_sendmsg(sock, &m);
     }
-    fput(f);
     return r;
 }
 
@@ -416,15 +422,14 @@ long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags,
         len = MAX_RW_COUNT;
     if (!access_ok(buf, len))
         return efault();
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct iovec iov = { buf, len };
     struct kmsg m;
     user_msg(&m, &iov, 1, len, 0);
-    long r = sock_recvmsg(sock, &m, (int)flags | file_msg_flags(f));
+    long r = sock_recvmsg(sock, &m, (int)flags | file_msg_flags(fs.file));
     /* As in Linux, the address length is read only once a datagram is taken: a bad
      * pointer there costs the app that datagram, and an empty socket answers EAGAIN
      * whatever the pointer. */
@@ -433,7 +438,6 @@ long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags,
         if (e)
             r = e;
     }
-    fput(f);
     return r;
 }
 
@@ -489,38 +493,35 @@ static long msghdr_import(const struct msghdr *umsg, struct msghdr *k, struct km
 long sys_sendmsg(int fd, const struct msghdr *umsg, unsigned flags)
 {
     trace_point(TS_SYS_SENDTO, NULL, 0, fd);
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct msghdr k;
     struct iovec fast[FAST_IOVS], *iov;
     struct kmsg m;
     long r = msghdr_import(umsg, &k, &m, true, fast, &iov);
     if (!r) {
-        m.flags = (int)flags | file_msg_flags(f);
+        m.flags = (int)flags | file_msg_flags(fs.file);
         r = sock_sendmsg(sock, &m);
     }
     if (iov != fast)
         kfree(iov);
-    fput(f);
     return r;
 }
 
 long sys_recvmsg(int fd, struct msghdr *umsg, unsigned flags)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct msghdr k;
     struct iovec fast[FAST_IOVS], *iov;
     struct kmsg m;
     long r = msghdr_import(umsg, &k, &m, false, fast, &iov);
     if (!r)
-        r = sock_recvmsg(sock, &m, (int)flags | file_msg_flags(f));
+        r = sock_recvmsg(sock, &m, (int)flags | file_msg_flags(fs.file));
     if (r >= 0 && k.msg_name) {
         int e = move_addr_to_user(&m.name, m.has_name ? (int)sizeof(m.name) : 0, k.msg_name,
                                   (int *)&umsg->msg_namelen);
@@ -536,109 +537,86 @@ long sys_recvmsg(int fd, struct msghdr *umsg, unsigned flags)
     }
     if (iov != fast)
         kfree(iov);
-    fput(f);
     return r;
 }
 
 long sys_shutdown(int fd, int how)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
-    err = sock->ops->shutdown ? sock->ops->shutdown(sock, how) : -EOPNOTSUPP;
-    fput(f);
-    return err;
+        return fs.err;
+    return sock->ops->shutdown ? sock->ops->shutdown(sock, how) : -EOPNOTSUPP;
 }
 
 long sys_setsockopt(int fd, int level, int name, const void *uval, int len)
 {
     if (len < 0)
         return einval();
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     /* Copy what the option can use: an int, a struct timeval, or (other levels) up to
      * 64 bytes; the protocol sees the caller's length. */
     char kval[64];
     size_t need;
     if (level == SOL_SOCKET) {
-        if (len < (int)sizeof(int)) {
-            err = einval();
-            goto out;
-        }
+        if (len < (int)sizeof(int))
+            return einval();
         need = (name == SO_RCVTIMEO || name == SO_SNDTIMEO)
                    ? MIN((size_t)len, sizeof(struct timeval_k)) : sizeof(int);
     } else {
         need = MIN((size_t)len, sizeof(kval));
     }
-    if (copy_from_user(kval, uval, need)) {
-        err = efault();
-        goto out;
-    }
+    if (copy_from_user(kval, uval, need))
+        return efault();
     if (level == SOL_SOCKET)
-        err = sock_setsockopt(sock, name, kval, (socklen_t)len);
-    else
-        err = sock->ops->setsockopt ? sock->ops->setsockopt(sock, level, name, kval, (socklen_t)len)
-                                    : -ENOPROTOOPT;
-out:
-    fput(f);
-    return err;
+        return sock_setsockopt(sock, name, kval, (socklen_t)len);
+    return sock->ops->setsockopt ? sock->ops->setsockopt(sock, level, name, kval, (socklen_t)len)
+                                 : -ENOPROTOOPT;
 }
 
 long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     int len;
     char kval[64];
-    if (copy_from_user(&len, ulen, sizeof(len))) {
-        err = efault();
-        goto out;
-    }
-    if (len < 0) {
-        err = einval();
-        goto out;
-    }
+    if (copy_from_user(&len, ulen, sizeof(len)))
+        return efault();
+    if (len < 0)
+        return einval();
     socklen_t klen = (socklen_t)MIN((size_t)len, sizeof(kval));
+    int err;
     if (level == SOL_SOCKET)
         err = sock_getsockopt(sock, name, kval, &klen);
     else
         err = sock->ops->getsockopt ? sock->ops->getsockopt(sock, level, name, kval, &klen)
                                     : -ENOPROTOOPT;
     if (err)
-        goto out;
-    if (klen && copy_to_user(uval, kval, klen)) {
-        err = efault();
-        goto out;
-    }
+        return err;
+    if (klen && copy_to_user(uval, kval, klen))
+        return efault();
     len = (int)klen;
     if (copy_to_user(ulen, &len, sizeof(len)))
-        err = efault();
-out:
-    fput(f);
-    return err;
+        return efault();
+    return 0;
 }
 
 static long getname(int fd, struct sockaddr *uaddr, int *ulen, int peer)
 {
-    struct file *f;
-    int err = 0;
-    struct socket *sock = sockfd_lookup(fd, &f, &err);
+    FD_SOCK(fs, fd);
+    struct socket *sock = fs.sock;
     if (!sock)
-        return err;
+        return fs.err;
     struct sockaddr_in a;
     memset(&a, 0, sizeof(a));
-    err = sock->ops->getname(sock, &a, peer);
+    int err = sock->ops->getname(sock, &a, peer);
     if (err >= 0)
         err = move_addr_to_user(&a, err, uaddr, ulen);
-    fput(f);
     return err;
 }
 

@@ -8,6 +8,9 @@
 #include "kernel/sched.h"
 
 #include "net/uapi/socket.h"
+#include "kernel/uapi/poll.h"
+#include "kernel/uapi/uio.h"
+#include "kernel/syscall.h"       /* the socket calls' prototypes */
 
 #define SOCK_TYPE_MASK 0xf
 
@@ -80,27 +83,7 @@ long sock_recvmsg(struct socket *sock, struct kmsg *m, int flags);
 
 /* Largest address a caller may pass (struct sockaddr_storage), as Linux. */
 #define SOCKADDR_STORAGE_SIZE 128
-/* Most iovecs in one message (Linux's UIO_MAXIOV): more is EMSGSIZE. */
-#define UIO_MAXIOV 1024
 
-/* Station 1: the socket system calls (net/socket.c). Pointers are user addresses. */
-long sys_socket(int family, int type, int protocol);
-long sys_bind(int fd, const struct sockaddr *addr, int addrlen);
-long sys_connect(int fd, const struct sockaddr *addr, int addrlen);
-long sys_listen(int fd, int backlog);
-long sys_accept(int fd, struct sockaddr *addr, int *addrlen);
-long sys_accept4(int fd, struct sockaddr *addr, int *addrlen, int flags);
-long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
-                const struct sockaddr *addr, int addrlen);
-long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags,
-                  struct sockaddr *addr, int *addrlen);
-long sys_sendmsg(int fd, const struct msghdr *msg, unsigned flags);
-long sys_recvmsg(int fd, struct msghdr *msg, unsigned flags);
-long sys_shutdown(int fd, int how);
-long sys_setsockopt(int fd, int level, int name, const void *val, int len);
-long sys_getsockopt(int fd, int level, int name, void *val, int *len);
-long sys_getsockname(int fd, struct sockaddr *addr, int *addrlen);
-long sys_getpeername(int fd, struct sockaddr *addr, int *addrlen);
 
 /* Sockets as files: the socket behind a descriptor (a new file reference in *filep),
  * or NULL with *err = -EBADF / -ENOTSOCK. */

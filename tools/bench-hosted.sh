@@ -24,7 +24,7 @@ mkdir -p "$out/obj"
 # one stack: everything from the socket calls down to the device layer, and the hosted
 # stand-ins of the kernel below it (tests/unit/fake_*.c)
 SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram.c net/core/stream.c
-  net/core/skbuff.c net/core/checksum.c net/core/neighbour.c net/core/dev.c net/core/dev_xmit.c
+  net/core/skbuff.c net/core/checksum.c net/core/neighbour.c net/core/dev.c net/core/dev_registry.c net/core/dev_xmit.c
   net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/ethernet/eth_hdr.c
   net/ipv4/af_inet.c net/ipv4/arp.c net/ipv4/arp_hdr.c net/ipv4/devinet.c net/ipv4/icmp.c
   net/ipv4/icmp_hdr.c net/ipv4/ip_fragment.c net/ipv4/ip_hdr.c net/ipv4/ip_input.c
@@ -34,7 +34,7 @@ SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram
   net/netfilter/core.c net/netfilter/nf_rules.c
   kernel/cmdline.c kernel/file.c kernel/console_file.c kernel/sys_basic.c kernel/poll.c
   kernel/uaccess.c kernel/user/uvm.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c
-  tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_kernel.c tests/unit/fake_softirq.c
+  kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c tests/unit/fake_clock.c kernel/sched/wait.c tests/unit/fake_softirq.c tests/unit/stub_stats.c
   tests/unit/bench/bench_stack.c"
 CFLAGS=(-std=gnu11 -O2 -g -DWP_HOSTED -I. -Wall -Wextra -Werror -Wno-unused-parameter
         -fno-omit-frame-pointer -fno-strict-aliasing -Wno-maybe-uninitialized)

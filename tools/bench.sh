@@ -74,8 +74,11 @@ READY_TIMEOUT=180          # s: Linux under TCG on a loaded host is slow
 client=$root/tools/bench_client.py
 
 WP_ISO=$root/build/wirepath.iso
+WP_KTEST_ISO=$root/build/wirepath-ktest.iso     # floor's test=igbfloor is an in-kernel case
 LINUX_ISO=$(tools/linux-guest/mkimage.sh) || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
-[ -f "$WP_ISO" ] || { echo "bench: no $WP_ISO (make all)" >&2; exit 1; }
+for iso in "$WP_ISO" "$WP_KTEST_ISO"; do
+  [ -f "$iso" ] || { echo "bench: no $iso (make all ktest-iso)" >&2; exit 1; }
+done
 
 NS=wpbench$$
 GPID="" GLOG="" T0=0
@@ -105,6 +108,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 guest_start() {
   local iso=$WP_ISO
   [ "$1" = linux ] && iso=$LINUX_ISO
+  [ "$1" = wirepath-ktest ] && iso=$WP_KTEST_ISO
   GLOG=$out/$2.serial.log
   : >"$GLOG"
   T0=$(now_ms)
@@ -347,7 +351,7 @@ floor() {
   local rx=$!
   bg_pids+=("$rx")
   sleep 0.3    # the raw socket is bound before the first frame
-  guest_start wirepath floor "$MEM_DEFAULT" "test=igbfloor floor.frames=$FLOOR_FRAMES"
+  guest_start wirepath-ktest floor "$MEM_DEFAULT" "test=igbfloor floor.frames=$FLOOR_FRAMES"
   guest_wait '^\[[ 0-9.]*\] [0-9]+ passed, [0-9]+ failed' 300
   guest_wait 'igbfloor: ' 1
   wait "$GPID" 2>/dev/null; GPID=""

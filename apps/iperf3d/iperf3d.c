@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include "json.h"
 #include "svc.h"
 
@@ -246,15 +247,18 @@ static void stream_add(int fd)
     ctl_state(TEST_RUNNING);
 }
 
+/* Big-endian fields at any alignment, the POSIX way (memcpy and the byte-order calls). */
 static void put_be32(unsigned char *p, uint32_t v)
 {
-    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+    v = htonl(v);
+    memcpy(p, &v, 4);
 }
 
 static uint32_t get_be32(const unsigned char *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return ntohl(v);
 }
 
 static void send_results(void)

@@ -1,4 +1,5 @@
-/* kernel/lib/hash.h - the one 32-bit hash mixer for the tables and flow hashes. */
+/* kernel/lib/hash.h - the hash mixers, written once: 32-bit for the tables and flow
+ * hashes, 64-bit for seeding keys and the fallback random numbers. */
 #ifndef WP_LIB_HASH_H
 #define WP_LIB_HASH_H
 
@@ -15,6 +16,18 @@ static inline uint32_t hash_mix32(uint32_t h)
     h *= 0xc2b2ae35u;
     h ^= h >> 16;
     return h;
+}
+
+/* The 64-bit murmur3 finaliser: the same avalanche over 64 bits (secure_seq.c turns a
+ * seed or a TSC reading into key material with it). */
+static inline uint64_t hash_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
 }
 
 #endif

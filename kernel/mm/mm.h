@@ -150,10 +150,6 @@ void paging_init(const struct mem_region *ram, int nram);
 void *ioremap(phys_addr_t phys, size_t size);     /* uncached, for device registers */
 void *memremap(phys_addr_t phys, size_t size);    /* write-back, for firmware tables */
 void iounmap(void *addr, size_t size);
-/* Map [virt, virt+size) to phys with the given PTE_* flags (4 KiB pages; PTE_PRESENT
- * implied). Returns 0 or -errno; for the kernel's own fixed windows and future users. */
-int map_pages(uint64_t virt, phys_addr_t phys, size_t size, uint64_t flags);
-void unmap_pages(uint64_t virt, size_t size);
 /* Walk the live page tables: returns the size of the page mapping va (4 KiB, 2 MiB or
  * 1 GiB) and its physical address and leaf flags, or 0 when va is not mapped. */
 uint64_t mm_lookup(uint64_t va, phys_addr_t *pa, uint64_t *flags);

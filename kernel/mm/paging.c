@@ -126,26 +126,6 @@ static void unmap_range(uint64_t va, uint64_t size)
     }
 }
 
-int map_pages(uint64_t virt, phys_addr_t phys, size_t size, uint64_t flags)
-{
-    if (!pml4 || !IS_ALIGNED(virt | phys, SZ_4K))
-        return -EINVAL;
-    unsigned long f = local_irq_save();
-    int r = map_range(virt, phys, ALIGN_UP((uint64_t)size, SZ_4K), prot(flags & ~PTE_PS),
-                      false, NULL);
-    local_irq_restore(f);
-    return r;
-}
-
-void unmap_pages(uint64_t virt, size_t size)
-{
-    if (!pml4)
-        return;
-    unsigned long f = local_irq_save();
-    unmap_range(ALIGN_DOWN(virt, SZ_4K), ALIGN_UP(virt + size, SZ_4K) - ALIGN_DOWN(virt, SZ_4K));
-    local_irq_restore(f);
-}
-
 uint64_t mm_lookup(uint64_t va, phys_addr_t *pa, uint64_t *flags)
 {
     const uint64_t *t = pml4 ? pml4 : phys_to_virt(read_cr3() & PTE_ADDR_MASK);

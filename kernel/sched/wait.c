@@ -1,15 +1,12 @@
-/* kernel/sched/wait.c - wait queues and timed sleeps.
+/* kernel/sched/wait.c - wait queues.
  *
  * A waiter queues an entry on the wait queue and marks itself blocked before it tests
  * its condition; wake_up() (from a task, a softirq or a hard interrupt) unlinks every
  * waiter and makes it runnable. A wake-up landing between the test and schedule() only
  * sets the task running again, so schedule() returns at once: no wake-up is lost.
- *
- * Timed sleeps arm a timer_list on the sleeper's stack whose callback (TIMER softirq)
- * wakes it. The tick is coarse (1/HZ) and its phase unknown, so a sleep is armed one tick
- * longer than asked, and msleep() re-checks ktime_get_ns() so it never ends early. */
+ * Self-contained apart from wake_up_process (kernel/sched/sched.c), so the hosted tests
+ * link this file as it is. Timed sleeps are kernel/sched/sleep.c. */
 #include "kernel/sched.h"
-#include "kernel/time.h"
 #include "kernel/arch/x86.h"
 
 void init_waitqueue_head(struct wait_queue_head *wq)
@@ -64,54 +61,4 @@ void wake_up(struct wait_queue_head *wq)
         wake_up_process(e->task);
     }
     local_irq_restore(f);
-}
-
-struct sleep_timer {
-    struct timer_list timer;
-    struct task *task;
-};
-
-static void sleep_timer_fn(struct timer_list *t)
-{
-    struct sleep_timer *st = container_of(t, struct sleep_timer, timer);
-    unsigned long f = local_irq_save();
-    if (st->task->state == TASK_BLOCKED) {     /* not already woken by someone else */
-        st->task->timed_out = true;
-        wake_up_process(st->task);
-    }
-    local_irq_restore(f);
-}
-
-bool schedule_timeout_ns(uint64_t timeout_ns)
-{
-    current->wchan = __builtin_return_address(0);
-    if (timeout_ns == 0) {
-        schedule();
-        return true;
-    }
-    struct sleep_timer st = { .task = current };
-    timer_setup(&st.timer, sleep_timer_fn, 0);
-    current->timed_out = false;
-    /* +1: the current tick is already partly over */
-    uint64_t ticks = DIV_ROUND_UP(timeout_ns, NSEC_PER_SEC / HZ) + 1;
-    mod_timer(&st.timer, jiffies + ticks);
-    schedule();
-    del_timer(&st.timer);
-    return !current->timed_out;
-}
-
-void msleep(uint64_t ms)
-{
-    if (!tsc_khz()) {          /* no clock yet: this early, only a busy wait works */
-        mdelay(ms);
-        return;
-    }
-    uint64_t deadline = ktime_get_ns() + ms * NSEC_PER_MSEC;
-    for (;;) {
-        uint64_t now = ktime_get_ns();
-        if (now >= deadline)
-            break;
-        set_current_state(TASK_BLOCKED);
-        schedule_timeout_ns(deadline - now);
-    }
 }

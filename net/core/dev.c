@@ -1,6 +1,7 @@
-/* net/core/dev.c - device registry, carrier, TX queue flow control, NAPI and the
- * receive entry (netif_receive_skb). The transmit entry dev_queue_xmit and the qdisc
- * live in net/core/dev_xmit.c and net/sched/. */
+/* net/core/dev.c - device allocation and registration, TX queue flow control, NAPI and
+ * the receive entry (netif_receive_skb). The device list, its lookups and the carrier
+ * notifications are net/core/dev_registry.c; the transmit entry dev_queue_xmit and the
+ * qdisc live in net/core/dev_xmit.c and net/sched/. */
 #include "net/core/netdevice.h"
 #include "net/sched/sch_generic.h"
 #include "kernel/softirq.h"
@@ -12,14 +13,10 @@
 #include "kernel/errno.h"
 #include "net/core/trace_stations.h"
 
-LIST_HEAD(net_devices);
-struct net_device *loopback_dev;
 static int next_ifindex = 1;
 static int next_eth;              /* ethN names count Ethernet devices, not lo */
 static LIST_HEAD(ptype_base);      /* handlers by ethertype */
 static LIST_HEAD(ptype_all);       /* taps */
-#define MAX_LINK_NOTIFIERS 8
-static void (*link_notifiers[MAX_LINK_NOTIFIERS])(struct net_device *, bool);
 
 struct net_device *alloc_etherdev(size_t priv_size, unsigned int queues)
 {
@@ -62,33 +59,6 @@ int register_netdev(struct net_device *dev)
     return 0;
 }
 
-struct net_device *dev_get_by_name(const char *name)
-{
-    struct net_device *d;
-    list_for_each_entry(d, &net_devices, dev_list)
-        if (strcmp(d->name, name) == 0)
-            return d;
-    return NULL;
-}
-
-struct net_device *dev_get_by_index(int ifindex)
-{
-    struct net_device *d;
-    list_for_each_entry(d, &net_devices, dev_list)
-        if (d->ifindex == ifindex)
-            return d;
-    return NULL;
-}
-
-struct net_device *first_net_device(void)
-{
-    struct net_device *d;
-    list_for_each_entry(d, &net_devices, dev_list)
-        if (!(d->flags & IFF_LOOPBACK))
-            return d;
-    return NULL;
-}
-
 int dev_open(struct net_device *dev)
 {
     if (dev->up)
@@ -97,39 +67,6 @@ int dev_open(struct net_device *dev)
     if (r == 0)
         dev->up = true;
     return r;
-}
-
-void netdev_register_link_notifier(void (*fn)(struct net_device *, bool))
-{
-    for (int i = 0; i < MAX_LINK_NOTIFIERS; i++)
-        if (!link_notifiers[i]) {
-            link_notifiers[i] = fn;
-            return;
-        }
-    pr_warn("net: too many link notifiers\n");
-}
-
-static void carrier_changed(struct net_device *dev, bool up)
-{
-    for (int i = 0; i < MAX_LINK_NOTIFIERS; i++)
-        if (link_notifiers[i])
-            link_notifiers[i](dev, up);
-}
-
-void netif_carrier_on(struct net_device *dev)
-{
-    if (dev->carrier)
-        return;
-    dev->carrier = true;
-    carrier_changed(dev, true);
-}
-
-void netif_carrier_off(struct net_device *dev)
-{
-    if (!dev->carrier)
-        return;
-    dev->carrier = false;
-    carrier_changed(dev, false);
 }
 
 void netif_tx_stop_queue(struct netdev_queue *q)

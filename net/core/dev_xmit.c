@@ -102,13 +102,3 @@ int dev_queue_xmit(struct sk_buff *skb)
     local_bh_enable();
     return rc;
 }
-
-void dev_xmit_dump(void)
-{
-    printk("dev_queue_xmit: %llu calls, %llu bypass, %llu enqueued, %llu qdisc drops,"
-           " %llu device down, %llu bad, %llu without qdisc (%llu busy drops)\n",
-           (unsigned long long)xstats.calls, (unsigned long long)xstats.bypass,
-           (unsigned long long)xstats.enqueued, (unsigned long long)xstats.qdisc_drops,
-           (unsigned long long)xstats.dev_down, (unsigned long long)xstats.bad_skb,
-           (unsigned long long)xstats.no_qdisc, (unsigned long long)xstats.busy_drops);
-}

@@ -16,7 +16,6 @@ struct dev_xmit_stats {
     uint64_t busy_drops;     /* dropped: no qdisc to hold a packet the driver refused */
 };
 void dev_xmit_get_stats(struct dev_xmit_stats *s);
-void dev_xmit_dump(void);
 
 /* Flow hash of an outgoing frame the protocol left unhashed (skb->hash 0: ARP, raw
  * frames), from its Ethernet header (data there); never 0. */

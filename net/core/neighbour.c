@@ -407,15 +407,6 @@ static int gc_pass(bool all)
     return freed;
 }
 
-int neigh_forced_gc(bool all)
-{
-    local_bh_disable();
-    stats.forced_gc_runs++;
-    int freed = gc_pass(all);
-    local_bh_enable();
-    return freed;
-}
-
 static void gc_timer_fn(struct timer_list *t)
 {
     (void)t;

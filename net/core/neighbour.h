@@ -128,9 +128,6 @@ void neigh_set_error_report(void (*fn)(struct neighbour *n, struct sk_buff *skb)
 
 /* The device went down or lost its address: forget its entries, dropping queued packets. */
 void neigh_ifdown(struct net_device *dev);
-/* Collect unreferenced STALE/FAILED (and idle NONE) entries; all = ignore their age.
- * Returns how many were freed. Runs by itself every NEIGH_GC_INTERVAL and when full. */
-int neigh_forced_gc(bool all);
 
 struct neigh_stats {
     uint64_t allocs, destroys;          /* entries created / freed */

@@ -1,6 +1,7 @@
 /* net/core/secure_seq.c - SipHash-2-4 (Aumasson and Bernstein, 2012) under boot-time
  * keys; see secure_seq.h. */
 #include "net/core/secure_seq.h"
+#include "kernel/lib/hash.h"
 #include "kernel/time.h"
 
 static uint64_t keys[SECURE_KEY_NR][2];
@@ -37,20 +38,13 @@ static uint64_t rdtsc64(void)
 #endif
 }
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33; x *= 0xff51afd7ed558ccdull; x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull; x ^= x >> 33;
-    return x;
-}
-
 uint64_t secure_random_u64(void)
 {
     uint64_t v;
     if (rdrand64(&v))
         return v;
     static uint64_t ctr;
-    return mix64(rdtsc64() ^ (++ctr * 0x9e3779b97f4a7c15ull) ^ ktime_get_ns());
+    return hash_mix64(rdtsc64() ^ (++ctr * 0x9e3779b97f4a7c15ull) ^ ktime_get_ns());
 }
 
 static void init_keys(void)
@@ -68,7 +62,7 @@ void secure_seq_set_keys(uint64_t seed)
 {
     for (int i = 0; i < SECURE_KEY_NR; i++)
         for (int j = 0; j < 2; j++)
-            keys[i][j] = mix64(seed + (uint64_t)(i * 2 + j + 1));
+            keys[i][j] = hash_mix64(seed + (uint64_t)(i * 2 + j + 1));
     keyed = true;
     source = "fixed";
 }

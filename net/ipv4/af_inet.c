@@ -10,6 +10,7 @@
 #include "net/ipv4/af_inet.h"
 #include "net/ipv4/inetdevice.h"
 #include "net/ipv4/route.h"
+#include "net/ipv4/udp.h"
 #include "net/core/netdevice.h"
 #include "kernel/init.h"
 #include "kernel/errno.h"
@@ -17,11 +18,6 @@
 #include "kernel/lib/string.h"
 #include "net/core/trace_stations.h"
 
-/* Provided by net/ipv4/udp.c and net/ipv4/devinet.c; weak so that the socket layer links
- * (and its tests run with a stand-in protocol) before or without them. */
-extern struct proto udp_prot __attribute__((weak));
-extern bool inet_addr_is_local(struct net_device *dev, uint32_t addr) __attribute__((weak));
-extern bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr) __attribute__((weak));
 
 #define IPPROTO_MAX 256
 #define SHUTDOWN_MASK (RCV_SHUTDOWN | SEND_SHUTDOWN)
@@ -46,16 +42,6 @@ int inet_register_protosw(const struct inet_protosw *p)
         return -ENOSPC;
     inetsw[ninetsw++] = *p;
     return 0;
-}
-
-void inet_unregister_protosw(int type, int protocol)
-{
-    for (int i = 0; i < ninetsw; i++) {
-        if (inetsw[i].type == type && inetsw[i].protocol == protocol) {
-            inetsw[i] = inetsw[--ninetsw];
-            return;
-        }
-    }
 }
 
 /* Linux's lookup rules: protocol 0 takes the type's first entry; a type nobody serves is
@@ -121,14 +107,12 @@ int inet_release(struct socket *sock)
 
 static bool addr_is_local(uint32_t a)
 {
-    /* before the interface code exists every address counts as ours */
-    return !inet_addr_is_local || inet_addr_is_local(NULL, a);
+    return inet_addr_is_local(NULL, a);
 }
 
 static bool addr_is_broadcast(uint32_t a)
 {
-    return a == htonl(INADDR_BROADCAST) ||
-           (inet_addr_is_broadcast && inet_addr_is_broadcast(NULL, a));
+    return a == htonl(INADDR_BROADCAST) || inet_addr_is_broadcast(NULL, a);
 }
 
 static bool addr_is_multicast(uint32_t a)
@@ -523,14 +507,12 @@ int inet_init(void)
     int err = sock_register(&inet_family_ops);
     if (err)
         return err;
-    if (&udp_prot) {
-        struct inet_protosw udp = { SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops };
-        inet_register_protosw(&udp);
-    }
+    struct inet_protosw udp = { SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops };
+    inet_register_protosw(&udp);
     /* TCP's slot: socket(AF_INET, SOCK_STREAM, 0) is EPROTONOSUPPORT until tcp_init fills it */
     struct inet_protosw tcp = { SOCK_STREAM, IPPROTO_TCP, NULL, &inet_stream_ops };
     inet_register_protosw(&tcp);
-    pr_info("inet: AF_INET sockets: udp %s\n", &udp_prot ? "ready" : "missing");
+    pr_info("inet: AF_INET sockets: udp ready\n");
     return 0;
 }
 subsys_initcall(inet_init);

@@ -18,7 +18,6 @@ struct inet_protosw {
 #define INET_MAX_PROTOSW 8
 /* Add an entry, or fill the slot a placeholder (prot NULL) keeps for it. 0 or -errno. */
 int inet_register_protosw(const struct inet_protosw *p);
-void inet_unregister_protosw(int type, int protocol);
 
 extern const struct proto_ops inet_dgram_ops;
 extern const struct proto_ops inet_stream_ops;

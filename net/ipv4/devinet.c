@@ -169,22 +169,33 @@ int inet_addr_del(struct net_device *dev, uint32_t addr)
     return -EADDRNOTAVAIL;
 }
 
-bool inet_addr_is_local(struct net_device *dev, uint32_t addr)
+/* Whether match holds for addr and one of the addresses of dev (NULL: of any device). */
+static bool any_ifaddr(struct net_device *dev, uint32_t addr,
+                       bool (*match)(const struct net_device *d, const struct in_ifaddr *a,
+                                     uint32_t addr))
 {
     struct net_device *d;
     list_for_each_entry(d, &net_devices, dev_list) {
         if (dev && d != dev)
             continue;
         struct in_device *in = __in_dev_get(d);
-        for (int i = 0; in && i < in->nifa; i++) {
-            const struct in_ifaddr *a = &in->ifa[i];
-            /* lo owns its whole subnet: 127.0.0.2 is ours too (Linux's local 127/8) */
-            if (a->ifa_address == addr ||
-                ((d->flags & IFF_LOOPBACK) && (addr & a->ifa_mask) == (a->ifa_address & a->ifa_mask)))
+        for (int i = 0; in && i < in->nifa; i++)
+            if (match(d, &in->ifa[i], addr))
                 return true;
-        }
     }
     return false;
+}
+
+static bool is_local(const struct net_device *d, const struct in_ifaddr *a, uint32_t addr)
+{
+    /* lo owns its whole subnet: 127.0.0.2 is ours too (Linux's local 127/8) */
+    return a->ifa_address == addr ||
+           ((d->flags & IFF_LOOPBACK) && (addr & a->ifa_mask) == (a->ifa_address & a->ifa_mask));
+}
+
+bool inet_addr_is_local(struct net_device *dev, uint32_t addr)
+{
+    return any_ifaddr(dev, addr, is_local);
 }
 
 uint32_t inet_select_addr(struct net_device *dev, uint32_t dst)
@@ -204,23 +215,16 @@ uint32_t inet_dev_primary_addr(const struct net_device *dev)
     return in && in->nifa ? in->ifa[0].ifa_address : 0;
 }
 
+static bool is_subnet_broadcast(const struct net_device *d, const struct in_ifaddr *a,
+                                uint32_t addr)
+{
+    return a->ifa_prefixlen < 31 && (addr | a->ifa_mask) == 0xffffffffu &&
+           (addr & a->ifa_mask) == (a->ifa_address & a->ifa_mask);
+}
+
 bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr)
 {
-    if (ipv4_is_lbcast(addr))
-        return true;
-    struct net_device *d;
-    list_for_each_entry(d, &net_devices, dev_list) {
-        if (dev && d != dev)
-            continue;
-        struct in_device *in = __in_dev_get(d);
-        for (int i = 0; in && i < in->nifa; i++) {
-            const struct in_ifaddr *a = &in->ifa[i];
-            if (a->ifa_prefixlen < 31 && (addr | a->ifa_mask) == 0xffffffffu &&
-                (addr & a->ifa_mask) == (a->ifa_address & a->ifa_mask))
-                return true;
-        }
-    }
-    return false;
+    return ipv4_is_lbcast(addr) || any_ifaddr(dev, addr, is_subnet_broadcast);
 }
 
 int inet_parse_prefix(const char *s, uint32_t *addr, int *prefixlen)

@@ -164,12 +164,9 @@ size_t ipv4_hdr_emit(const struct ipv4_repr *r, void *buf, size_t len)
         fo |= IP_MF;
     p[0] = 0x45;
     p[1] = r->tos;
-    p[2] = (uint8_t)(tot >> 8);
-    p[3] = (uint8_t)tot;
-    p[4] = (uint8_t)(r->id >> 8);
-    p[5] = (uint8_t)r->id;
-    p[6] = (uint8_t)(fo >> 8);
-    p[7] = (uint8_t)fo;
+    put_unaligned_be16((uint16_t)tot, p + 2);
+    put_unaligned_be16(r->id, p + 4);
+    put_unaligned_be16(fo, p + 6);
     p[8] = r->ttl;
     p[9] = r->protocol;
     p[10] = p[11] = 0;
@@ -178,21 +175,6 @@ size_t ipv4_hdr_emit(const struct ipv4_repr *r, void *buf, size_t len)
     __sum16 c = ip_fast_csum(p, 5);
     memcpy(p + 10, &c, 2);
     return IPV4_MIN_HLEN;
-}
-
-const char *ipv4_parse_strerror(int err)
-{
-    switch (err) {
-    case IPV4_PARSE_OK: return "ok";
-    case IPV4_ERR_TRUNCATED: return "truncated";
-    case IPV4_ERR_VERSION: return "version";
-    case IPV4_ERR_IHL: return "ihl";
-    case IPV4_ERR_TOTLEN: return "tot_len";
-    case IPV4_ERR_CSUM: return "checksum";
-    case IPV4_ERR_OPTIONS: return "options";
-    case IPV4_ERR_FRAG: return "fragment";
-    default: return "?";
-    }
 }
 
 const char *in_aton(const char *s, uint32_t *addr)

@@ -75,7 +75,6 @@ int ipv4_hdr_parse(const void *buf, size_t len, unsigned flags, struct ipv4_repr
 /* Write a 20-byte header (no options) with its checksum; tot_len is taken from
  * payload_len. Returns 20, or 0 when len < 20 or the packet would exceed 65535 bytes. */
 size_t ipv4_hdr_emit(const struct ipv4_repr *r, void *buf, size_t len);
-const char *ipv4_parse_strerror(int err);
 /* The options of a reply to a datagram whose options (already checked by the parse) are
  * src[0..n): its Record Route and Timestamp options, copied and filled in for this host
  * twice - as the hop that received the request and as the one sending the reply - as

@@ -221,16 +221,6 @@ int ip_route_del_local(uint32_t dst, int prefixlen)
     return fib_remove(dst, prefixlen, 0, true);
 }
 
-void ip_route_flush_dev(struct net_device *dev)
-{
-    unsigned long f = local_irq_save();
-    for (int i = 0; i < FIB_MAX; i++)
-        if (fib[i].used && fib[i].dev == dev)
-            fib[i].used = false;
-    local_irq_restore(f);
-    rt_cache_flush();
-}
-
 void ip_route_prune_unreachable(void)
 {
     bool changed = false;

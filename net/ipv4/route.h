@@ -87,8 +87,6 @@ int ip_route_del_local(uint32_t dst, int prefixlen);
 /* Remove the route dst/prefixlen (matching gw unless gw is 0). 0 or -ESRCH. Local
  * routes are left alone (ip_route_del_local). */
 int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw);
-/* Remove every route through dev (device gone). */
-void ip_route_flush_dev(struct net_device *dev);
 /* Remove gateway routes whose gateway is no longer on a connected subnet. */
 void ip_route_prune_unreachable(void);
 /* Invalidate every cached route (the generation moves on). */

@@ -1,4 +1,4 @@
-/* net/ipv4/syncookies.c - SYN cookies (D. J. Bernstein; tcp-linux.md section 9): when a
+/* net/ipv4/syncookies.c - SYN cookies (D. J. Bernstein; Linux net/ipv4/syncookies.c): when a
  * listener's SYN queue is full, the SYN-ACK's sequence number encodes what the handshake
  * must remember (a minute counter and an MSS index, under a keyed hash of the 4-tuple), so
  * a SYN flood costs no memory and a genuine client's ACK still completes the connection.

@@ -1,4 +1,4 @@
-/* net/ipv4/tcp.c - the TCP socket calls (station 4 of SENDPATH.md is tcp_sendmsg), the
+/* net/ipv4/tcp.c - the TCP socket calls (station 4 of docs/sendpath.md is tcp_sendmsg), the
  * life of a connection from the application's side (close, shutdown, linger), poll,
  * options, TCP_INFO, and the MIB.
  *
@@ -294,7 +294,8 @@ do_error:
 }
 
 /* --- receive side --- */
-/* After the application read: ACK now when that opens the window a lot (tcp-linux.md 2.8). */
+/* After the application read: ACK now when that opens the window a lot (Linux's
+ * tcp_cleanup_rbuf). */
 void tcp_cleanup_rbuf(struct sock *sk, int copied)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -718,7 +719,7 @@ static void put_u8(uint8_t *b, unsigned off, uint8_t v) { b[off] = v; }
 static void put_u32(uint8_t *b, unsigned off, uint32_t v) { memcpy(b + off, &v, 4); }
 static void put_u64(uint8_t *b, unsigned off, uint64_t v) { memcpy(b + off, &v, 8); }
 
-/* struct tcp_info, Linux 6.1 layout (tcp-linux.md section 13). */
+/* struct tcp_info, Linux 6.1 layout (include/uapi/linux/tcp.h). */
 void tcp_get_info(struct sock *sk, uint8_t *b)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -913,7 +914,6 @@ struct proto tcp_prot = {
 };
 
 int tcp_socks_count(void) { return tcp_socks_alive; }
-long tcp_memory_pages(void) { return tcp_memory_allocated; }
 
 /* --- dumps --- */
 #define MIBLINE(f) pr_info("    %llu " #f "\n", (unsigned long long)tcpstats.f)

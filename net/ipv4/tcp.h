@@ -35,7 +35,7 @@ static inline bool before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0;
 static inline bool after(uint32_t a, uint32_t b) { return before(b, a); }
 static inline bool between(uint32_t x, uint32_t lo, uint32_t hi) { return hi - lo >= x - lo; }
 
-/* --- constants (Linux 6.1 values; see shared reference tcp-linux.md) --- */
+/* --- constants (Linux 6.1 values; as Linux's include/net/tcp.h) --- */
 #define TCP_RTO_MIN_MS        200
 #define TCP_RTO_MAX_MS        120000
 #define TCP_TIMEOUT_INIT_MS   1000
@@ -198,7 +198,7 @@ struct tcp_sock {
     uint32_t max_packets_out;        /* for tcp_is_cwnd_limited */
     bool is_cwnd_limited;
     uint8_t ca_state;
-    uint32_t undo_marker, undo_retrans;
+    uint32_t undo_marker;
     uint64_t lsndtime_ms, lrcvtime_ms, last_ack_rcv_ms;
     const struct tcp_congestion_ops *ca_ops;
     uint64_t ca_priv[TCP_CA_PRIV_WORDS];
@@ -237,9 +237,6 @@ struct tcp_sock {
 
     /* app-facing */
     uint8_t nonagle;                 /* TCP_NAGLE_* */
-    bool tcp_cork_on;
-    bool thin_dupack;
-    uint8_t snd_fin_pending;         /* close() queued a FIN that waits behind data */
     bool fin_sent;
     int defer_accept;
     uint32_t notsent_lowat;
@@ -415,7 +412,6 @@ void tcp_enter_loss(struct sock *sk);
 void tcp_enter_quickack_mode(struct tcp_sock *tp, unsigned max_quickacks);
 void tcp_init_buffer_space(struct sock *sk);
 void tcp_rcv_space_adjust(struct sock *sk);
-void tcp_clear_retrans(struct tcp_sock *tp);
 bool tcp_paws_check(const struct tcp_sock *tp, uint32_t tsval, int paws_win);
 int tcp_prune_queue(struct sock *sk);
 void tcp_rearm_rto(struct sock *sk);
@@ -444,8 +440,6 @@ uint64_t tcp_secret_hash(uint32_t a, uint32_t b, uint32_t c, uint32_t d, int key
 struct sock *tcp_lookup_established(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport);
 /* Iterate every TCP sock (established table, listeners) for dumps. */
 void tcp_for_each_sock(void (*fn)(struct sock *sk, void *arg), void *arg);
-int tcp_count_socks(void);
-void tcp_ipv4_init(void);
 
 /* --- tcp_minisocks.c --- */
 struct request_sock {
@@ -511,7 +505,6 @@ int inet_csk_listen_start(struct sock *sk, int backlog);
 struct sock *inet_csk_accept(struct sock *sk, int flags, int *err);
 uint32_t __tcp_select_window_pub(struct sock *sk);
 int tcp_socks_count(void);
-long tcp_memory_pages(void);
 
 /* --- tcp_timer.c --- */
 void tcp_init_xmit_timers(struct sock *sk);
@@ -519,7 +512,6 @@ void tcp_clear_xmit_timers(struct sock *sk);
 void tcp_reset_xmit_timer(struct sock *sk, int what, uint32_t when_ms);
 void tcp_clear_xmit_timer(struct sock *sk, int what);
 void tcp_reset_keepalive_timer(struct sock *sk, uint32_t when_ms);
-void tcp_delete_keepalive_timer(struct sock *sk);
 void tcp_write_timer_handler(struct sock *sk);
 void tcp_delack_timer_handler(struct sock *sk);
 void tcp_keepalive_timer_handler(struct sock *sk);

@@ -45,7 +45,7 @@ void tcp_set_ca_state(struct tcp_sock *tp, uint8_t state)
     tp->ca_state = state;
 }
 
-/* Limited by cwnd (worth growing)? tcp-linux.md section 6. */
+/* Limited by cwnd (worth growing)? As Linux's tcp_is_cwnd_limited. */
 bool tcp_is_cwnd_limited(const struct tcp_sock *tp)
 {
     if (tcp_in_slow_start(tp))

@@ -1,5 +1,5 @@
 /* net/ipv4/tcp_cubic.c - CUBIC congestion control (RFC 9438), Linux's default, with
- * Linux's constants (tcp-linux.md section 6): beta 717/1024, C = 410/1024 segments/s^3
+ * Linux's constants (Linux net/ipv4/tcp_cubic.c): beta 717/1024, C = 410/1024 segments/s^3
  * (time in 1/1024 s), fast convergence, the Reno-friendly region, growth at most 1.5x per
  * RTT. Integer arithmetic only. HyStart is not implemented: slow start ends at the first
  * loss, as with Reno. */

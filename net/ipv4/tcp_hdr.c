@@ -3,17 +3,8 @@
 #include "net/core/checksum.h"
 #include "net/core/netdevice.h"
 #include "kernel/lib/string.h"
+#include "kernel/lib/unaligned.h"
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
 
 int tcp_options_parse(const uint8_t *opt, unsigned optlen, bool syn, struct tcp_options *o)
 {
@@ -37,7 +28,7 @@ int tcp_options_parse(const uint8_t *opt, unsigned optlen, bool syn, struct tcp_
         case TCPOPT_MSS:
             if (len == TCPOLEN_MSS && syn) {
                 o->mss_present = true;
-                o->mss = rd16(v);
+                o->mss = get_unaligned_be16(v);
             }
             break;
         case TCPOPT_WINDOW:
@@ -54,8 +45,8 @@ int tcp_options_parse(const uint8_t *opt, unsigned optlen, bool syn, struct tcp_
         case TCPOPT_TIMESTAMP:
             if (len == TCPOLEN_TIMESTAMP) {
                 o->ts_present = true;
-                o->tsval = rd32(v);
-                o->tsecr = rd32(v + 4);
+                o->tsval = get_unaligned_be32(v);
+                o->tsecr = get_unaligned_be32(v + 4);
             }
             break;
         case TCPOPT_SACK:
@@ -63,8 +54,8 @@ int tcp_options_parse(const uint8_t *opt, unsigned optlen, bool syn, struct tcp_
                 (len - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK == 0 && !syn) {
                 unsigned n = (len - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK;
                 for (unsigned b = 0; b < n && o->num_sacks < TCP_NUM_SACKS; b++) {
-                    o->sacks[o->num_sacks].start_seq = rd32(v + b * 8);
-                    o->sacks[o->num_sacks].end_seq = rd32(v + b * 8 + 4);
+                    o->sacks[o->num_sacks].start_seq = get_unaligned_be32(v + b * 8);
+                    o->sacks[o->num_sacks].end_seq = get_unaligned_be32(v + b * 8 + 4);
                     o->num_sacks++;
                 }
             }
@@ -92,13 +83,13 @@ int tcp_hdr_parse(const void *buf, size_t len, uint32_t saddr, uint32_t daddr,
     if (!(flags & TCP_PARSE_NO_CSUM) &&
         csum_tcpudp_magic(saddr, daddr, (uint32_t)len, 6, csum_partial(p, len, 0)) != 0)
         return TCP_ERR_CSUM;
-    r->sport = rd16(p);
-    r->dport = rd16(p + 2);
-    r->seq = rd32(p + 4);
-    r->ack = rd32(p + 8);
+    r->sport = get_unaligned_be16(p);
+    r->dport = get_unaligned_be16(p + 2);
+    r->seq = get_unaligned_be32(p + 4);
+    r->ack = get_unaligned_be32(p + 8);
     r->flags = p[13];
-    r->window = rd16(p + 14);
-    r->urg_ptr = rd16(p + 18);
+    r->window = get_unaligned_be16(p + 14);
+    r->urg_ptr = get_unaligned_be16(p + 18);
     r->hdr_len = doff;
     r->payload_len = (unsigned)(len - doff);
     return tcp_options_parse(p + TCP_HLEN_MIN, doff - TCP_HLEN_MIN,
@@ -124,7 +115,7 @@ unsigned tcp_options_size(const struct tcp_out_options *o)
 void tcp_options_write(uint8_t *p, const struct tcp_out_options *o)
 {
     if (o->mss) {
-        p[0] = TCPOPT_MSS; p[1] = TCPOLEN_MSS; wr16(p + 2, o->mss_val);
+        p[0] = TCPOPT_MSS; p[1] = TCPOLEN_MSS; put_unaligned_be16(o->mss_val, p + 2);
         p += 4;
     }
     if (o->ts) {
@@ -134,8 +125,8 @@ void tcp_options_write(uint8_t *p, const struct tcp_out_options *o)
             p[0] = TCPOPT_NOP; p[1] = TCPOPT_NOP;
         }
         p[2] = TCPOPT_TIMESTAMP; p[3] = TCPOLEN_TIMESTAMP;
-        wr32(p + 4, o->tsval);
-        wr32(p + 8, o->tsecr);
+        put_unaligned_be32(o->tsval, p + 4);
+        put_unaligned_be32(o->tsecr, p + 8);
         p += 12;
     } else if (o->sack_perm) {
         p[0] = TCPOPT_NOP; p[1] = TCPOPT_NOP; p[2] = TCPOPT_SACK_PERM; p[3] = TCPOLEN_SACK_PERM;
@@ -150,8 +141,8 @@ void tcp_options_write(uint8_t *p, const struct tcp_out_options *o)
         p[3] = (uint8_t)(TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK * o->num_sacks);
         p += 4;
         for (unsigned i = 0; i < o->num_sacks; i++) {
-            wr32(p, o->sacks[i].start_seq);
-            wr32(p + 4, o->sacks[i].end_seq);
+            put_unaligned_be32(o->sacks[i].start_seq, p);
+            put_unaligned_be32(o->sacks[i].end_seq, p + 4);
             p += 8;
         }
     }

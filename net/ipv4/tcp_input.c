@@ -13,6 +13,7 @@
  *
  * All of it runs with the sock not owned by a task (softirq, or release_sock). */
 #include "net/ipv4/tcp.h"
+#include "kernel/lib/unaligned.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
 #include "net/core/trace_stations.h"
@@ -56,15 +57,15 @@ static void tcp_parse_skb_options(const struct sk_buff *skb, struct tcp_options 
         p[3] == TCPOLEN_TIMESTAMP) {
         memset(o, 0, sizeof(*o));
         o->ts_present = true;
-        o->tsval = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
-        o->tsecr = (uint32_t)p[8] << 24 | (uint32_t)p[9] << 16 | (uint32_t)p[10] << 8 | p[11];
+        o->tsval = get_unaligned_be32(p + 4);
+        o->tsecr = get_unaligned_be32(p + 8);
         return;
     }
     if (tcp_options_parse(p, hl - TCP_HLEN_MIN, th->flags & TCPHDR_SYN, o))
         memset(o, 0, sizeof(*o));          /* tcp_v4_rcv rejected malformed ones already */
 }
 
-/* --- RTT and RTO (RFC 6298 with Linux's mdev_max, tcp-linux.md section 4) --- */
+/* --- RTT and RTO (RFC 6298 with Linux's mdev_max) --- */
 void tcp_rtt_estimator(struct tcp_sock *tp, long mrtt_us)
 {
     long m = mrtt_us;
@@ -203,7 +204,7 @@ void tcp_check_space(struct sock *sk)
         sk_stream_write_space(sk);
 }
 
-/* --- delayed ACK decisions (tcp-linux.md section 2) --- */
+/* --- delayed ACK decisions (Linux's tcp_incr_quickack, tcp_event_data_recv) --- */
 static void tcp_incr_quickack(struct tcp_sock *tp, unsigned max_quickacks)
 {
     unsigned rcv_mss = tp->ack.rcv_mss ? tp->ack.rcv_mss : TCP_MSS_DEFAULT;
@@ -524,14 +525,6 @@ static void tcp_mark_head_lost(struct sock *sk)
         cb->sacked |= TCPCB_LOST;
         tp->lost_out += tcp_skb_pcount(skb);
     }
-}
-
-void tcp_clear_retrans(struct tcp_sock *tp)
-{
-    tp->retrans_out = 0;
-    tp->lost_out = 0;
-    tp->sacked_out = 0;
-    tp->undo_marker = 0;
 }
 
 /* --- congestion state machine --- */

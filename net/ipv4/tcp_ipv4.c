@@ -28,7 +28,6 @@ static struct list_head ehash[TCP_EHASH_SIZE];
 static struct list_head lhash[TCP_LHASH_SIZE];
 static struct list_head bhash[TCP_BHASH_SIZE];
 static bool tables_ready;
-static int nr_established_hashed;
 
 static void tables_init(void)
 {
@@ -47,8 +46,6 @@ static unsigned ehashfn(uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t
 {
     return (unsigned)secure_hash4(SECURE_KEY_PORT, laddr, faddr, lport, fport) % TCP_EHASH_SIZE;
 }
-
-void tcp_ipv4_init(void) { tables_init(); }
 
 /* --- lookup --- */
 struct sock *tcp_lookup_established(uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport)
@@ -92,7 +89,6 @@ void tcp_hash(struct sock *sk)
     list_add(&sk->sk_node, &ehash[ehashfn(sk->inet_saddr, sk->inet_sport, sk->inet_daddr,
                                           sk->inet_dport)]);
     tp->hashed = true;
-    nr_established_hashed++;
     local_irq_restore(f);
     sock_hold(sk);
 }
@@ -118,8 +114,6 @@ void tcp_unhash(struct sock *sk)
     unsigned long f = local_irq_save();
     list_del_init(&sk->sk_node);
     tp->hashed = false;
-    if (sk->sk_state != TCP_LISTEN)
-        nr_established_hashed--;
     local_irq_restore(f);
     sock_put(sk);
 }
@@ -663,8 +657,6 @@ void tcp_for_each_sock(void (*fn)(struct sock *sk, void *arg), void *arg)
             fn(&tp->sk, arg);
     }
 }
-
-int tcp_count_socks(void) { return nr_established_hashed; }
 
 static const struct net_protocol tcp_protocol = {
     .handler = tcp_v4_rcv,

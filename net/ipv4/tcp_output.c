@@ -1,4 +1,4 @@
-/* net/ipv4/tcp_output.c - TCP output: stations 5 and 6 of SENDPATH.md.
+/* net/ipv4/tcp_output.c - TCP output: stations 5 and 6 of docs/sendpath.md.
  *
  *   tcp_push -> __tcp_push_pending_frames -> tcp_write_xmit          (station 5)
  *     per skb at the send head: tcp_cwnd_test, tcp_snd_wnd_test, Nagle,
@@ -29,7 +29,7 @@ uint32_t tcp_time_stamp_ms(void) { return (uint32_t)(ktime_get_ns() / 1000000); 
 
 static uint32_t tcp_tsval(const struct tcp_sock *tp) { return tcp_time_stamp_ms() + tp->ts_offset; }
 
-/* --- window we announce (Linux's __tcp_select_window, tcp-linux.md section 3) --- */
+/* --- window we announce (Linux's __tcp_select_window) --- */
 static int tcp_win_from_space(int space) { return space - (space >> 1); }   /* adv_win_scale 1 */
 
 static int tcp_space(const struct sock *sk)
@@ -207,7 +207,7 @@ static bool tcp_can_tso(const struct tcp_sock *tp)
            (NETIF_F_TSO | NETIF_F_SG | NETIF_F_IP_CSUM);
 }
 
-/* size_goal: how big tcp_sendmsg lets one skb grow (tcp-linux.md section 5): one MSS
+/* size_goal: how big tcp_sendmsg lets one skb grow (Linux's tcp_xmit_size_goal): one MSS
  * without TSO, else as many MSS as fit in 64 KiB and half the peer's largest window. */
 static unsigned tcp_xmit_size_goal(struct sock *sk, unsigned mss_now, int flags)
 {
@@ -384,7 +384,7 @@ static void tcp_event_ack_sent(struct sock *sk)
 }
 
 /* Data sent within ato of the last data received: the exchange is interactive
- * (pingpong), so ACKs may wait for the next reply (tcp-linux.md section 2, step 6). */
+ * (pingpong), so ACKs may wait for the next reply (Linux's pingpong mode). */
 static void tcp_event_data_sent(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -635,7 +635,7 @@ void tcp_push_one(struct sock *sk, unsigned mss_now)
     tcp_write_xmit(sk, mss_now, TCP_NAGLE_PUSH, 1);
 }
 
-/* The end of a send call (tcp-linux.md section 5): PSH on the tail unless MSG_MORE,
+/* The end of a send call (Linux's tcp_push): PSH on the tail unless MSG_MORE,
  * then send what Nagle/cork allow. */
 void tcp_push(struct sock *sk, int flags, unsigned mss_now, int nonagle, unsigned size_goal)
 {
@@ -709,7 +709,7 @@ void tcp_send_challenge_ack(struct sock *sk)
     tcp_send_ack(sk);
 }
 
-/* Schedule the delayed ACK (tcp-linux.md section 2, step 4). */
+/* Schedule the delayed ACK (as Linux's tcp_send_delayed_ack). */
 void tcp_send_delayed_ack(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);

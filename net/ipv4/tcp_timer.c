@@ -1,6 +1,7 @@
 /* net/ipv4/tcp_timer.c - the timers of a connection (each fires in the TIMER softirq):
  *   retransmit_timer: RTO (RFC 6298 5.4-5.7: retransmit the head, back off, give up after
- *       the retry limits of tcp-linux.md 4.7) or the persist timer (zero-window probes);
+ *       the retry limits of Linux's retransmits_timed_out) or the persist timer
+ *       (zero-window probes);
  *   delack_timer: the delayed ACK;
  *   keepalive_timer: keepalive probes, and on listeners the SYN-ACK retransmissions.
  * A timer that finds the sock owned by a task sets an sk_deferred bit instead;
@@ -38,11 +39,6 @@ void tcp_reset_keepalive_timer(struct sock *sk, uint32_t when_ms)
     mod_timer(&tcp_sk(sk)->keepalive_timer, jiffies + msecs_to_jiffies(when_ms));
 }
 
-void tcp_delete_keepalive_timer(struct sock *sk)
-{
-    del_timer(&tcp_sk(sk)->keepalive_timer);
-}
-
 void tcp_clear_xmit_timers(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -54,7 +50,7 @@ void tcp_clear_xmit_timers(struct sock *sk)
     sk->sk_deferred = 0;
 }
 
-/* tcp-linux.md 4.7: the time a connection may go on retransmitting before giving up,
+/* Linux's retransmits_timed_out: the time a connection may go on retransmitting before giving up,
  * (2^(k+1) - 1) * 200 ms + (N - k) * 120 s with k = 9 for N retries. */
 bool retransmits_timed_out(struct sock *sk, unsigned boundary, uint32_t timeout_ms)
 {

@@ -483,20 +483,6 @@ void udp_stats_dump(void)
 #undef U
 }
 
-void udp_dump_socks(void)
-{
-    char a[16], b[16];
-    for (int i = 0; i < UDP_HTABLE_SIZE && udp_table_ready; i++) {
-        struct sock *sk;
-        list_for_each_entry(sk, &udp_table[i], sk_node)
-            printk("udp: %s:%u -> %s:%u rcvq %u (%d bytes) drops %llu%s\n",
-                   in_ntoa(sk->inet_saddr, a), sk->inet_num, in_ntoa(sk->inet_daddr, b),
-                   ntohs(sk->inet_dport), skb_queue_len(&sk->sk_receive_queue),
-                   sk->sk_rmem_alloc, (unsigned long long)sk->sk_drops,
-                   sk->sk_state == TCP_ESTABLISHED ? " connected" : "");
-    }
-}
-
 void udp_for_each_sock(void (*fn)(struct sock *sk, void *arg), void *arg)
 {
     for (int i = 0; i < UDP_HTABLE_SIZE && udp_table_ready; i++) {

@@ -46,8 +46,6 @@ struct udp_mib {
 };
 extern struct udp_mib udpstats;
 void udp_stats_dump(void);
-/* Bound sockets, like ss -u -a (for the shell). */
-void udp_dump_socks(void);
 /* Call fn for every bound UDP socket (ss); fn must not sleep or unbind. */
 void udp_for_each_sock(void (*fn)(struct sock *sk, void *arg), void *arg);
 

@@ -40,12 +40,9 @@ size_t udp_hdr_emit(const struct udp_repr *r, void *buf, size_t len, uint32_t sa
     size_t n = UDP_HLEN + r->payload_len;
     if (r->payload_len && r->payload != p + UDP_HLEN)
         memmove(p + UDP_HLEN, r->payload, r->payload_len);
-    p[0] = (uint8_t)(r->sport >> 8);
-    p[1] = (uint8_t)r->sport;
-    p[2] = (uint8_t)(r->dport >> 8);
-    p[3] = (uint8_t)r->dport;
-    p[4] = (uint8_t)(n >> 8);
-    p[5] = (uint8_t)n;
+    put_unaligned_be16(r->sport, p);
+    put_unaligned_be16(r->dport, p + 2);
+    put_unaligned_be16((uint16_t)n, p + 4);
     p[6] = p[7] = 0;
     if (csum) {
         __sum16 c = csum_tcpudp_magic(saddr, daddr, (uint32_t)n, IPPROTO_UDP_NR,

@@ -1,19 +1,19 @@
 /* net/uapi/socket.h - the socket ABI shared by the kernel (net/socket.h) and the apps'
- * POSIX headers (apps/lib/include/sys/socket.h, netinet/in.h, sys/uio.h, poll.h):
+ * POSIX headers (apps/lib/include/sys/socket.h, netinet/in.h):
  * Linux's constants and x86_64 structure layouts, written once. Only compiler headers
- * may be included here, so both sides can use it. */
+ * and kernel/uapi/ may be included here, so both sides can use it. */
 #ifndef WP_UAPI_SOCKET_H
 #define WP_UAPI_SOCKET_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/uapi/uio.h"     /* struct iovec (struct msghdr holds them) */
 
 typedef unsigned int socklen_t;
 typedef unsigned short sa_family_t;
 typedef uint16_t in_port_t;
 typedef uint32_t in_addr_t;
 
-struct iovec { void *iov_base; size_t iov_len; };
 struct sockaddr { sa_family_t sa_family; char sa_data[14]; };
 struct sockaddr_storage { sa_family_t ss_family; char __ss_pad[118]; unsigned long __ss_align; };
 struct in_addr { in_addr_t s_addr; };            /* network order */
@@ -98,15 +98,5 @@ struct msghdr {
 #define IP_TTL          2
 #define IP_MTU_DISCOVER 10
 
-#define POLLIN     0x001
-#define POLLPRI    0x002
-#define POLLOUT    0x004
-#define POLLERR    0x008
-#define POLLHUP    0x010
-#define POLLNVAL   0x020
-#define POLLRDNORM 0x040
-#define POLLWRNORM 0x100
-#define POLLWRBAND 0x200
-#define POLLRDHUP  0x2000
 
 #endif

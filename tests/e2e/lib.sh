@@ -21,6 +21,13 @@ e2e_skip() { echo "e2e: $1 ... skipped${2:+ ($2)}"; E2E_SKIPPED=$((E2E_SKIPPED +
 # e2e_check NAME COMMAND...: ok when the command succeeds
 e2e_check() { local n=$1; shift; if "$@"; then e2e_ok "$n"; else e2e_fail "$n"; fi; }
 
+# free_port udp|tcp: a port on 127.0.0.1 that nothing is bound to now (for QEMU's forwards)
+free_port() {
+  /usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
+}
+
 # guest_start LABEL [env assignments...]: boot in the background; serial log in $GUEST_LOG
 guest_start() {
   local label=$1; shift

@@ -23,25 +23,27 @@ e2e_check "boot.tsc_calibrated" grep -qE 'time: TSC [0-9]+\.[0-9]+ MHz' "$log"
 e2e_check "boot.no_unknown_cmdline_keys" bash -c "! grep -q 'unknown key' '$log'"
 e2e_check "boot.no_panic" bash -c "! grep -qiE 'panic|exception' '$log'"
 # Idle: once the boot's last work is done (DHCP's lease: the "wirepath: ready ip=" line)
-# the guest should sit in hlt. QEMU's own CPU use is then low (a few percent for the
-# 1 kHz tick); a guest that spins shows ~100%. Measured through /proc of the QEMU process
-# over 5 s (TCG runs the guest on one thread); a sample that cannot be read fails.
+# the guest should sit in hlt. QEMU's own CPU use is then low (3-6% for the 1 kHz tick
+# under TCG, on a shared host); a guest that spins shows ~100%. Measured through /proc of
+# the QEMU process over 10 s (TCG runs the guest on one thread) and bounded at 20%; a
+# sample that cannot be read fails.
 if guest_wait 'wirepath: ready ip=' 60; then
   e2e_ok "boot.dhcp_ready_before_idle"
 else
   e2e_fail "boot.dhcp_ready_before_idle" "no ready line; see $GUEST_LOG"
 fi
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$GUEST_PID/stat" 2>/dev/null; }
+window=10
 t0=$(cpu_ticks)
-sleep 5
+sleep "$window"      # the measurement window itself, not a settling wait
 t1=$(cpu_ticks)
 hz=$(getconf CLK_TCK)
 if [ -z "$t0" ] || [ -z "$t1" ] || [ -z "$hz" ]; then
   e2e_fail "boot.idles_halted" "cannot read QEMU's CPU time (/proc/$GUEST_PID/stat)"
 else
-  busy_pct=$(( (t1 - t0) * 100 / (5 * hz) ))
-  echo "e2e: idle QEMU CPU use ${busy_pct}% over 5 s"
-  if [ "$busy_pct" -lt 30 ]; then e2e_ok "boot.idles_halted"
+  busy_pct=$(( (t1 - t0) * 100 / (window * hz) ))
+  echo "e2e: idle QEMU CPU use ${busy_pct}% over ${window} s"
+  if [ "$busy_pct" -lt 20 ]; then e2e_ok "boot.idles_halted"
   else e2e_fail "boot.idles_halted" "QEMU at ${busy_pct}% CPU while idle"; fi
 fi
 e2e_finish

@@ -20,7 +20,13 @@ if ! command -v tshark >/dev/null; then
   exit 1
 fi
 
-guest_start igb_pcap FWD=0 PCAP="$pcap" CMDLINE="test=igb igb.irq=msix"
+ktest_iso=$E2E_ROOT/build/wirepath-ktest.iso     # test=igb needs the test image
+if [ ! -f "$ktest_iso" ]; then
+  e2e_fail "igb_pcap.test_image" "no $ktest_iso (make ktest-iso)"
+  e2e_finish
+  exit 1
+fi
+guest_start igb_pcap ISO="$ktest_iso" FWD=0 PCAP="$pcap" CMDLINE="test=igb igb.irq=msix"
 if guest_wait '^\[[ 0-9.]*\] [0-9]+ passed, [0-9]+ failed' 180; then
   e2e_ok "igb_pcap.guest_ran_tests"
 else

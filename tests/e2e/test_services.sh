@@ -15,11 +15,6 @@ set -uo pipefail
 SVC_PREFIX=wirepath.
 trap guest_stop EXIT
 
-free_port() {
-  /usr/bin/python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
-}
 PORT_HTTP=$(free_port tcp) PORT_ECHO_TCP=$(free_port tcp) PORT_IPERF=$(free_port tcp)
 PORT_DISCARD=$(free_port tcp) PORT_CHARGEN=$(free_port tcp)
 guest_start services PORT_ECHO="$(free_port udp)" PORT_HTTP="$PORT_HTTP" \

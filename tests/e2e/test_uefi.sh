@@ -12,11 +12,6 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 trap guest_stop EXIT
 
-free_port() {
-  /usr/bin/python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[1] == "udp" else socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' "$1"
-}
 
 # udp_echo PORT: one datagram through the forward to the guest's udp_echo app and back
 udp_echo() {

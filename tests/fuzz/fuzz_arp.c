@@ -1,4 +1,4 @@
-// SOURCES: net/ipv4/arp.c net/ipv4/arp_hdr.c net/core/neighbour.c net/core/skbuff.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_softirq.c
+// SOURCES: net/ipv4/arp.c net/ipv4/arp_hdr.c net/core/neighbour.c net/core/skbuff.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c tests/unit/fake_clock.c
 /* tests/fuzz/fuzz_arp.c - the whole ARP receive path (parse, policy, neighbour updates,
  * replies) on arbitrary frames. Input: byte 0 chooses the packet type the NIC reported
  * and whether the clock jumps (running the neighbour timers), the rest is the ARP

@@ -1,4 +1,4 @@
-// SOURCES: kernel/user/elf.c kernel/user/uvm.c kernel/lib/string.c tests/unit/fake_mm.c tests/unit/fake_kernel.c
+// SOURCES: kernel/user/elf.c kernel/user/uvm.c kernel/lib/string.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c tests/unit/fake_clock.c
 // FUZZ_OPTS: -max_len=4096
 /* tests/fuzz/fuzz_elf.c - the app loader on arbitrary images: elf_check never reads
  * outside the image, and an image it accepts loads into a fresh address space (with the

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "net/ipv4/icmp_hdr.h"
+#include "tests/fuzz/fuzz_util.h"
 
 static void check(const uint8_t *buf, size_t size, unsigned flags)
 {
@@ -29,10 +30,5 @@ static void check(const uint8_t *buf, size_t size, unsigned flags)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t *buf = malloc(size ? size : 1);
-    memcpy(buf, data, size);
-    check(buf, size, 0);
-    check(buf, size, ICMP_PARSE_NO_CSUM);
-    free(buf);
-    return 0;
+    return fuzz_run(data, size, ICMP_PARSE_NO_CSUM, check);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "net/ipv4/ip_hdr.h"
+#include "tests/fuzz/fuzz_util.h"
 
 static void check(const uint8_t *buf, size_t size, unsigned flags)
 {
@@ -33,10 +34,5 @@ static void check(const uint8_t *buf, size_t size, unsigned flags)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t *buf = malloc(size ? size : 1);
-    memcpy(buf, data, size);
-    check(buf, size, 0);
-    check(buf, size, IPV4_PARSE_NO_CSUM);
-    free(buf);
-    return 0;
+    return fuzz_run(data, size, IPV4_PARSE_NO_CSUM, check);
 }

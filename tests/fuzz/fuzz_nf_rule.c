@@ -1,4 +1,4 @@
-// SOURCES: net/netfilter/nf_rules.c net/ipv4/ip_hdr.c net/core/checksum.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: net/netfilter/nf_rules.c net/ipv4/ip_hdr.c net/core/checksum.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* tests/fuzz/fuzz_nf_rule.c - the nf= rule parser (command-line text): no overread, no
  * UB; an accepted rule formats back to text that parses to the same rule. */
 #include <stdint.h>

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# In-kernel tests: boot the ISO once per line of tests/kernel/boots.txt (or only the
+# In-kernel tests: boot the test image (build/wirepath-ktest.iso, make KTEST=1: the ISO
+# users boot carries no test code) once per line of tests/kernel/boots.txt (or only the
 # labels given as arguments), collect the "ktest:" lines from the serial log, check QEMU's
 # exit status (isa-debug-exit: 33 pass, 35 fail), and end with "ktest: N passed, N failed".
 set -uo pipefail
@@ -9,6 +10,12 @@ out=build/ktest
 mkdir -p "$out"
 TIMEOUT=${KTEST_TIMEOUT:-300}
 passed=0 failed=0 skipped=0
+export ISO=${KTEST_ISO:-$root/build/wirepath-ktest.iso}
+if [ ! -f "$ISO" ]; then
+  echo "ktest: no test image $ISO (make ktest-iso)"
+  echo "ktest: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 
 while IFS='|' read -r label cmdline envs; do
   case "$label" in ''|'#'*) continue ;; esac

@@ -1,15 +1,13 @@
-/* tests/unit/fake_netdev.c - the device registry and a recording driver for hosted
- * tests of code above the device layer (see fake_netdev.h). Provides what net/core/dev.c
- * would: net_devices, first_net_device, dev_get_by_index, link notifiers, dev_add_pack. */
+/* tests/unit/fake_netdev.c - a recording driver for hosted tests of code above the device
+ * layer (see fake_netdev.h). The device list, its lookups and the carrier notifications
+ * are the kernel's own (link net/core/dev_registry.c with this file); only the packet
+ * handler registration (dev_add_pack, with net/core/dev.c's receive path) is stood in. */
 #include <stdlib.h>
 #include <string.h>
 #include "tests/unit/fake_netdev.h"
 #include "kernel/mm/mm.h"
 
-LIST_HEAD(net_devices);
-struct net_device *loopback_dev;
 static int next_ifindex = 1;
-void (*fake_link_notifier[8])(struct net_device *, bool);
 struct packet_type *fake_ptypes[8];
 
 static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -61,51 +59,6 @@ void fake_netdev_free(struct net_device *dev)
         kfree(dev->ip_ptr);
     free(dev->priv);
     free(dev);
-}
-
-struct net_device *first_net_device(void)
-{
-    struct net_device *d;
-    list_for_each_entry(d, &net_devices, dev_list)
-        if (!(d->flags & IFF_LOOPBACK))
-            return d;
-    return NULL;
-}
-
-struct net_device *dev_get_by_index(int ifindex)
-{
-    struct net_device *d;
-    list_for_each_entry(d, &net_devices, dev_list)
-        if (d->ifindex == ifindex)
-            return d;
-    return NULL;
-}
-
-void netdev_register_link_notifier(void (*fn)(struct net_device *, bool))
-{
-    for (int i = 0; i < 8; i++)
-        if (!fake_link_notifier[i]) {
-            fake_link_notifier[i] = fn;
-            return;
-        }
-}
-
-void netif_carrier_on(struct net_device *dev)
-{
-    if (dev->carrier)
-        return;
-    dev->carrier = true;
-    for (int i = 0; i < 8; i++)
-        if (fake_link_notifier[i])
-            fake_link_notifier[i](dev, true);
-}
-
-void netif_carrier_off(struct net_device *dev)
-{
-    dev->carrier = false;
-    for (int i = 0; i < 8; i++)
-        if (fake_link_notifier[i])
-            fake_link_notifier[i](dev, false);
 }
 
 void dev_add_pack(struct packet_type *pt)

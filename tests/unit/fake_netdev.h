@@ -1,5 +1,5 @@
-/* tests/unit/fake_netdev.h - a net_device for hosted tests of the IP layer: registered in
- * net_devices (which the test file defines by linking fake_netdev.c), with a transmit
+/* tests/unit/fake_netdev.h - a net_device for hosted tests of the IP layer: put on the
+ * real device list (net/core/dev_registry.c, linked with fake_netdev.c), with a transmit
  * function that records every frame it is handed. */
 #ifndef WP_FAKE_NETDEV_H
 #define WP_FAKE_NETDEV_H

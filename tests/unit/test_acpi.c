@@ -1,4 +1,4 @@
-// SOURCES: kernel/acpi_tables.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: kernel/acpi_tables.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* ACPI table walk from byte buffers: RSDP -> XSDT/RSDT -> MADT + MCFG, checksums,
  * malformed tables and entries, ISA override decoding. "Physical memory" is a 64 KiB
  * array; physical addresses are offsets into it plus PHYS_BASE. */

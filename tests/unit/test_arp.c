@@ -1,4 +1,4 @@
-// SOURCES: net/ipv4/arp.c net/ipv4/arp_hdr.c net/core/neighbour.c net/core/skbuff.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_softirq.c
+// SOURCES: net/ipv4/arp.c net/ipv4/arp_hdr.c net/core/neighbour.c net/core/skbuff.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c tests/unit/fake_clock.c
 /* tests/unit/test_arp.c - ARP parse/emit and the protocol: requests for our address
  * answered (and the asker learnt), requests for others ignored, replies confirming a
  * pending resolution (and releasing the queued packets), unsolicited replies ignored, an

@@ -1,4 +1,4 @@
-// SOURCES: net/core/checksum.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c
+// SOURCES: net/core/checksum.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_clock.c
 /* tests/unit/test_checksum.c - the Internet checksum against a byte-at-a-time reference
  * (RFC 1071) for every length and alignment, known vectors, the pseudo-header, the
  * incremental update of RFC 1624 against full recomputation, and skb_checksum over a

@@ -1,4 +1,4 @@
-// SOURCES: kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 #include "tests/unit/unit.h"
 #include "kernel/cmdline.h"
 

@@ -1,4 +1,4 @@
-// SOURCES: kernel/console_screen.c kernel/console_font.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: kernel/console_screen.c kernel/console_font.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* The screen console on a framebuffer in memory: characters drawn in the font at the
  * scale the screen gets, the grid, wrapping, control characters, escape sequences
  * skipped, scrolling (the pixels follow the grid), 16/24-bit layouts, VGA text cells. */

@@ -1,9 +1,10 @@
-// SOURCES: net/core/datagram.c net/core/stream.c net/core/sock.c net/core/skbuff.c net/kmsg.c kernel/uaccess.c kernel/user/uvm.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_kernel.c
+// SOURCES: net/core/datagram.c net/core/stream.c net/core/sock.c net/core/skbuff.c net/kmsg.c kernel/uaccess.c kernel/user/uvm.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c tests/unit/fake_clock.c
 /* tests/unit/test_datagram.c - the datagram helpers with a fake scheduler: receive with
  * MSG_DONTWAIT, blocking until data arrives, SO_RCVTIMEO expiry, pending errors first,
  * shutdown as end of file, MSG_PEEK, copying linear and paged data into an iovec cursor,
  * and send-buffer waits. */
 #include "tests/unit/unit.h"
+#include "tests/unit/leak_check.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_kernel.h"
 #include "net/core/sock.h"
@@ -236,15 +237,10 @@ TEST(send_skb_timeout_shutdown_and_error)
     sk_free(sk);
 }
 
-TEST(datagram_no_leaks)
+/* Every test frees every skb and sock it made. */
+TEARDOWN()
 {
-    skb_head_cache_drain();
-    struct skb_stats s;
-    skb_get_stats(&s);
-    CHECK_EQ(s.alive, 0);
-    struct sock_stats ss;
-    sock_get_stats(&ss);
-    CHECK_EQ(ss.socks_alive, 0);
+    check_no_skb_or_sock_alive();
 }
 
 /* A writer blocked on a full send buffer is woken once half of it is free again

@@ -1,4 +1,4 @@
-// SOURCES: kernel/mm/kmalloc.c kernel/mm/dma.c kernel/mm/page_alloc.c kernel/mm/regions.c kernel/lib/vsprintf.c kernel/lib/string.c tests/unit/fake_printk.c
+// SOURCES: kernel/mm/kmalloc.c kernel/mm/dma.c kernel/mm/page_alloc.c kernel/mm/regions.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* Hosted tests of kmalloc and dma_alloc_coherent over the page allocator on a malloc'd
  * arena ("physical" = host address). */
 #include "tests/unit/unit.h"

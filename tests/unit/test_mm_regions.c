@@ -1,4 +1,4 @@
-// SOURCES: kernel/mm/regions.c kernel/mm/vm_area.c kernel/mm/early_alloc.c kernel/lib/vsprintf.c kernel/lib/string.c tests/unit/fake_printk.c
+// SOURCES: kernel/mm/regions.c kernel/mm/vm_area.c kernel/mm/early_alloc.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* Hosted tests of the range arithmetic, the ioremap window's range allocator and the
  * boot-time page source. */
 #include "tests/unit/unit.h"

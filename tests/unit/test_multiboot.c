@@ -1,4 +1,4 @@
-// SOURCES: kernel/multiboot.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: kernel/multiboot.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* multiboot2 information as GRUB passes it under BIOS and under UEFI: the memory map
  * (BIOS-style tag preferred, else the EFI map converted and merged), framebuffer tags (RGB
  * and EGA text), EFI tags, and malformed input refused. The "physical" address of the

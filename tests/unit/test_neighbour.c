@@ -1,4 +1,4 @@
-// SOURCES: net/core/neighbour.c net/core/skbuff.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_softirq.c
+// SOURCES: net/core/neighbour.c net/core/skbuff.c kernel/time/timer.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c tests/unit/fake_clock.c
 /* tests/unit/test_neighbour.c - the neighbour state machine against a fake clock (the
  * real timer wheel driven tick by tick): resolution with a bounded queue that drops the
  * oldest, failure after three probes with the waiting packets reported and dropped,

@@ -1,4 +1,4 @@
-// SOURCES: net/netfilter/core.c net/netfilter/nf_rules.c net/ipv4/ip_hdr.c net/core/checksum.c net/core/skbuff.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c net/ipv4/udp_hdr.c
+// SOURCES: net/netfilter/core.c net/netfilter/nf_rules.c net/ipv4/ip_hdr.c net/core/checksum.c net/core/skbuff.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c net/ipv4/udp_hdr.c tests/unit/fake_clock.c
 /* tests/unit/test_netfilter.c - the rule syntax (good and bad rules, lists all or
  * nothing, format round trip), matching by protocol, prefix and port range at each hook,
  * first match wins, fragments never match port rules, per-rule and per-hook counters,

@@ -1,4 +1,4 @@
-// SOURCES: drivers/pci/bar.c drivers/pci/intx.c drivers/pci/stats.c kernel/lib/vsprintf.c kernel/lib/string.c tests/unit/fake_printk.c
+// SOURCES: drivers/pci/bar.c drivers/pci/intx.c drivers/pci/stats.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* BAR decoding from sizing probes (PCI Local Bus 3.0 sec. 6.2.5.1), the text the boot log
  * shows for BARs, and INTx GSI routing. */
 #include "tests/unit/unit.h"

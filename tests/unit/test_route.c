@@ -1,4 +1,4 @@
-// SOURCES: net/ipv4/route.c net/ipv4/devinet.c net/ipv4/ip_hdr.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_netdev.c net/core/checksum.c net/core/skbuff.c
+// SOURCES: net/ipv4/route.c net/ipv4/devinet.c net/ipv4/ip_hdr.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_netdev.c net/core/checksum.c net/core/skbuff.c net/core/dev_registry.c tests/unit/fake_clock.c
 /* tests/unit/test_route.c - interface addresses and the routing table: connected routes
  * come and go with addresses, longest-prefix match with ties, default and static routes,
  * gateways that must be on-link, source selection, broadcast classification, limited

@@ -1,6 +1,6 @@
 /* tests/unit/test_shell.c - the serial shell's line editor, word splitting, command
  * table and dispatch, hosted. */
-// SOURCES: kernel/shell/line.c kernel/shell/cmd.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: kernel/shell/line.c kernel/shell/cmd.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 #include "tests/unit/unit.h"
 #include "kernel/shell/line.h"
 #include "kernel/shell/shell.h"

@@ -1,4 +1,4 @@
-// SOURCES: net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c
+// SOURCES: net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_clock.c
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/skbuff.h"
@@ -134,7 +134,8 @@ TEST(netdev_alloc_reserves_headroom)
     consume_skb(skb);
 }
 
-TEST(zz_nothing_left_behind)
+/* Every test gives back every skb, data buffer and byte it took. */
+TEARDOWN()
 {
     struct skb_stats s = st();
     CHECK_EQ(s.alive, 0);

@@ -1,8 +1,9 @@
-// SOURCES: net/core/sock.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c
+// SOURCES: net/core/sock.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_clock.c
 /* tests/unit/test_sock.c - struct sock helpers without a machine: defaults, receive
  * charging and the rcvbuf limit, send charging undone by the destructor (also after
  * close), error reporting, wake-ups, and no leaks of skbs or socks. */
 #include "tests/unit/unit.h"
+#include "tests/unit/leak_check.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/sock.h"
 #include "kernel/errno.h"
@@ -217,11 +218,8 @@ TEST(sock_null_prot_and_free_null)
     sk_free(NULL);
 }
 
-TEST(sock_no_leaks_at_end)
+/* Every test frees every skb and sock it made. */
+TEARDOWN()
 {
-    skb_head_cache_drain();
-    struct skb_stats s;
-    skb_get_stats(&s);
-    CHECK_EQ(s.alive, 0);
-    CHECK_EQ(socks_alive(), 0);
+    check_no_skb_or_sock_alive();
 }

@@ -1,4 +1,4 @@
-// SOURCES: kernel/softirq.c kernel/lib/vsprintf.c kernel/lib/string.c tests/unit/fake_printk.c
+// SOURCES: kernel/softirq.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c
 /* tests/unit/test_softirq.c - softirq bookkeeping without a machine: handlers run in
  * number order and are counted, a pass refuses to start inside a hard irq, inside
  * another pass or under local_bh_disable, a pass restarts at most 10 times or 2 ms (fake

@@ -1,4 +1,4 @@
-// SOURCES: kernel/time/timer.c kernel/lib/vsprintf.c kernel/lib/string.c tests/unit/fake_printk.c
+// SOURCES: kernel/time/timer.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* tests/unit/test_timer.c - the timer wheel against a fake clock: expiry order, never
  * early and never late, re-arming, deleting, re-arming from a callback, timers beyond
  * the wheel's range, slot wrap at every level boundary, and the tick's "is a timer due"

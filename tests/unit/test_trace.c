@@ -1,6 +1,6 @@
 /* tests/unit/test_trace.c - the trace ring (order, wrap, clear, the off switch) and the
  * grouping of events into per-packet journeys, hosted. */
-// SOURCES: kernel/trace.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: kernel/trace.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 #define WP_TRACE_HOSTED 1
 #include "tests/unit/unit.h"
 #include "kernel/trace.h"

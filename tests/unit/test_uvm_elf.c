@@ -1,4 +1,4 @@
-// SOURCES: kernel/user/uvm.c kernel/user/elf.c kernel/uaccess.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c tests/unit/fake_mm.c tests/unit/fake_kernel.c
+// SOURCES: kernel/user/uvm.c kernel/user/elf.c kernel/uaccess.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_kernel.c kernel/sched/wait.c tests/unit/fake_clock.c
 /* tests/unit/test_uvm_elf.c - user address spaces, the user-copy checks and the ELF
  * loader without a machine: mappings carry the U bit (and W/NX as asked) at every level,
  * translation refuses kernel, non-canonical, unmapped and (for writes) read-only

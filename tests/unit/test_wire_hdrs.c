@@ -1,4 +1,4 @@
-// SOURCES: net/ethernet/eth_hdr.c net/ipv4/ip_hdr.c net/ipv4/icmp_hdr.c net/ipv4/udp_hdr.c net/core/checksum.c kernel/lib/string.c kernel/lib/vsprintf.c tests/unit/fake_printk.c
+// SOURCES: net/ethernet/eth_hdr.c net/ipv4/ip_hdr.c net/ipv4/icmp_hdr.c net/ipv4/udp_hdr.c net/core/checksum.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* tests/unit/test_wire_hdrs.c - stateless parse/emit of Ethernet, IPv4, ICMP and UDP:
  * round trips, known bytes, and every malformed shape each parser must refuse (with the
  * reason it reports), plus every truncation of a valid packet. */

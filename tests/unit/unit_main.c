@@ -1,8 +1,10 @@
-/* tests/unit/unit_main.c - runs every TEST() linked into the binary, in file order. */
+/* tests/unit/unit_main.c - runs every TEST() linked into the binary, in file order, each
+ * followed by the file's TEARDOWN() checks when it has them. */
 #include "tests/unit/unit.h"
 
 struct unit_test *unit_tests;
 int unit_failed_checks;
+void (*unit_teardown)(void);
 
 int main(int argc, char **argv)
 {
@@ -22,6 +24,8 @@ int main(int argc, char **argv)
             continue;
         int before = unit_failed_checks;
         t->fn();
+        if (unit_teardown)
+            unit_teardown();
         if (unit_failed_checks == before) {
             passed++;
             printf("unit: %s.%s ... ok\n", prog, t->name);

@@ -1,5 +1,6 @@
 /* stdio.h - formatted output, unbuffered: every printf is one write(2).
- * Formats: %d %i %u %x %X %o %c %s %p %%, flags - 0 + space, width, precision, and the
+ * Formats (the kernel's formatter, kernel/lib/vsprintf.c): %d %i %u %x %X %o %c %s %p %%,
+ * flags - 0 + space #, width, precision, and the
  * length modifiers hh h l ll z. No floating point (apps are built integer-only). */
 #ifndef WP_APP_STDIO_H
 #define WP_APP_STDIO_H

@@ -184,7 +184,7 @@ struct igb_adapter {
     uint64_t mmio_stats_reads;         /* of mmio_reads: igb_update_stats's counter reads */
 };
 
-/* Register access: aligned 32-bit MMIO (ref sec. intro). */
+/* Register access: aligned 32-bit MMIO (igb-82576.md, opening). */
 static inline uint32_t rd32(struct igb_adapter *a, uint32_t reg)
 {
     a->mmio_reads++;

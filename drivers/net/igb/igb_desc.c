@@ -3,9 +3,10 @@
  * which PAYLEN), the RX write-back decode, and ring-size/moderation arithmetic.
  * No register access and no allocation: hosted-tested by tests/unit/test_igb_desc.c. */
 #include "drivers/net/igb/igb_desc.h"
+#include "kernel/lib/unaligned.h"
 #include "net/core/skbuff.h"   /* CHECKSUM_* only */
 
-/* 82576 DS ch. 7.2.2.3 (advanced transmit data descriptor); ref sec. 6.3. */
+/* 82576 DS ch. 7.2.2.3 (advanced transmit data descriptor); igb-82576.md sec. 6.3. */
 union igb_adv_tx_desc igb_tx_data_desc(uint64_t addr, uint32_t len, uint32_t dcmd,
                                        uint32_t paylen, uint32_t popts, unsigned ctx_idx)
 {
@@ -21,7 +22,7 @@ union igb_adv_tx_desc igb_tx_data_desc(uint64_t addr, uint32_t len, uint32_t dcm
     return d;
 }
 
-/* 82576 DS ch. 7.2.2.2 (advanced transmit context descriptor); ref sec. 6.4. */
+/* 82576 DS ch. 7.2.2.2 (advanced transmit context descriptor); igb-82576.md sec. 6.4. */
 union igb_adv_tx_desc igb_tx_ctx_desc(uint16_t vlan, unsigned maclen, unsigned iplen,
                                       uint32_t tucmd, unsigned mss, unsigned l4len,
                                       unsigned ctx_idx)
@@ -42,33 +43,10 @@ union igb_adv_tx_desc igb_tx_ctx_desc(uint16_t vlan, unsigned maclen, unsigned i
 #define ETH_HDR_LEN   14
 #define VLAN_HDR_LEN  4
 #define ETHERTYPE_IP   0x0800
-#define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_VLAN 0x8100
 #define IPPROTO_TCP_   6
 #define IPPROTO_UDP_   17
 #define IPPROTO_SCTP_  132
-
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-/* L4 protocol after an IPv6 header and its extension headers, walking at most up to
- * 'end' (the transport offset when known). Returns -1 when it cannot be found. */
-static int ipv6_l4_proto(const uint8_t *ip6, unsigned avail, unsigned *hdrlen)
-{
-    unsigned off = 40;
-    uint8_t next = ip6[6];
-    for (int hops = 0; hops < 8; hops++) {
-        if (next != 0 && next != 43 && next != 60) {   /* hop-by-hop, routing, dest opts */
-            *hdrlen = off;
-            return next;
-        }
-        if (off + 2 > avail)
-            return -1;
-        uint8_t nh = ip6[off];
-        off += (ip6[off + 1] + 1u) * 8u;
-        next = nh;
-    }
-    return -1;
-}
 
 int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out)
 {
@@ -78,19 +56,20 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     if (f->headlen < ETH_HDR_LEN || !f->data)
         return (f->gso_size || f->ip_summed == CHECKSUM_PARTIAL) ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
     unsigned maclen = ETH_HDR_LEN;
-    uint16_t proto = be16(f->data + 12);
+    uint16_t proto = get_unaligned_be16(f->data + 12);
     if (proto == ETHERTYPE_VLAN && f->headlen >= ETH_HDR_LEN + VLAN_HDR_LEN) {
         maclen += VLAN_HDR_LEN;
-        proto = be16(f->data + 16);
+        proto = get_unaligned_be16(f->data + 16);
     }
     if (f->protocol && f->protocol != ETHERTYPE_VLAN)
         proto = f->protocol;
     if (f->network_offset >= 0)
         maclen = (unsigned)f->network_offset;
 
+    /* The stack speaks IPv4 only: anything else goes out as it is, and an offload asked
+     * for it is refused. */
     bool want_l4 = f->gso_size || f->ip_summed == CHECKSUM_PARTIAL;
-    bool ipv4 = proto == ETHERTYPE_IP, ipv6 = proto == ETHERTYPE_IPV6;
-    if (!ipv4 && !ipv6)
+    if (proto != ETHERTYPE_IP)
         return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
     if (maclen < ETH_HDR_LEN || maclen > 127)
         return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
@@ -98,28 +77,15 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     /* L3: header length and the L4 protocol. */
     const uint8_t *ip = f->data + maclen;
     unsigned avail = f->headlen > maclen ? f->headlen - maclen : 0;
-    unsigned iplen;
-    int l4proto;
-    bool ip4_csum_zero = false;
-    if (ipv4) {
-        if (avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
-            return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
-        iplen = (ip[0] & 0xfu) * 4u;
-        if (iplen > avail)
-            return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
-        l4proto = ip[9];
-        ip4_csum_zero = ip[10] == 0 && ip[11] == 0;
-    } else {
-        if (!want_l4)
-            return IGB_TXP_OK;              /* IPv6 has no header checksum */
-        if (avail < 40 || (ip[0] >> 4) != 6)
-            return IGB_TXP_BAD_HEADERS;
-        l4proto = ipv6_l4_proto(ip, avail, &iplen);
-        if (l4proto < 0)
-            return IGB_TXP_BAD_HEADERS;
-    }
+    if (avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
+        return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
+    unsigned iplen = (ip[0] & 0xfu) * 4u;
+    if (iplen > avail)
+        return want_l4 ? IGB_TXP_BAD_HEADERS : IGB_TXP_OK;
+    int l4proto = ip[9];
+    bool ip4_csum_zero = ip[10] == 0 && ip[11] == 0;
     if (f->transport_offset >= 0 && want_l4) {
-        if ((unsigned)f->transport_offset < maclen + (ipv4 ? 20u : 40u))
+        if ((unsigned)f->transport_offset < maclen + 20u)
             return IGB_TXP_BAD_HEADERS;
         iplen = (unsigned)f->transport_offset - maclen;
     }
@@ -128,12 +94,11 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
 
     out->maclen = (uint16_t)maclen;
     out->iplen = (uint16_t)iplen;
-    out->ipv4 = ipv4;
-    out->tucmd = ipv4 ? IGB_ADVTXD_TUCMD_IPV4 : 0;
+    out->tucmd = IGB_ADVTXD_TUCMD_IPV4;
 
     if (!want_l4) {
         /* IPv4 header checksum only, when the stack left it for the NIC. */
-        if (!(ipv4 && ip4_csum_zero && f->hw_ip4_hdr_csum))
+        if (!(ip4_csum_zero && f->hw_ip4_hdr_csum))
             return IGB_TXP_OK;
         out->ctx = true;
         out->popts = IGB_ADVTXD_POPTS_IXSM;
@@ -151,7 +116,7 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     out->popts = IGB_ADVTXD_POPTS_TXSM;
 
     if (!f->gso_size) {
-        if (ipv4 && ip4_csum_zero)
+        if (ip4_csum_zero)
             out->popts |= IGB_ADVTXD_POPTS_IXSM;
         return IGB_TXP_OK;
     }
@@ -174,8 +139,7 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
     out->hdr_len = hdr;
     out->paylen = f->len - hdr;
     out->gso_segs = (uint16_t)DIV_ROUND_UP(out->paylen, f->gso_size);
-    if (ipv4)
-        out->popts |= IGB_ADVTXD_POPTS_IXSM;
+    out->popts |= IGB_ADVTXD_POPTS_IXSM;
     return IGB_TXP_OK;
 }
 
@@ -183,13 +147,13 @@ uint16_t igb_tso_pseudo_seed(const uint8_t *addrs, unsigned nbytes, uint8_t prot
 {
     uint32_t sum = proto;
     for (unsigned i = 0; i + 1 < nbytes; i += 2)
-        sum += be16(addrs + i);
+        sum += get_unaligned_be16(addrs + i);
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return (uint16_t)sum;
 }
 
-/* 82576 DS ch. 7.1.5 (advanced receive descriptor write-back); ref sec. 5.5. */
+/* 82576 DS ch. 7.1.5 (advanced receive descriptor write-back); igb-82576.md sec. 5.5. */
 struct igb_rx_result igb_rx_decode(uint32_t staterr, uint16_t length, uint32_t info,
                                    uint32_t rss, unsigned buf_size, bool *discarding)
 {

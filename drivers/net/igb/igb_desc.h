@@ -86,7 +86,6 @@ struct igb_tx_offload {
     uint32_t paylen;      /* PAYLEN for the data descriptors */
     uint16_t gso_segs;    /* wire frames this packet becomes */
     uint32_t hdr_len;     /* maclen + iplen + l4len (TSO) */
-    bool ipv4;            /* the L3 header is IPv4 (else IPv6 when ctx) */
 };
 
 /* Inputs taken from the sk_buff (kept apart so the planner stays testable). */
@@ -111,9 +110,10 @@ enum igb_tx_plan_err {
 };
 
 /* Decide the context/data descriptor fields for one frame:
- *  - TSO (gso_size != 0): IPv4 or IPv6 TCP; TSE, TXSM (+IXSM for IPv4), PAYLEN = payload.
- *  - CHECKSUM_PARTIAL: TCP/UDP/SCTP over IPv4/IPv6; TXSM, and IXSM when the IPv4 header
+ *  - TSO (gso_size != 0): IPv4 TCP; TSE, TXSM, IXSM, PAYLEN = payload.
+ *  - CHECKSUM_PARTIAL: TCP/UDP/SCTP over IPv4; TXSM, and IXSM when the IPv4 header
  *    checksum field is left at zero (the stack's way of asking for header offload).
+ *    The stack has no IPv6: an offload asked for any other network protocol is refused.
  *  - otherwise, IPv4 with a zero header checksum and the header-offload feature: IXSM only.
  *  - anything else: no context, PAYLEN = frame length.
  * Fills *out and returns IGB_TXP_OK or a negative igb_tx_plan_err. */
@@ -122,7 +122,7 @@ int igb_tx_offload_plan(const struct igb_tx_frame *f, struct igb_tx_offload *out
 /* The TCP checksum seed hardware TSO expects in the TCP header: the folded (not inverted)
  * pseudo-header sum of source and destination address and protocol with a zero length
  * (Linux's ~csum_tcpudp_magic(s, d, 0, proto, 0)). addrs points at the two addresses as
- * they sit, adjacent, in the IP header (nbytes = 8 for IPv4, 32 for IPv6). The result is
+ * they sit, adjacent, in the IP header (nbytes = 8 for IPv4). The result is
  * the 16-bit value to store big-endian. */
 uint16_t igb_tso_pseudo_seed(const uint8_t *addrs, unsigned nbytes, uint8_t proto);
 

@@ -103,7 +103,7 @@ static void igb_release_swfw(struct igb_adapter *a, uint16_t mask)
         igb_put_hw_semaphore(a);
 }
 
-/* Reset sequence of ref sec. 3.4 / 10 steps 2-6 (82576 DS ch. 4.3 "Reset Operation"). */
+/* Reset sequence of igb-82576.md sec. 3.4 / 10 steps 2-6 (82576 DS ch. 4.3 "Reset Operation"). */
 int igb_reset_hw(struct igb_adapter *a, bool global)
 {
     /* Stop DMA first so no descriptor or buffer access is in flight across the reset. */
@@ -124,7 +124,7 @@ int igb_reset_hw(struct igb_adapter *a, bool global)
     wr32(a, E1000_CTRL, ctrl | (dev_rst ? E1000_CTRL_DEV_RST : E1000_CTRL_RST));
     mdelay(dev_rst ? 5 : 1);   /* HW needs a moment before registers answer; QEMU none */
 
-    /* NVM auto-read: tolerated when it never reports (QEMU, ref sec. 11.2). */
+    /* NVM auto-read: tolerated when it never reports (QEMU, igb-82576.md sec. 11.2). */
     bool auto_rd = false;
     for (int i = 0; i < AUTO_RD_TIMEOUT_MS && !auto_rd; i++) {
         auto_rd = rd32(a, E1000_EECD) & E1000_EECD_AUTO_RD;
@@ -148,7 +148,7 @@ int igb_reset_hw(struct igb_adapter *a, bool global)
 }
 
 /* CTRL_EXT.DRV_LOAD tells manageability firmware the host driver owns the port
- * (ref sec. 3.5; Linux igb_get_hw_control). */
+ * (igb-82576.md sec. 3.5; Linux igb_get_hw_control). */
 void igb_get_hw_control(struct igb_adapter *a)
 {
     wr32(a, E1000_CTRL_EXT, rd32(a, E1000_CTRL_EXT) | E1000_CTRL_EXT_DRV_LOAD);
@@ -211,7 +211,7 @@ static bool valid_ether_addr(const uint8_t *m)
 }
 
 /* The MAC address: RAL0/RAH0 as the NIC loaded it after reset (works for every NVM kind,
- * ref sec. 3.3), else NVM words 0-2 through EERD. */
+ * igb-82576.md sec. 3.3), else NVM words 0-2 through EERD. */
 int igb_read_mac_addr(struct igb_adapter *a, uint8_t mac[ETH_ALEN])
 {
     uint32_t ral = rd32(a, E1000_RAL(0)), rah = rd32(a, E1000_RAH(0));
@@ -243,7 +243,7 @@ int igb_read_mac_addr(struct igb_adapter *a, uint8_t mac[ETH_ALEN])
     return 0;
 }
 
-/* Unicast filter = our address in RAR0 only; multicast table cleared (ref sec. 10 step 8;
+/* Unicast filter = our address in RAR0 only; multicast table cleared (igb-82576.md sec. 10 step 8;
  * 82576 DS ch. 7.1.1 receive address filtering). Broadcast is accepted by RCTL.BAM. */
 void igb_init_filters(struct igb_adapter *a, const uint8_t mac[ETH_ALEN])
 {
@@ -260,7 +260,7 @@ void igb_init_filters(struct igb_adapter *a, const uint8_t mac[ETH_ALEN])
     igb_flush(a);
 }
 
-/* PHY registers over MDIO (ref sec. 4.1). The internal PHY sits at address 1. Each access
+/* PHY registers over MDIO (igb-82576.md sec. 4.1). The internal PHY sits at address 1. Each access
  * holds this port's PHY semaphore, so manageability firmware never sees a half-done MDIC
  * cycle (DS ch. 4.7). */
 static int igb_mdic(struct igb_adapter *a, uint32_t cmd, uint16_t *val)
@@ -393,7 +393,7 @@ void igb_config_fc_after_link_up(struct igb_adapter *a)
     a->fc_tx = tx;
 }
 
-/* Link up (ref sec. 4.2 / sec. 10 step 9): CTRL.SLU so the MAC follows the PHY, nothing
+/* Link up (igb-82576.md sec. 4.2 / sec. 10 step 9): CTRL.SLU so the MAC follows the PHY, nothing
  * forced, then restart autonegotiation in the PHY. The BMCR write is what brings QEMU's
  * link up (500 ms later, with an LSC interrupt); SLU alone does nothing there. */
 int igb_setup_link(struct igb_adapter *a)
@@ -422,7 +422,7 @@ int igb_setup_link(struct igb_adapter *a)
     return r;
 }
 
-/* STATUS.LU/SPEED/FD (ref sec. 3.2). */
+/* STATUS.LU/SPEED/FD (igb-82576.md sec. 3.2). */
 bool igb_check_link(struct igb_adapter *a, unsigned *speed, bool *full_duplex)
 {
     uint32_t status = rd32(a, E1000_STATUS);

@@ -2,9 +2,9 @@
  *
  * Modes, tried in this order unless igb.irq= forces one:
  *   msix: vector 0 = "other" (link), vector 1+i = queue pair i (82576 DS ch. 7.3.3;
- *         ref sec. 7.6). GPIE.MSIX_MODE makes EICR bits vector numbers, IVAR routes each
+ *         igb-82576.md sec. 7.6). GPIE.MSIX_MODE makes EICR bits vector numbers, IVAR routes each
  *         queue's RX/TX cause to its vector, EIAC auto-clears EICR on each message.
- *   msi:  one vector, causes in ICR (read-to-clear), one queue pair (ref sec. 7.7).
+ *   msi:  one vector, causes in ICR (read-to-clear), one queue pair (igb-82576.md sec. 7.7).
  *   intx: the same through the shared, level-triggered INTA line.
  * A hard interrupt only masks its causes (EIMC, or IMC for the queue causes) and
  * schedules NAPI; igb_poll does the work in the NET_RX softirq and unmasks when it
@@ -133,7 +133,7 @@ static void igb_msix_other(void *data, struct pt_regs *regs)
 }
 
 /* MSI-X queue vector (station 17): mask this vector, schedule its NAPI context. QEMU has
- * no EIAM auto-masking (ref sec. 11.12), so the mask is explicit. */
+ * no EIAM auto-masking (igb-82576.md sec. 11.12), so the mask is explicit. */
 static void igb_msix_ring(void *data, struct pt_regs *regs)
 {
     struct igb_q_vector *q = data;
@@ -281,7 +281,7 @@ void igb_configure_irq_hw(struct igb_adapter *a)
     if (m->has_gpie) {
         /* GPIE first, or the IVAR/EIAC writes below do not take (Linux igb_configure_msix). */
         wr32(a, E1000_GPIE, E1000_GPIE_MSIX_MODE | E1000_GPIE_PBA | E1000_GPIE_EIAME | E1000_GPIE_NSICR);
-        /* Other causes (ICR & IMS) -> vector 0: IVAR_MISC byte 1 (ref sec. 7.4). */
+        /* Other causes (ICR & IMS) -> vector 0: IVAR_MISC byte 1 (igb-82576.md sec. 7.4). */
         wr32(a, E1000_IVAR_MISC, (0u | E1000_IVAR_VALID) << 8);
         for (unsigned i = 0; i < a->num_queues; i++) {
             unsigned vec = a->tx_ring[i].q_vector->v_idx;
@@ -307,12 +307,12 @@ void igb_configure_irq_hw(struct igb_adapter *a)
     wr32(a, E1000_EITR(0), 0);   /* link events are rare: no moderation */
     /* Auto-clear every vector's EICR bit when its message is sent: a cause left set would
      * keep QEMU from ever signalling that vector again. EIAM is left alone (masking is
-     * explicit, and QEMU's EIAM write is broken, ref sec. 11.12). */
+     * explicit, and QEMU's EIAM write is broken, igb-82576.md sec. 11.12). */
     wr32(a, E1000_EIAC, a->eims_enable_mask);
     igb_flush(a);
 }
 
-/* Unmask (ref sec. 10 step 15): drop stale causes, then enable. */
+/* Unmask (igb-82576.md sec. 10 step 15): drop stale causes, then enable. */
 void igb_irq_enable(struct igb_adapter *a)
 {
     (void)rd32(a, E1000_ICR);

@@ -6,6 +6,7 @@
  * traffic on the wire. Nothing here polls a descriptor: a sender that finds the ring full
  * sleeps until the driver wakes the queue from its completion interrupt. */
 #include "kernel/ktest.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/printk.h"
 #include "kernel/cmdline.h"
 #include "kernel/softirq.h"
@@ -80,14 +81,13 @@ static uint16_t csum_fold(uint32_t sum)
         sum = (sum & 0xffff) + (sum >> 16);
     return (uint16_t)sum;
 }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 
 static uint8_t *kt_eth(struct sk_buff *skb, const uint8_t *dst, uint16_t type)
 {
     uint8_t *e = skb_put(skb, ETH_HLEN);
     memcpy(e, dst, ETH_ALEN);
     memcpy(e + 6, qemu_mac, ETH_ALEN);
-    put16(e + 12, type);
+    put_unaligned_be16(type, e + 12);
     skb_reset_mac_header(skb);
     skb->protocol = type;
     return e;
@@ -100,15 +100,15 @@ static uint8_t *kt_ip(struct sk_buff *skb, uint8_t proto, unsigned payload, uint
     uint8_t *ip = skb_put(skb, 20);
     memset(ip, 0, 20);
     ip[0] = 0x45;
-    put16(ip + 2, (uint16_t)(20 + payload));
-    put16(ip + 4, id);
+    put_unaligned_be16((uint16_t)(20 + payload), ip + 2);
+    put_unaligned_be16(id, ip + 4);
     ip[6] = 0x40;   /* DF */
     ip[8] = 64;
     ip[9] = proto;
     memcpy(ip + 12, our_ip, 4);
     memcpy(ip + 16, gw_ip, 4);
     if (sw_csum)
-        put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, 20)));
+        put_unaligned_be16((uint16_t)~csum_fold(csum_add(0, ip, 20)), ip + 10);
     skb_set_transport_header(skb, (int)skb->len);
     return ip;
 }
@@ -127,11 +127,11 @@ static struct sk_buff *kt_arp_request(void)
     kt_eth(skb, bcast, ETH_P_ARP);
     uint8_t *a = skb_put(skb, 28);
     memset(a, 0, 28);
-    put16(a, 1);            /* Ethernet */
-    put16(a + 2, 0x0800);   /* IPv4 */
+    put_unaligned_be16(1, a);            /* Ethernet */
+    put_unaligned_be16(0x0800, a + 2);   /* IPv4 */
     a[4] = 6;
     a[5] = 4;
-    put16(a + 6, 1);        /* request */
+    put_unaligned_be16(1, a + 6);        /* request */
     memcpy(a + 8, qemu_mac, ETH_ALEN);
     memcpy(a + 14, our_ip, 4);
     memcpy(a + 24, gw_ip, 4);
@@ -149,11 +149,11 @@ static struct sk_buff *kt_icmp_echo(uint16_t seq)
     uint8_t *ic = skb_put(skb, 8 + 32);
     memset(ic, 0, 40);
     ic[0] = 8;
-    put16(ic + 4, 0x1dbe);
-    put16(ic + 6, seq);
+    put_unaligned_be16(0x1dbe, ic + 4);
+    put_unaligned_be16(seq, ic + 6);
     for (int i = 0; i < 32; i++)
         ic[8 + i] = (uint8_t)('a' + i % 26);
-    put16(ic + 2, (uint16_t)~csum_fold(csum_add(0, ic, 40)));
+    put_unaligned_be16((uint16_t)~csum_fold(csum_add(0, ic, 40)), ic + 2);
     return skb;
 }
 
@@ -168,21 +168,21 @@ static struct sk_buff *kt_udp(uint16_t seq, bool offload, bool ip_hw)
     kt_eth(skb, gw_mac, ETH_P_IP);
     uint8_t *ip = kt_ip(skb, 17, 8 + plen, seq, !ip_hw);
     uint8_t *u = skb_put(skb, 8 + plen);
-    put16(u, (uint16_t)(40000 + seq % 16));
-    put16(u + 2, 9);
-    put16(u + 4, (uint16_t)(8 + plen));
-    put16(u + 6, 0);
+    put_unaligned_be16((uint16_t)(40000 + seq % 16), u);
+    put_unaligned_be16(9, u + 2);
+    put_unaligned_be16((uint16_t)(8 + plen), u + 4);
+    put_unaligned_be16(0, u + 6);
     for (unsigned i = 0; i < plen; i++)
         u[8 + i] = (uint8_t)(seq + i);
     uint32_t ps = pseudo_sum(ip, 17, 8 + plen);
     if (offload) {
-        put16(u + 6, csum_fold(ps));
+        put_unaligned_be16(csum_fold(ps), u + 6);
         skb->ip_summed = CHECKSUM_PARTIAL;
         skb->csum_start = (uint16_t)(u - skb->head);
         skb->csum_offset = 6;
     } else {
         uint16_t c = (uint16_t)~csum_fold(csum_add(ps, u, 8 + plen));
-        put16(u + 6, c ? c : 0xffff);
+        put_unaligned_be16(c ? c : 0xffff, u + 6);
     }
     return skb;
 }
@@ -204,13 +204,13 @@ static struct sk_buff *kt_tso(uint32_t seq)
     uint8_t *ip = kt_ip(skb, 6, 20 + TSO_PAYLOAD, (uint16_t)seq, false);
     uint8_t *th = skb_put(skb, 20);
     memset(th, 0, 20);
-    put16(th, 40100);
-    put16(th + 2, 9);
+    put_unaligned_be16(40100, th);
+    put_unaligned_be16(9, th + 2);
     th[4] = (uint8_t)(seq >> 24); th[5] = (uint8_t)(seq >> 16); th[6] = (uint8_t)(seq >> 8); th[7] = (uint8_t)seq;
     th[12] = 5 << 4;
     th[13] = 0x18;          /* ACK | PSH */
-    put16(th + 14, 65535);
-    put16(th + 16, csum_fold(pseudo_sum(ip, 6, 20 + TSO_PAYLOAD)));
+    put_unaligned_be16(65535, th + 14);
+    put_unaligned_be16(csum_fold(pseudo_sum(ip, 6, 20 + TSO_PAYLOAD)), th + 16);
     for (int i = 0; i < 2; i++) {
         uint8_t *p = phys_to_virt(pg[i]);
         for (unsigned k = 0; k < TSO_PAYLOAD / 2; k++)
@@ -763,7 +763,7 @@ KTEST(igbfloor, raw_frames_complete_through_interrupts)
                 kt_eth(pending, bcast, FLOOR_ETHERTYPE);
                 uint8_t *p = skb_put(pending, 46);
                 memset(p, 0, 46);
-                put16(p, (uint16_t)sent);
+                put_unaligned_be16((uint16_t)sent, p);
                 pending->queue_mapping = 0;
             }
             /* a batch rings the doorbell once, on its last frame (xmit_more) */

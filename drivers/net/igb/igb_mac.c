@@ -1,10 +1,10 @@
 /* drivers/net/igb/igb_mac.c - the per-MAC-type table of the igb family and its PCI IDs.
- * Figures from Linux's e1000_82575.h/e1000_hw.h limits and igb-82576.md sec. 1.1, 7.4, 10;
+ * Figures from Linux's e1000_82575.h/e1000_hw.h limits and docs/igb-82576.md sec. 1.1, 7.4, 10;
  * only the 82576 row has been exercised (under QEMU). */
 #include "drivers/net/igb/igb_mac.h"
 #include "drivers/net/igb/igb_regs.h"
 
-/* --- IVAR layouts (82576 DS ch. 7.3.2 / 8 IVAR; ref sec. 7.4) --- */
+/* --- IVAR layouts (82576 DS ch. 7.3.2 / 8 IVAR; igb-82576.md sec. 7.4) --- */
 static void ivar_slot_column(unsigned q, bool tx, unsigned *reg, unsigned *shift)
 {
     *reg = q & 7;
@@ -25,7 +25,7 @@ static uint32_t other_vector(unsigned vector) { return BIT(vector); }
 static uint32_t other_cause_82575(unsigned vector) { (void)vector; return E1000_EICR_OTHER_82575; }
 
 /* 82575 wants the interval mirrored in bits 31:16; later MACs take CNT_IGNR so that a
- * rewrite does not restart the running countdown (ref sec. 7.5). */
+ * rewrite does not restart the running countdown (igb-82576.md sec. 7.5). */
 static uint32_t eitr_82575(uint32_t v) { return v | (v << 16); }
 static uint32_t eitr_cnt_ignr(uint32_t v) { return v | E1000_EITR_CNT_IGNR; }
 

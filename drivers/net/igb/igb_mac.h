@@ -18,14 +18,14 @@ enum igb_mac_type {
     IGB_NUM_MAC_TYPES
 };
 
-/* How queue interrupt causes reach MSI-X vectors (ref sec. 7.4). */
+/* How queue interrupt causes reach MSI-X vectors (igb-82576.md sec. 7.4). */
 enum igb_ivar_layout {
     IGB_IVAR_MSIXBM,   /* 82575: MSIXBM(vector) is a bitmap of causes */
     IGB_IVAR_COLUMN,   /* 82576: queue q in IVAR(q & 7); RX byte 0/2, TX byte 1/3 by q < 8 */
     IGB_IVAR_ROW,      /* 82580 and later: queue q in IVAR(q >> 1); RX byte 0/2, TX 1/3 by q & 1 */
 };
 
-/* How the MAC is reset (ref sec. 3.4). */
+/* How the MAC is reset (igb-82576.md sec. 3.4). */
 enum igb_reset_kind {
     IGB_RESET_CTRL_RST,   /* 82575/82576: CTRL.RST */
     IGB_RESET_DEV_RST,    /* 82580 and later: CTRL.RST, or CTRL.DEV_RST for a global reset
@@ -52,7 +52,7 @@ struct igb_mac_info {
     bool has_gpie;             /* GPIE (82576+); 82575 sets MSI-X mode bits in CTRL_EXT */
     bool tx_ctx_idx_per_queue; /* TX context slot must be unique per queue (82575) */
     bool ivar_in_legacy;       /* program IVAR in MSI/INTx mode too: QEMU raises TXDW only
-                                  with a valid IVAR TX entry (ref sec. 11.3); IVAR MACs only */
+                                  with a valid IVAR TX entry (igb-82576.md 11.3); IVAR MACs only */
     bool queue0_enabled_at_reset; /* RXDCTL0/TXDCTL0 come up enabled: disable first (sec. 5.3) */
     bool verified_in_qemu;     /* the only MAC exercised by the tests (QEMU -device igb) */
     /* hooks */

@@ -2,14 +2,15 @@
  *
  * Offsets are bytes into BAR0; every register is 32 bits wide and must be accessed as an
  * aligned dword. Each group cites the Intel 82576 GbE Controller Datasheet chapter it comes
- * from ("DS ch. N") and the team's hardware reference, igb-82576.md ("ref sec. N"), which also
- * records where QEMU's model differs from silicon. Only what the driver touches is here;
- * names follow Linux's e1000_regs.h / e1000_defines.h so the two can be read side by side.
+ * from ("DS ch. N") and the project's hardware notes, docs/igb-82576.md ("igb-82576.md
+ * sec. N"), which also record where QEMU's model differs from silicon. Only what the
+ * driver touches is here; names follow Linux's e1000_regs.h / e1000_defines.h so the two
+ * can be read side by side.
  */
 #ifndef WP_IGB_REGS_H
 #define WP_IGB_REGS_H
 
-/* ---- General control and status (DS ch. 8, general registers; ref sec. 3.1-3.5) ---- */
+/* ---- General control and status (DS ch. 8, general registers; igb-82576.md sec. 3.1-3.5) ---- */
 #define E1000_CTRL      0x00000
 #define E1000_STATUS    0x00008
 #define E1000_EECD      0x00010   /* "EEC" on I210 */
@@ -42,7 +43,7 @@
 #define E1000_STATUS_DEV_RST_SET BIT(20)  /* 82580 and later, write 1 to clear */
 
 #define E1000_EECD_PRES        BIT(8)    /* NVM present */
-#define E1000_EECD_AUTO_RD     BIT(9)    /* NVM auto-read done; QEMU never sets it (ref sec. 11.2) */
+#define E1000_EECD_AUTO_RD     BIT(9)    /* NVM auto-read done; QEMU never sets it (igb-82576.md 11.2) */
 #define E1000_EECD_FLASH_DETECTED_I210 BIT(19)
 
 #define E1000_EERD_START       BIT(0)
@@ -86,7 +87,7 @@
 #define IGB_NVM_SUM            0xBABA
 #define IGB_NVM_LAN_FUNC_OFFSET(f) ((f) ? 0x40u + 0x40u * (f) : 0u)
 
-/* ---- Flow control (DS ch. 3.7.5 "Flow control"; 802.3 annex 31B; ref sec. 4.2) ---- */
+/* ---- Flow control (DS ch. 3.7.5 "Flow control"; 802.3 annex 31B; igb-82576.md sec. 4.2) ---- */
 #define E1000_FCAL      0x00028   /* PAUSE destination 01:80:C2:00:00:01, low dword */
 #define E1000_FCAH      0x0002C
 #define E1000_FCT       0x00030   /* PAUSE EtherType 0x8808 */
@@ -101,7 +102,7 @@
 #define IGB_FC_PAUSE_TYPE      0x8808u
 #define IGB_FC_PAUSE_TIME      0xFFFFu
 
-/* ---- PHY access over MDIO (DS ch. 8 MDIC; ref sec. 4.1-4.2) ---- */
+/* ---- PHY access over MDIO (DS ch. 8 MDIC; igb-82576.md sec. 4.1-4.2) ---- */
 #define E1000_MDIC_DATA_MASK   0xffffu
 #define E1000_MDIC_REG_SHIFT   16
 #define E1000_MDIC_PHY_SHIFT   21
@@ -123,7 +124,7 @@
 #define  BMCR_PDOWN            BIT(11)
 #define  BMCR_ANENABLE         BIT(12)
 
-/* ---- Interrupts (DS ch. 7.3 and ch. 8 interrupt registers; ref sec. 7) ---- */
+/* ---- Interrupts (DS ch. 7.3 and ch. 8 interrupt registers; igb-82576.md sec. 7) ---- */
 #define E1000_ICR       0x000C0
 #define E1000_ICS       0x000C8
 #define E1000_IMS       0x000D0
@@ -162,9 +163,9 @@
 #define E1000_EICR_OTHER_82575 BIT(31)   /* 82575 MSIXBM "other" cause bit */
 
 #define E1000_EITR_CNT_IGNR    BIT(31)
-#define E1000_EITR_INTERVAL_MASK 0x7ffcu /* bits 14:2, about 1 us per step (ref sec. 7.5) */
+#define E1000_EITR_INTERVAL_MASK 0x7ffcu /* bits 14:2, ~1 us per step (igb-82576.md sec. 7.5) */
 
-/* ---- Receive (DS ch. 7.1 and ch. 8 receive registers; ref sec. 5) ---- */
+/* ---- Receive (DS ch. 7.1 and ch. 8 receive registers; igb-82576.md sec. 5) ---- */
 #define E1000_RCTL      0x00100
 #define E1000_RXCSUM    0x05000
 #define E1000_RLPML     0x05004
@@ -222,7 +223,7 @@
 
 #define E1000_RAH_AV           BIT(31)
 
-/* ---- Transmit (DS ch. 7.2 and ch. 8 transmit registers; ref sec. 6) ---- */
+/* ---- Transmit (DS ch. 7.2 and ch. 8 transmit registers; igb-82576.md sec. 6) ---- */
 #define E1000_TCTL      0x00400
 #define E1000_TDBAL(n)  (0x0E000 + 0x40 * (n))
 #define E1000_TDBAH(n)  (0x0E004 + 0x40 * (n))
@@ -243,7 +244,7 @@
 #define E1000_COLLISION_THRESHOLD 15
 #define E1000_COLLISION_DISTANCE  63
 
-/* ---- Statistics, 32-bit clear-on-read counters (DS ch. 8 statistics; ref sec. 9) ---- */
+/* ---- Statistics, 32-bit clear-on-read counters (DS ch. 8 statistics; igb-82576.md sec. 9) ---- */
 #define E1000_CRCERRS   0x04000
 #define E1000_MPC       0x04010
 #define E1000_SCC       0x04014

@@ -8,6 +8,7 @@
  * allocation failure and the tail is simply the slot before next_to_clean.
  */
 #include "drivers/net/igb/igb.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
@@ -57,7 +58,7 @@ void igb_free_rx_resources(struct igb_ring *r)
     r->rx_buffer_info = NULL;
 }
 
-/* Read format (ref sec. 5.5): buffer address, header address 0, which also clears DD. */
+/* Read format (igb-82576.md sec. 5.5): buffer address, header address 0, which also clears DD. */
 static inline void igb_rx_arm(union igb_adv_rx_desc *d, const struct sk_buff *skb)
 {
     d->read.pkt_addr = virt_to_phys(skb->data);
@@ -81,7 +82,7 @@ static int igb_alloc_rx_buffers(struct igb_ring *r)
     return 0;
 }
 
-/* One RX queue, in the order of ref sec. 5.7 (82576 DS ch. 4.5.9 receive init). */
+/* One RX queue, in the order of igb-82576.md sec. 5.7 (82576 DS ch. 4.5.9 receive init). */
 static int igb_configure_rx_ring(struct igb_adapter *a, struct igb_ring *r)
 {
     unsigned q = r->queue_index;
@@ -112,13 +113,13 @@ static int igb_configure_rx_ring(struct igb_adapter *a, struct igb_ring *r)
     return 0;
 }
 
-/* Receive-side scaling (ref sec. 8.1): key, redirection table spreading the 128 hash
+/* Receive-side scaling (igb-82576.md sec. 8.1): key, redirection table spreading the 128 hash
  * buckets over the queues, and the hash types. */
 static void igb_setup_mrqc(struct igb_adapter *a)
 {
     for (unsigned i = 0; i < IGB_RSSRK_WORDS; i++) {
         const uint8_t *k = &igb_rss_key[4 * i];
-        wr32(a, E1000_RSSRK(i), k[0] | k[1] << 8 | k[2] << 16 | (uint32_t)k[3] << 24);
+        wr32(a, E1000_RSSRK(i), get_unaligned_le32(k));
     }
     for (unsigned w = 0; w < IGB_RETA_WORDS; w++) {
         uint32_t v = 0;
@@ -133,7 +134,7 @@ static void igb_setup_mrqc(struct igb_adapter *a)
 
 int igb_configure_rx(struct igb_adapter *a)
 {
-    /* RCTL (ref sec. 5.1): receiver off while the rings are programmed; broadcast accept,
+    /* RCTL (igb-82576.md sec. 5.1): receiver off while the rings are programmed; broadcast accept,
      * CRC stripped (so lengths exclude the FCS), no promiscuous/loopback/long packets,
      * buffer size from SRRCTL, descriptor type 0 as QEMU insists. */
     uint32_t rctl = rd32(a, E1000_RCTL);
@@ -143,7 +144,7 @@ int igb_configure_rx(struct igb_adapter *a)
     rctl |= E1000_RCTL_BAM | E1000_RCTL_SECRC;
     wr32(a, E1000_RCTL, rctl);
 
-    /* RX checksum status for IPv4 headers and TCP/UDP (ref sec. 5.6). PCSD puts the RSS
+    /* RX checksum status for IPv4 headers and TCP/UDP (igb-82576.md sec. 5.6). PCSD puts the RSS
      * hash in the descriptor instead of the fragment checksum; QEMU steers only with it. */
     uint32_t rxcsum = E1000_RXCSUM_IPOFL | E1000_RXCSUM_TUOFL;
     if (a->num_queues > 1)
@@ -188,7 +189,7 @@ int igb_clean_rx_irq(struct igb_q_vector *q, int budget)
         uint32_t staterr = READ_ONCE(d->wb.status_error);
         if (!(staterr & IGB_RXD_STAT_DD))
             break;
-        rmb();   /* the rest of the write-back only after DD (ref sec. 5.5 ordering rule) */
+        rmb();   /* the rest of the write-back only after DD (igb-82576.md sec. 5.5) */
         struct igb_rx_result res = igb_rx_decode(staterr, d->wb.length, d->wb.info, d->wb.rss,
                                                  IGB_RX_BUFSZ, &r->rx_discarding);
         struct igb_rx_buffer *b = &r->rx_buffer_info[i];

@@ -6,7 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/irq.h"
 
-/* 82576 DS ch. 8 statistics registers; ref sec. 9 (which ones QEMU updates). A pair
+/* 82576 DS ch. 8 statistics registers; igb-82576.md sec. 9 (which ones QEMU updates). A pair
  * with a high register is a 64-bit octet counter read low then high. */
 struct igb_hw_counter {
     uint32_t reg, reg_hi;

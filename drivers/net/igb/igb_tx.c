@@ -10,6 +10,7 @@
  * completion that raced with the stop cannot leave it stopped forever.
  */
 #include "drivers/net/igb/igb.h"
+#include "kernel/lib/unaligned.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/lib/string.h"
@@ -63,7 +64,7 @@ void igb_clean_tx_ring(struct igb_ring *r)
     r->next_to_use = r->next_to_clean = 0;
 }
 
-/* One TX queue (ref sec. 6.2 and sec. 10 step 11; 82576 DS ch. 4.5.10 transmit init). */
+/* One TX queue (igb-82576.md sec. 6.2 and sec. 10 step 11; 82576 DS ch. 4.5.10 transmit init). */
 static void igb_configure_tx_ring(struct igb_adapter *a, struct igb_ring *r)
 {
     unsigned q = r->queue_index;
@@ -90,7 +91,7 @@ void igb_configure_tx(struct igb_adapter *a)
 {
     for (unsigned i = 0; i < a->num_queues; i++)
         igb_configure_tx_ring(a, &a->tx_ring[i]);
-    /* TCTL (ref sec. 6.1): pad short frames (so no software padding below 60 bytes),
+    /* TCTL (igb-82576.md sec. 6.1): pad short frames (so no software padding below 60 bytes),
      * collision threshold, retransmit on late collision. Enabled before any TDT write
      * because QEMU only transmits at a TDT write made while TCTL.EN is set (sec. 11.4). */
     uint32_t tctl = rd32(a, E1000_TCTL);
@@ -214,15 +215,8 @@ static void igb_tso_prepare(struct sk_buff *skb, const struct igb_tx_offload *o)
 {
     uint8_t *ip = skb->data + o->maclen;
     uint8_t *th = ip + o->iplen;
-    uint16_t seed;
-    if (o->ipv4) {
-        ip[10] = ip[11] = 0;
-        seed = igb_tso_pseudo_seed(ip + 12, 8, 6);
-    } else {
-        seed = igb_tso_pseudo_seed(ip + 8, 32, 6);
-    }
-    th[16] = (uint8_t)(seed >> 8);
-    th[17] = (uint8_t)seed;
+    ip[10] = ip[11] = 0;
+    put_unaligned_be16(igb_tso_pseudo_seed(ip + 12, 8, 6), th + 16);
 }
 
 static netdev_tx_t igb_xmit_frame_queue(struct sk_buff *skb, struct igb_ring *r)

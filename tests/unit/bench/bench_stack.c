@@ -7,7 +7,6 @@
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/route.h"
 #include "net/ipv4/tcp.h"
-#include "kernel/proc_stats.h"
 #include "kernel/uapi/fcntl.h"
 #include "kernel/init.h"
 #include "kernel/time.h"
@@ -20,16 +19,9 @@ void panic(const char *fmt, ...);
 void panic(const char *fmt, ...) { (void)fmt; __builtin_trap(); }
 void process_exit(int code);
 void process_exit(int code) { (void)code; __builtin_trap(); }
-void console_write(const char *s, size_t n) { (void)s; (void)n; }
-long console_read(char *buf, size_t n, bool nonblock) { return -EAGAIN; }
-bool console_rx_ready(void);
-bool console_rx_ready(void) { return false; }
-struct wait_queue_head *console_rx_wait_queue(void);
-struct wait_queue_head *console_rx_wait_queue(void) { return NULL; }
 volatile uint64_t jiffies = 5000;
-/* /proc/wirepath/stats is not linked: the sections TCP registers go nowhere */
-void stats_register(struct stats_section *sec) { (void)sec; }
-void stats_u64(struct stats_out *o, const char *key, uint64_t v) { (void)o; (void)key; (void)v; }
+/* /proc/wirepath/stats is not linked: the sections TCP registers go nowhere
+ * (tests/unit/stub_stats.c) */
 
 /* the initcalls of the linked sources, in level order (bench_stack.ld gathers them) */
 extern initcall_t bstack_initcalls_start[], bstack_initcalls_end[];

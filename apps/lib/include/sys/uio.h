@@ -2,5 +2,5 @@
 #ifndef WP_APP_SYS_UIO_H
 #define WP_APP_SYS_UIO_H
 #include <sys/types.h>
-#include "net/uapi/socket.h"   /* struct iovec */
+#include "kernel/uapi/uio.h"   /* struct iovec, the kernel's own */
 #endif
