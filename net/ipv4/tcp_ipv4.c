@@ -418,8 +418,23 @@ int tcp_synack_send(struct sock *listener, struct request_sock *req)
 }
 
 /* --- receive --- */
+
+/* TCP_INFO's segs_in / data_segs_in (Linux's tcp_segs_in): every segment a full socket
+ * takes, and those that carry payload (not counting SYN and FIN). */
+static void tcp_segs_in(struct tcp_sock *tp, const struct sk_buff *skb)
+{
+    const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    uint32_t len = cb->end_seq - cb->seq;
+    len -= !!(cb->tcp_flags & TCPHDR_SYN) + !!(cb->tcp_flags & TCPHDR_FIN);
+    tp->segs_in++;
+    if (len)
+        tp->data_segs_in++;
+}
+
 int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
+    if (sk->sk_state != TCP_LISTEN)
+        tcp_segs_in(tcp_sk(sk), skb);
     if (sk->sk_state == TCP_ESTABLISHED)
         return tcp_rcv_established(sk, skb);
     if (sk->sk_state == TCP_LISTEN) {
@@ -446,6 +461,7 @@ int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
             struct sock *child = tcp_check_req(sk, skb, &consumed);
             if (child) {
                 /* the handshake's last ACK may carry data: the child takes it */
+                tcp_segs_in(tcp_sk(child), skb);
                 int r = tcp_rcv_established(child, skb);
                 sock_put(child);              /* tcp_check_req's reference */
                 return r;

@@ -161,6 +161,7 @@ m_ti = re.search(r"^tcp\s+ESTAB\s+\d+\s+\d+\s+10\.0\.2\.15:80\s+10\.0\.2\.2:\d+\
 report("shell.ss_ti_shows_held_connection", m_ti is not None and
        re.search(r"rtt:\d+\.\d+/\d+\.\d+", m_ti.group(0)) is not None and
        re.search(r"cwnd:\d+", m_ti.group(0)) is not None and
+       re.search(r"segs_out:[1-9]\d* segs_in:[1-9]", m_ti.group(0)) is not None and
        "LISTEN" not in out, repr(out))
 out = run("netstat -s")
 m_est = re.search(r"^\s*(\d+) connections established", out or "", re.M)
