@@ -70,6 +70,12 @@ def run(cmd, timeout=30, echo=None):
     return None if out is None else out[:-len(PROMPT)].decode(errors="replace")
 
 
+def num(pattern, text):
+    """The first group of pattern in text as an int, or None."""
+    m = re.search(pattern, text or "", re.M)
+    return int(m.group(1)) if m else None
+
+
 def report(name, ok, why=""):
     print(("OK %s" % name) if ok else ("FAIL %s %s" % (name, why)), flush=True)
 
@@ -167,6 +173,7 @@ out = run("netstat -s")
 m_est = re.search(r"^\s*(\d+) connections established", out or "", re.M)
 m_pas = re.search(r"^\s*(\d+) passive connection openings", out or "", re.M)
 report("shell.netstat_s_counts_held_connection", out is not None and "Icmp: InMsgs" in out and
+       (num(r"OutEchos (\d+)", out) or 0) >= 3 and (num(r"InEchoReps (\d+)", out) or 0) >= 3 and
        m_est is not None and int(m_est.group(1)) >= 1 and m_pas is not None and
        int(m_pas.group(1)) >= 1, repr(out))
 
@@ -174,13 +181,40 @@ out = run("apps")
 m = re.search(r"^\s*(\d+)\s+udp_echo\s", out or "", re.M)
 report("shell.apps_lists_udp_echo", m is not None, repr(out))
 
-for cmd, want in (("softirqs", "NET_RX"), ("interrupts", "CPU0"), ("meminfo", "MemTotal:"),
-                  ("uptime", " tasks, "), ("ethtool -S eth0", "NIC statistics for eth0"),
-                  ("tc -s qdisc", "qdisc pfifo_fast"), ("nf", "nf: LOCAL_OUT"),
-                  ("help", "poweroff")):
-    out = run(cmd)
-    report("shell.%s" % cmd.replace(" ", "_").replace("-", ""), out is not None and want in out,
-           repr(out))
+# Each command's figures against what the test did (the ping's echoes went out and came
+# back, the page was sent) and against each other (the driver's packets are the qdisc's).
+out = run("softirqs")
+report("shell.softirqs", out is not None and (num(r"^\s*NET_RX:\s+(\d+)", out) or 0) > 0 and
+       (num(r"^\s*TIMER:\s+(\d+)", out) or 0) > 0, repr(out))
+out = run("interrupts")
+report("shell.interrupts", out is not None and "CPU0" in out and
+       (num(r"^\s*\d+:\s+(\d+)\s+eth0-TxRx-0\s*$", out) or 0) > 0, repr(out))
+out = run("meminfo")
+tot, free, used = num(r"^MemTotal:\s+(\d+) kB", out), num(r"^MemFree:\s+(\d+) kB", out), \
+    num(r"^MemUsed:\s+(\d+) kB", out)
+report("shell.meminfo", None not in (tot, free, used) and 200 * 1024 < tot <= 256 * 1024 and
+       free + used == tot, repr(out))            # QEMU's -m 256M, less what firmware keeps
+out = run("uptime")
+report("shell.uptime", out is not None and
+       re.search(r" up \d+:\d\d:\d\d, \d+ tasks, \d+ runnable, idle [\d.]+%", out) is not None,
+       repr(out))
+eth = run("ethtool -S eth0")
+tc = run("tc -s qdisc")
+txq = num(r"^\s*tx_queue_0_packets: (\d+)", eth)
+sent = num(r"dev eth0 .*\n Sent \d+ bytes (\d+) pkt", tc)
+report("shell.ethtool_S_eth0", eth is not None and "NIC statistics for eth0" in eth and
+       (num(r"^\s*tx_good_packets: (\d+)", eth) or 0) > 0 and
+       (num(r"^\s*rx_good_packets: (\d+)", eth) or 0) > 0, repr(eth))
+report("shell.tc_s_qdisc", tc is not None and sent is not None and sent > 0 and sent == txq,
+       "qdisc sent %s, driver queue 0 sent %s: %r" % (sent, txq, tc))
+out = run("nf")
+lo, po = num(r"^nf: LOCAL_OUT\s+packets (\d+) accepted", out), num(r"^nf: POST_ROUTING packets (\d+) accepted", out)
+report("shell.nf", out is not None and "no rules" in out and lo is not None and lo > 0 and lo == po,
+       repr(out))
+out = run("help")
+report("shell.help", out is not None and all(c in out for c in (
+    "ip ", "ss ", "netstat", "softirqs", "interrupts", "ethtool", "tc ", "nf ", "ping", "apps",
+    "kill", "meminfo", "uptime", "trace", "reboot", "poweroff")), repr(out))
 
 # The tracer: turn it on, make the guest send one UDP datagram (the echo of ours), show it.
 run("trace clear")
