@@ -109,6 +109,13 @@ report("shell.ping_3_received", out is not None and
        re.search(r"rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms", out) is not None,
        repr(out))
 
+# -s: a 3000-byte payload goes out in three fragments and comes back whole
+out = run("ping -c 1 -s 3000 10.0.2.2", 30)
+report("shell.ping_s_3000_fragmented", out is not None and
+       "PING 10.0.2.2 (10.0.2.2) 3000(3028) bytes of data." in out and
+       "3008 bytes from 10.0.2.2: icmp_seq=1 " in out and
+       "1 packets transmitted, 1 received, 0% packet loss" in out, repr(out))
+
 # after the ping the gateway is a resolved neighbour: ip neigh shows slirp's MAC
 out = run("ip neigh")
 report("shell.ip_neigh_shows_gateway", out is not None and
