@@ -97,7 +97,9 @@ report("shell.backspace_edits_the_line", out is not None and " up " in out, repr
 out = run("ip addr")
 report("shell.ip_addr_shows_address", out is not None and
        re.search(r"inet 10\.0\.2\.15/24 brd 10\.0\.2\.255", out) is not None and
-       "link/ether 52:54:00:12:34:56" in out, repr(out))
+       "link/ether 52:54:00:12:34:56" in out and
+       re.search(r"lo: <LOOPBACK,UP,LOWER_UP>.*\n\s+link/loopback .*\n\s+inet 127\.0\.0\.1/8 scope host lo",
+                 out) is not None, repr(out))
 
 out = run("ip route")
 report("shell.ip_route_shows_default", out is not None and "default via 10.0.2.2 dev eth0" in out,
