@@ -5,9 +5,10 @@
  *
  * TCP fills its part through two functions it defines (net/ipv4/tcp*.c); until then
  * these weak declarations resolve to NULL and the TCP rows and counters are left out:
- *   tcp_ss_dump(extended): one row per TCP socket in the ss columns below (Netid "tcp"),
- *       with extended (ss -i) a second, indented line per socket: rtt, cwnd,
- *       retransmits and the rest of what `ss -ti` shows.
+ *   tcp_ss_dump(extended, states): one row per TCP socket whose state is in the mask
+ *       `states` (bit 1 << sk_state), in the ss columns below (Netid "tcp"), with
+ *       extended (ss -i) a second, indented line per socket: rtt, cwnd, retransmits and
+ *       the rest of what `ss -ti` shows.
  *   tcp_mib_dump(): the "Tcp:" (and "TcpExt:") lines of netstat -s. */
 #include "kernel/shell/shell.h"
 #include "kernel/errno.h"
@@ -98,8 +99,16 @@ static int cmd_ss(int argc, char **argv)
         opts |= SS_TCP | SS_UDP;
     printk("%-5s %-10s %-6s %-6s %21s %21s\n", "Netid", "State", "Recv-Q", "Send-Q",
            "Local Address:Port", "Peer Address:Port");
+    /* ss's state filter: connections by default (not LISTEN, CLOSE, TIME-WAIT or
+     * SYN-RECV), listeners only with -l, everything with -a */
+    unsigned states = ~(1u << TCP_LISTEN | 1u << TCP_CLOSE | 1u << TCP_TIME_WAIT |
+                        1u << TCP_SYN_RECV);
+    if (opts & SS_ALL)
+        states = ~0u;
+    else if (opts & SS_LIST)
+        states = 1u << TCP_LISTEN;
     if (opts & SS_TCP)
-        tcp_ss_dump(opts & SS_INFO);
+        tcp_ss_dump(opts & SS_INFO, states);
     if (opts & SS_UDP)
         udp_for_each_sock(ss_udp_row, &opts);
     return 0;

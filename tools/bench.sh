@@ -26,6 +26,10 @@
 #                            wirepath MMIO writes (the guests' netstat= lines before/after)
 #   tcp_echo_rtt_median_us   64-byte round trips to tcp_echo, one connection, TCP_NODELAY
 #   http_rps, http_latency_median_us   wrk against httpd's index page
+# Per round, wirepath once more with the send-path tracer on from boot (trace=sendpath):
+#   udp_send_rate_18_traced, udp_send_rate_1472_traced   the same blast, every station
+#                            recorded; beside udp_send_rate_* (tracer off: one load and
+#                            branch per station) they show what the tracer costs
 # Per guest and round, a second boot with igb.tso=0 (wirepath's driver offers no TSO; the
 # Linux guest runs ethtool -K eth0 tso off):
 #   tcp_send_notso_mbit      as tcp_send_mbit, with its tcp_send_notso_*_per_mb costs
@@ -75,7 +79,10 @@ client=$root/tools/bench_client.py
 
 WP_ISO=$root/build/wirepath.iso
 WP_KTEST_ISO=$root/build/wirepath-ktest.iso     # floor's test=igbfloor is an in-kernel case
-LINUX_ISO=$(tools/linux-guest/mkimage.sh) || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
+LINUX_ISO=""
+if [[ " ${GUESTS:-linux wirepath} " == *" linux "* ]]; then
+  LINUX_ISO=$(tools/linux-guest/mkimage.sh) || { echo "bench: cannot build the Linux guest" >&2; exit 1; }
+fi
 for iso in "$WP_ISO" "$WP_KTEST_ISO"; do
   [ -f "$iso" ] || { echo "bench: no $iso (make all ktest-iso)" >&2; exit 1; }
 done
@@ -297,6 +304,37 @@ tcp_phases() {
   return 0
 }
 
+# blast_rates LABEL RX_OUT SUFFIX: the receiver's rates per size, recorded for wirepath
+blast_rates() {
+  local size n rate
+  while read -r _ size n rate; do
+    case $size in
+      18|1472) record wirepath "udp_send_rate_${size}$3" "$rate" ;;
+    esac
+  done < <(grep '^udprecv ' "$2")
+}
+
+# traced_round ROUND: wirepath with trace=sendpath, the UDP blast only
+traced_round() {
+  local r=$1 label="wirepath-traced-r$1"
+  local rx_out=$out/$label.udprecv
+  ip netns exec "$NS" /usr/bin/python3 "$client" udprecv "$HOST" "$BLAST_PORT" 600 >"$rx_out" 2>&1 &
+  local rx=$!
+  bg_pids+=("$rx")
+  guest_start wirepath "$label" "$MEM_DEFAULT" \
+      "ip=$GUEST/24 gw=$HOST apps=udp_echo:7,udp_blast:$HOST:$BLAST_PORT:18/1472:$COUNT trace=sendpath ${WP_EXTRA:-}"
+  if ! guest_ready wirepath || ! guest_wait 'trace: on from boot' 1; then
+    echo "bench: $label: no ready line or the tracer is not on (see $GLOG)" >&2
+    guest_stop; kill "$rx" 2>/dev/null; wait "$rx" 2>/dev/null
+    return 1
+  fi
+  guest_wait 'app udp_blast .*exited' 600 || echo "bench: $label: udp_blast did not finish" >&2
+  sleep 1.2
+  kill -TERM "$rx" 2>/dev/null; wait "$rx" 2>/dev/null
+  blast_rates "$label" "$rx_out" _traced
+  guest_stop
+}
+
 # notso_round KIND ROUND: a boot without TSO (igb.tso=0 on both guests), bulk send only
 notso_round() {
   local kind=$1 r=$2 label="$1-notso-r$2" cmd
@@ -365,12 +403,16 @@ floor() {
 }
 
 echo "bench: QEMU ${ACCEL:-tcg}, $(nproc) host cores; $ROUNDS round(s) L,W; $COUNT datagrams per size"
-echo "bench: Linux guest $(basename "$LINUX_ISO") ($(ls "$root"/build/linux-guest/debs/linux-image-[0-9]*.deb 2>/dev/null | xargs -n1 basename | sed 's/_amd64.deb//'))"
+[ -n "$LINUX_ISO" ] && echo "bench: Linux guest $(basename "$LINUX_ISO") ($(ls "$root"/build/linux-guest/debs/linux-image-[0-9]*.deb 2>/dev/null | xargs -n1 basename | sed 's/_amd64.deb//'))"
 for r in $(seq "$ROUNDS"); do
   for kind in ${GUESTS:-linux wirepath}; do
     echo "bench: round $r: $kind"
     one_round "$kind" "$r"
   done
+  if [[ " ${GUESTS:-linux wirepath} " == *" wirepath "* ]]; then
+    echo "bench: round $r: wirepath, trace=sendpath"
+    traced_round "$r"
+  fi
   [ "${BENCH_TINY:-0}" = 1 ] && continue
   for kind in ${GUESTS:-linux wirepath}; do
     echo "bench: round $r: $kind, TSO off"
@@ -397,6 +439,10 @@ fig() {   # NAME UNIT
 echo "bench: results (median of $ROUNDS round(s); raw values in $results)"
 fig udp_send_rate_18 datagrams/s
 fig udp_send_rate_1472 datagrams/s
+for n in udp_send_rate_18_traced udp_send_rate_1472_traced; do
+  w=$(awk -v n="$n" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
+  echo "$n wirepath=${w:-none} linux=n/a ratio=n/a datagrams/s (trace=sendpath on)"
+done
 fig udp_echo_pps datagrams/s
 fig udp_echo_rtt_median_us us
 fig ping_rtt_avg_us us

@@ -8,6 +8,8 @@
  * ACCESS_DENIED. Every state has a deadline, so a client that stalls, vanishes or sends
  * garbage only ends its own test. No floating point (wirepath apps are integer-only):
  * times are microseconds and jitter nanoseconds, printed as fixed-point seconds.
+ * The control protocol's state machine is apps/lib/common/iperf3_proto.c (tested hosted);
+ * this file owns the sockets, the clock and the data streams.
  * The protocol: docs/apps.md, section iperf3d. */
 #include <errno.h>
 #include <poll.h>
@@ -19,26 +21,15 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include "json.h"
+#include "iperf3_proto.h"
 #include "svc.h"
 
-/* control messages (one signed byte on the control connection) */
-enum {
-    TEST_START = 1, TEST_RUNNING = 2, TEST_END = 4, PARAM_EXCHANGE = 9, CREATE_STREAMS = 10,
-    SERVER_TERMINATE = 11, CLIENT_TERMINATE = 12, EXCHANGE_RESULTS = 13, DISPLAY_RESULTS = 14,
-    IPERF_DONE = 16, ACCESS_DENIED = -1, SERVER_ERROR = -2,
-};
-/* iperf3's error codes sent with SERVER_ERROR */
-enum { IEUNIMP = 13, IERECVPARAMS = 114, IERECVRESULTS = 117, IECTRLCLOSE = 109 };
-
-#define COOKIE_SIZE 37
-#define MAX_STREAMS 32              /* a wirepath app has 64 descriptors */
+#define COOKIE_SIZE IPERF3_COOKIE_SIZE
+#define MAX_STREAMS IPERF3_MAX_STREAMS
 #define MAX_PENDING 8               /* data connections still sending their cookie */
 #define STEP_MS 10000               /* deadline of every handshake step */
 #define DONE_MS 5000                /* waiting for IPERF_DONE */
-#define MAX_JSON 65536              /* a results JSON of 128 streams fits easily */
-#define UDP_CONNECT_REPLY 0x39383736u
-
-enum state { ST_IDLE, ST_COOKIE, ST_PARAMS, ST_CREATE, ST_RUNNING, ST_RESULTS, ST_DONE };
+#define MAX_JSON IPERF3_MAX_JSON
 
 struct stream {
     int fd, id;
@@ -53,20 +44,13 @@ struct stream {
 
 struct pending { int fd; char cookie[COOKIE_SIZE]; size_t got; };
 
+static struct iperf3_ctl C;         /* the control protocol of the current test */
+
 static struct {
-    enum state st;
+    bool busy;                      /* a test is in progress (C is live) */
     int ctl;
     int64_t deadline_ms;
-    char cookie[COOKIE_SIZE];
-    size_t cookie_got;
-    /* length-prefixed JSON being read (parameters, the client's results) */
-    unsigned char lenbuf[4];
-    size_t len_got;
-    uint32_t json_len, json_got;
-    /* control output not yet written */
-    unsigned char out[MAX_JSON + 64];
-    size_t out_off, out_len;
-    /* parameters */
+    /* parameters (copied from C.p once accepted) */
     bool udp, reverse, c64, get_output;
     int parallel, omit, time;
     long blksize;
@@ -86,34 +70,26 @@ static char json[MAX_JSON + 1];
 static char rbuf[131072];           /* receive buffer, also the UDP datagram buffer */
 static char sbuf[131072];           /* what a sending server writes */
 
-static void ctl_queue(const void *p, size_t n)
-{
-    if (T.out_off + T.out_len + n > sizeof(T.out)) {
-        memmove(T.out, T.out + T.out_off, T.out_len);
-        T.out_off = 0;
-    }
-    if (T.out_len + n > sizeof(T.out))
-        return;                     /* cannot happen: results are bounded by MAX_JSON */
-    memcpy(T.out + T.out_off + T.out_len, p, n);
-    T.out_len += n;
-}
-
-static void ctl_state(int8_t s) { ctl_queue(&s, 1); }
-
 static bool ctl_flush(void)
 {
-    while (T.out_len) {
-        long n = svc_send(T.ctl, T.out + T.out_off, T.out_len);
+    size_t len;
+    const unsigned char *p;
+    while ((p = iperf3_ctl_out(&C, &len)), len) {
+        long n = svc_send(T.ctl, p, len);
         if (n < 0)
             return false;
         if (n == 0)
             break;
-        T.out_off += (size_t)n;
-        T.out_len -= (size_t)n;
+        iperf3_ctl_sent(&C, (size_t)n);
     }
-    if (!T.out_len)
-        T.out_off = 0;
     return true;
+}
+
+static bool ctl_pending(void)
+{
+    size_t len;
+    iperf3_ctl_out(&C, &len);
+    return len > 0;
 }
 
 static void close_data(void)
@@ -140,7 +116,7 @@ static void test_end(const char *why)
     if (T.ctl >= 0)
         close(T.ctl);
     T.ctl = -1;
-    T.st = ST_IDLE;
+    T.busy = false;
     if (why)
         printf("iperf3d: test %ld aborted: %s\n", T.number, why);
 }
@@ -148,18 +124,14 @@ static void test_end(const char *why)
 /* SERVER_ERROR: the client prints iperf3's message for `code` and strerror(err) */
 static void server_error(int code, int err, const char *why)
 {
-    int8_t s = SERVER_ERROR;
-    unsigned char m[9] = { (unsigned char)s };
-    uint32_t c = htonl((uint32_t)code), e = htonl((uint32_t)err);
-    memcpy(m + 1, &c, 4);
-    memcpy(m + 5, &e, 4);
-    svc_send(T.ctl, m, sizeof(m));
+    iperf3_ctl_error(&C, code, err, why);
+    ctl_flush();
     test_end(why);
 }
 
 static void reject(int fd)
 {
-    int8_t s = ACCESS_DENIED;
+    int8_t s = IPERF3_ACCESS_DENIED;
     svc_send(fd, &s, 1);
     close(fd);
 }
@@ -185,44 +157,29 @@ static int udp_bound_socket(void)
     return fd;
 }
 
+/* the parameters are in and valid (iperf3_proto checked them) */
 static void params_apply(void)
 {
-    size_t n = T.json_len;
-    if (!json_valid(json, n)) {
-        server_error(IERECVPARAMS, EINVAL, "parameters are not JSON");
-        return;
-    }
-    T.udp = json_get_bool(json, n, "udp", false);
-    bool tcp = json_get_bool(json, n, "tcp", false);
-    T.reverse = json_get_bool(json, n, "reverse", false);
-    T.parallel = (int)json_get_int(json, n, "parallel", 1);
-    T.omit = (int)json_get_int(json, n, "omit", 0);
-    T.time = (int)json_get_int(json, n, "time", 10);
-    T.blksize = (long)json_get_int(json, n, "len", T.udp ? 1460 : 131072);
-    T.bandwidth = (uint64_t)json_get_int(json, n, "bandwidth", T.udp ? 1048576 : 0);
-    T.c64 = json_get_bool(json, n, "udp_counters_64bit", false);
-    T.get_output = json_get_bool(json, n, "get_server_output", false);
-    if (json_get_bool(json, n, "bidirectional", false) || json_get_bool(json, n, "sctp", false) ||
-        (!T.udp && !tcp)) {
-        server_error(IEUNIMP, EOPNOTSUPP, "bidirectional or SCTP test asked for");
-        return;
-    }
-    if (T.parallel < 1 || T.parallel > MAX_STREAMS || T.omit < 0 || T.time < 0 ||
-        T.blksize < 1 || T.blksize > (T.udp ? 65507 : 1 << 20) || (T.udp && T.blksize < 16)) {
-        server_error(IERECVPARAMS, EINVAL, "parameters out of range");
-        return;
-    }
+    const struct iperf3_params *p = &C.p;
+    T.udp = p->udp;
+    T.reverse = p->reverse;
+    T.parallel = p->parallel;
+    T.omit = p->omit;
+    T.time = p->time;
+    T.blksize = p->blksize;
+    T.bandwidth = p->bandwidth;
+    T.c64 = p->c64;
+    T.get_output = p->get_output;
     if (T.udp && (T.udp_fd = udp_bound_socket()) < 0) {
-        server_error(IERECVPARAMS, errno, "no UDP socket");
+        server_error(IPERF3_IERECVPARAMS, errno, "no UDP socket");
         return;
     }
     printf("iperf3d: test %ld: %s, %d stream%s, %s, block %ld, %d s%s\n", T.number,
            T.udp ? "udp" : "tcp", T.parallel, T.parallel > 1 ? "s" : "",
            T.reverse ? "server sends" : "client sends", T.blksize, T.time,
            T.bandwidth ? "" : ", unlimited rate");
-    T.st = ST_CREATE;
     T.deadline_ms = now_ms() + STEP_MS;
-    ctl_state(CREATE_STREAMS);
+    iperf3_ctl_streams_wanted(&C);
 }
 
 static void stream_add(int fd)
@@ -238,13 +195,11 @@ static void stream_add(int fd)
         close(T.udp_fd);
         T.udp_fd = -1;
     }
-    T.st = ST_RUNNING;
     T.start_us = T.t0_us = svc_now_us();
     T.omitted = T.omit == 0;
     /* the client ends the test; this only catches one that vanished */
     T.deadline_ms = now_ms() + (int64_t)(T.time + T.omit + 40) * 1000;
-    ctl_state(TEST_START);
-    ctl_state(TEST_RUNNING);
+    iperf3_ctl_streams_ready(&C);
 }
 
 /* Big-endian fields at any alignment, the POSIX way (memcpy and the byte-order calls). */
@@ -300,16 +255,10 @@ static void send_results(void)
         jw_key(&w, "server_output_text"); jw_str(&w, text);
     }
     jw_obj_end(&w);
-    if (!jw_ok(&w)) {
-        server_error(IERECVRESULTS, ENOBUFS, "results do not fit");
+    if (!jw_ok(&w) || !iperf3_ctl_send_results(&C, json, w.len)) {
+        server_error(IPERF3_IERECVRESULTS, ENOBUFS, "results do not fit");
         return;
     }
-    unsigned char len[4];
-    put_be32(len, (uint32_t)w.len);
-    ctl_queue(len, 4);
-    ctl_queue(json, w.len);
-    ctl_state(DISPLAY_RESULTS);
-    T.st = ST_DONE;
     T.deadline_ms = now_ms() + DONE_MS;
     printf("iperf3d: test %ld: %llu bytes %s in %lld.%03lld s\n", T.number,
            (unsigned long long)total, T.reverse ? "sent" : "received",
@@ -322,78 +271,11 @@ static void running_end(void)
     if (!T.omitted)                 /* ended inside the omit period: nothing counted */
         T.t0_us = T.end_us;
     close_data();
-    ctl_state(EXCHANGE_RESULTS);
-    T.st = ST_RESULTS;
-    T.len_got = 0;
-    T.json_got = 0;
+    iperf3_ctl_test_ended(&C);
     T.deadline_ms = now_ms() + STEP_MS;
 }
 
-/* one byte of the control connection; false when the test ended */
-static bool ctl_byte(unsigned char b)
-{
-    switch (T.st) {
-    case ST_COOKIE:
-        T.cookie[T.cookie_got++] = (char)b;
-        if (T.cookie_got == COOKIE_SIZE) {
-            ctl_state(PARAM_EXCHANGE);
-            T.st = ST_PARAMS;
-            T.len_got = T.json_got = 0;
-            T.deadline_ms = now_ms() + STEP_MS;
-        }
-        return true;
-    case ST_PARAMS:
-    case ST_RESULTS:
-        if (T.len_got < 4) {
-            T.lenbuf[T.len_got++] = b;
-            if (T.len_got == 4) {
-                T.json_len = get_be32(T.lenbuf);
-                if (T.json_len == 0 || T.json_len > MAX_JSON) {
-                    server_error(T.st == ST_PARAMS ? IERECVPARAMS : IERECVRESULTS, EINVAL,
-                                 "JSON length out of range");
-                    return false;
-                }
-            }
-            return true;
-        }
-        json[T.json_got++] = (char)b;
-        if (T.json_got < T.json_len)
-            return true;
-        json[T.json_len] = 0;
-        if (T.st == ST_PARAMS) {
-            params_apply();
-            return T.st != ST_IDLE;
-        }
-        if (!json_valid(json, T.json_len)) {
-            server_error(IERECVRESULTS, EINVAL, "client results are not JSON");
-            return false;
-        }
-        send_results();             /* the client's own results are not needed here */
-        return T.st != ST_IDLE;
-    case ST_RUNNING:
-        if (b == TEST_END) {
-            running_end();
-            return true;
-        }
-        if (b == TEST_START)
-            return true;
-        test_end(b == CLIENT_TERMINATE ? "client terminated" : "unknown control message");
-        return false;
-    case ST_DONE:
-        if (b == IPERF_DONE) {
-            ctl_flush();
-            test_end(0);
-        } else {
-            test_end("unknown control message");
-        }
-        return false;
-    default:
-        /* CREATE: the client says nothing until TEST_RUNNING except on a signal */
-        test_end(b == CLIENT_TERMINATE ? "client terminated" : "unexpected control data");
-        return false;
-    }
-}
-
+/* The control connection's bytes through the protocol machine; its events here. */
 static void ctl_read(void)
 {
     unsigned char buf[4096];
@@ -404,12 +286,44 @@ static void ctl_read(void)
         return;
     }
     if (n == 0) {
-        test_end(T.st == ST_DONE ? 0 : "control connection closed");
+        test_end(C.st == IPERF3_ST_DONE ? 0 : "control connection closed");
         return;
     }
-    for (long i = 0; i < n; i++)
-        if (!ctl_byte(buf[i]))
+    size_t off = 0;
+    while (T.busy && off < (size_t)n) {
+        size_t used;
+        enum iperf3_state before = C.st;
+        enum iperf3_event ev = iperf3_ctl_input(&C, buf + off, (size_t)n - off, &used);
+        off += used;
+        if (C.st != before && (C.st == IPERF3_ST_PARAMS || C.st == IPERF3_ST_RESULTS))
+            T.deadline_ms = now_ms() + STEP_MS;
+        switch (ev) {
+        case IPERF3_EV_NONE:
+            break;
+        case IPERF3_EV_PARAMS:
+            params_apply();
+            break;
+        case IPERF3_EV_TEST_END:
+            running_end();
+            break;
+        case IPERF3_EV_RESULTS:
+            send_results();
+            break;
+        case IPERF3_EV_DONE:
+            ctl_flush();
+            test_end(0);
             return;
+        case IPERF3_EV_ERROR:
+            ctl_flush();
+            test_end(C.why);
+            return;
+        case IPERF3_EV_ABORT:
+            test_end(C.why);
+            return;
+        }
+        if (!used && ev == IPERF3_EV_NONE)
+            break;
+    }
 }
 
 static void on_accept(void)
@@ -419,19 +333,18 @@ static void on_accept(void)
         if (fd < 0)
             return;
         svc_nonblock(fd);
-        if (T.st == ST_IDLE) {
+        if (!T.busy) {
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof(one));
             T.ctl = fd;
-            T.st = ST_COOKIE;
-            T.cookie_got = 0;
-            T.out_off = T.out_len = 0;
+            T.busy = true;
+            iperf3_ctl_init(&C);
             T.nstreams = 0;
             T.number++;
             T.deadline_ms = now_ms() + STEP_MS;
             continue;
         }
-        if (T.st == ST_CREATE && !T.udp) {
+        if (T.busy && C.st == IPERF3_ST_CREATE && !T.udp) {
             int i;
             for (i = 0; i < MAX_PENDING && T.p[i].fd >= 0; i++)
                 ;
@@ -460,7 +373,7 @@ static void pending_read(struct pending *p)
         return;
     int fd = p->fd;
     p->fd = -1;
-    if (T.st != ST_CREATE || memcmp(p->cookie, T.cookie, COOKIE_SIZE) != 0) {
+    if (!T.busy || !iperf3_ctl_cookie_matches(&C, p->cookie)) {
         reject(fd);
         return;
     }
@@ -476,15 +389,15 @@ static void udp_stream_connect(void)
         return;
     int fd = T.udp_fd;
     T.udp_fd = -1;
-    uint32_t reply = UDP_CONNECT_REPLY;     /* host order, as iperf3 writes it */
+    uint32_t reply = IPERF3_UDP_CONNECT_REPLY;     /* host order, as iperf3 writes it */
     if (connect(fd, (struct sockaddr *)&peer, plen) < 0 || send(fd, &reply, 4, 0) != 4) {
         close(fd);
-        server_error(IERECVPARAMS, errno, "UDP stream connect failed");
+        server_error(IPERF3_IERECVPARAMS, errno, "UDP stream connect failed");
         return;
     }
     stream_add(fd);
-    if (T.st == ST_CREATE && (T.udp_fd = udp_bound_socket()) < 0)
-        server_error(IERECVPARAMS, errno, "no UDP socket");
+    if (C.st == IPERF3_ST_CREATE && (T.udp_fd = udp_bound_socket()) < 0)
+        server_error(IPERF3_IERECVPARAMS, errno, "no UDP socket");
 }
 
 static void omit_check(int64_t now)
@@ -627,26 +540,27 @@ int main(int argc, char **argv)
 
     struct pollfd pf[3 + MAX_STREAMS + MAX_PENDING];
     for (;;) {
-        if (T.st == ST_IDLE && max_tests >= 0 && T.number >= max_tests)
+        if (!T.busy && max_tests >= 0 && T.number >= max_tests)
             break;
         int64_t now = now_ms();
-        if (T.st != ST_IDLE && now >= T.deadline_ms) {
+        if (T.busy && now >= T.deadline_ms) {
             test_end("timed out");
             continue;
         }
         nfds_t n = 0;
         pf[n++] = (struct pollfd){ lfd, POLLIN, 0 };
         int ctl_i = -1, udp_i = -1, s0 = -1, p0 = -1;
-        int timeout = T.st == ST_IDLE ? -1 : (int)(T.deadline_ms - now);
+        int timeout = !T.busy ? -1 : (int)(T.deadline_ms - now);
         if (T.ctl >= 0) {
             ctl_i = (int)n;
-            pf[n++] = (struct pollfd){ T.ctl, (short)(POLLIN | (T.out_len ? POLLOUT : 0)), 0 };
+            pf[n++] = (struct pollfd){ T.ctl, (short)(POLLIN | (ctl_pending() ? POLLOUT : 0)), 0 };
         }
         if (T.udp_fd >= 0) {
             udp_i = (int)n;
             pf[n++] = (struct pollfd){ T.udp_fd, POLLIN, 0 };
         }
-        if (T.st == ST_RUNNING) {
+        bool running = T.busy && C.st == IPERF3_ST_RUNNING;
+        if (running) {
             s0 = (int)n;
             int64_t now_us = svc_now_us();
             for (int i = 0; i < T.nstreams; i++) {
@@ -660,7 +574,7 @@ int main(int argc, char **argv)
                 pf[n++] = (struct pollfd){ ev ? T.s[i].fd : -1, ev, 0 };
             }
         }
-        if (T.st == ST_CREATE) {
+        if (T.busy && C.st == IPERF3_ST_CREATE) {
             p0 = (int)n;
             for (int i = 0; i < MAX_PENDING; i++)
                 pf[n++] = (struct pollfd){ T.p[i].fd, POLLIN, 0 };
@@ -678,9 +592,10 @@ int main(int argc, char **argv)
             if (T.ctl >= 0 && !ctl_flush())
                 test_end("control connection error");
         }
-        if (udp_i >= 0 && (pf[udp_i].revents & POLLIN) && T.st == ST_CREATE && T.udp_fd >= 0)
+        if (udp_i >= 0 && (pf[udp_i].revents & POLLIN) && T.busy && C.st == IPERF3_ST_CREATE &&
+            T.udp_fd >= 0)
             udp_stream_connect();
-        if (s0 >= 0 && T.st == ST_RUNNING)
+        if (s0 >= 0 && T.busy && C.st == IPERF3_ST_RUNNING)
             for (int i = 0; i < T.nstreams; i++) {
                 if (!pf[s0 + i].revents || T.s[i].fd < 0)
                     continue;
@@ -690,12 +605,12 @@ int main(int argc, char **argv)
                     stream_recv(&T.s[i]);
             }
         if (p0 >= 0)
-            for (int i = 0; i < MAX_PENDING && T.st == ST_CREATE; i++)
+            for (int i = 0; i < MAX_PENDING && T.busy && C.st == IPERF3_ST_CREATE; i++)
                 if (pf[p0 + i].revents && T.p[i].fd >= 0)
                     pending_read(&T.p[i]);
         if (pf[0].revents & POLLIN)
             on_accept();
-        if (T.ctl >= 0 && T.out_len && !ctl_flush())
+        if (T.ctl >= 0 && ctl_pending() && !ctl_flush())
             test_end("control connection error");
     }
     printf("iperf3d: served %ld tests\n", T.number);

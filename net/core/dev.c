@@ -111,6 +111,7 @@ void napi_schedule(struct napi_struct *napi)
         napi->scheduled++;
         list_add_tail(&napi->poll_list, &poll_list);
         /* TX completions are cleaned here too: NET_RX, not NET_TX (docs/sendpath.md, station 17) */
+        trace_point(TS_NET_RX_RAISE, NULL, 0, NET_RX_SOFTIRQ);
         raise_softirq_irqoff(NET_RX_SOFTIRQ);
     }
     local_irq_restore(f);

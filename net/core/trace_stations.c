@@ -27,6 +27,7 @@ static const struct trace_station send_path[TS_NR_STATIONS] = {
     [TS_DEV_HARD_START_XMIT] = { "dev_hard_start_xmit", 12, 0 },
     [TS_IGB_TX_MAP]          = { "igb_tx_map (TDT)",    13, 0 },
     [TS_IGB_TX_IRQ]          = { "igb_msix_ring (irq)",  0, 0 },
+    [TS_NET_RX_RAISE]        = { "napi_schedule (NET_RX raise)", 1, 0 },
     [TS_NET_RX_ACTION]       = { "net_rx_action",        1, 0 },
     [TS_IGB_POLL]            = { "igb_poll",             2, 0 },
     [TS_IGB_CLEAN_TX_IRQ]    = { "igb_clean_tx_irq",     3, 0 },

@@ -5,8 +5,7 @@
  *     trace_point(TS_SYS_SENDTO, NULL, len, fd);     before the buffer exists
  *
  * The names, indentation and flags are in net/core/trace_stations.c; an id added here
- * needs its line there (same order). TCP's stations are reserved so that adding them is
- * the one line at the station. */
+ * needs its line there. */
 #ifndef WP_TRACE_STATIONS_H
 #define WP_TRACE_STATIONS_H
 
@@ -16,9 +15,9 @@ enum trace_station_id {
     TS_SYS_SENDTO,           /* arg fd, len bytes asked (also sendmsg, write) */
     TS_SOCK_SENDMSG,
     TS_INET_SENDMSG,
-    TS_TCP_SENDMSG,          /* reserved for TCP */
-    TS_TCP_WRITE_XMIT,       /* reserved for TCP */
-    TS_TCP_TRANSMIT_SKB,     /* reserved for TCP: obj the original, arg the clone (LINK) */
+    TS_TCP_SENDMSG,          /* obj the write-queue skb, arg bytes copied into it */
+    TS_TCP_WRITE_XMIT,       /* obj the send head, arg cwnd */
+    TS_TCP_TRANSMIT_SKB,     /* obj the original, arg the clone (LINK) */
     TS_UDP_SENDMSG,
     TS_IP_QUEUE_XMIT,
     TS_IP_SEND_SKB,
@@ -31,12 +30,13 @@ enum trace_station_id {
     TS_DEV_HARD_START_XMIT,
     TS_IGB_TX_MAP,           /* arg the TDT value written */
     TS_IGB_TX_IRQ,           /* arg the interrupt vector */
+    TS_NET_RX_RAISE,         /* napi_schedule raises NET_RX; arg the softirq number */
     TS_NET_RX_ACTION,
     TS_IGB_POLL,             /* arg the NAPI budget */
     TS_IGB_CLEAN_TX_IRQ,     /* arg the descriptor index cleaned */
     TS_SKB_FREE,
-    TS_TCP_ACK,              /* reserved for TCP: obj the ACKed original */
-    TS_TCP_CLEAN_RTX_QUEUE,  /* reserved for TCP: obj the original about to be freed */
+    TS_TCP_ACK,              /* obj the ACKed original, arg snd_una */
+    TS_TCP_CLEAN_RTX_QUEUE,  /* obj the original about to be freed */
     TS_NR_STATIONS
 };
 

@@ -297,17 +297,25 @@ void devinet_dump(void)
     list_for_each_entry(d, &net_devices, dev_list) {
         const struct Qdisc *q = d->tx_queue[0].qdisc;
         const uint8_t *m = d->dev_addr, *bc = d->broadcast;
-        printk("%d: %s: <BROADCAST,MULTICAST%s%s> mtu %u qdisc %s state %s qlen %u\n",
-               d->ifindex, d->name, d->up ? ",UP" : "", netif_carrier_ok(d) ? ",LOWER_UP" : "",
-               d->mtu, q ? q->ops->id : "noqueue",
+        /* as ip(8) prints them: lo is LOOPBACK with link/loopback and host-scope
+         * addresses without a broadcast address */
+        bool lo = d->flags & IFF_LOOPBACK;
+        printk("%d: %s: <%s%s%s> mtu %u qdisc %s state %s qlen %u\n",
+               d->ifindex, d->name, lo ? "LOOPBACK" : "BROADCAST,MULTICAST", d->up ? ",UP" : "",
+               netif_carrier_ok(d) ? ",LOWER_UP" : "", d->mtu, q ? q->ops->id : "noqueue",
                d->up && netif_carrier_ok(d) ? "UP" : "DOWN", q ? q->limit : 0);
-        printk("    link/ether %02x:%02x:%02x:%02x:%02x:%02x brd %02x:%02x:%02x:%02x:%02x:%02x\n",
+        printk("    link/%s %02x:%02x:%02x:%02x:%02x:%02x brd %02x:%02x:%02x:%02x:%02x:%02x\n",
+               lo ? "loopback" : "ether",
                m[0], m[1], m[2], m[3], m[4], m[5], bc[0], bc[1], bc[2], bc[3], bc[4], bc[5]);
         struct in_device *in = __in_dev_get(d);
         for (int i = 0; in && i < in->nifa; i++) {
             const struct in_ifaddr *x = &in->ifa[i];
-            printk("    inet %s/%u brd %s scope global %s\n", in_ntoa(x->ifa_address, a),
-                   x->ifa_prefixlen, in_ntoa(x->ifa_address | ~x->ifa_mask, b), d->name);
+            if (lo)
+                printk("    inet %s/%u scope host %s\n", in_ntoa(x->ifa_address, a),
+                       x->ifa_prefixlen, d->name);
+            else
+                printk("    inet %s/%u brd %s scope global %s\n", in_ntoa(x->ifa_address, a),
+                       x->ifa_prefixlen, in_ntoa(x->ifa_address | ~x->ifa_mask, b), d->name);
         }
     }
 }

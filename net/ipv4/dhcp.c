@@ -12,6 +12,13 @@
  * the normal output path (route, netfilter, IP counters, neighbour cache), and replies
  * come back through that socket.
  *
+ * Before an acknowledged address is used it is probed (RFC 5227): the ARP probes go out
+ * through arp_send, and the same tap watches ARP frames for a conflict meanwhile (the
+ * state machine decides what is one and declines the address).
+ *
+ * On poweroff and reboot a reboot notifier (kernel/reboot.h) gives the lease back with a
+ * DHCPRELEASE through the socket and waits, bounded, until the driver has sent it.
+ *
  * The task sleeps on its wait queue and the socket's until a reply arrives, the link
  * comes up, or the state machine's next timeout; nothing here blocks the boot. */
 #include "net/ipv4/dhcp.h"
@@ -20,7 +27,10 @@
 #include "net/ipv4/ip_hdr.h"
 #include "net/ipv4/udp_hdr.h"
 #include "net/ipv4/ip.h"
+#include "net/ipv4/arp.h"
 #include "net/socket.h"
+#include "net/core/sock.h"
+#include "kernel/reboot.h"
 #include "kernel/sched.h"
 #include "kernel/softirq.h"
 #include "kernel/cmdline.h"
@@ -46,6 +56,8 @@ struct dhcp_glue_stats {
     uint64_t config_errors;            /* inet_addr_add / ip_route_add refused */
     uint64_t tx_raw, tx_sock;          /* messages sent raw (no address) / by the socket */
     uint64_t rx_sock;                  /* datagrams the socket received */
+    uint64_t arp_seen;                 /* ARP frames the tap looked at while probing */
+    uint64_t release_unsent;           /* RELEASE not sent out within the wait */
 };
 
 static struct {
@@ -58,6 +70,9 @@ static struct {
     volatile bool rx_full;
     size_t rx_len;
     uint8_t rx_buf[RX_MAX];
+    /* an ARP conflict seen by the tap while probing (sender and target IP) */
+    volatile bool arp_full;
+    uint32_t arp_sip, arp_tip;
     bool tap_on;
     struct socket *sock;               /* UDP port 68, once a lease is bound */
     struct dhcp_glue_stats st;
@@ -76,8 +91,25 @@ static int dhcp_tap(struct sk_buff *skb, struct net_device *dev, struct packet_t
     if (dev != d.dev || len < ETH_HLEN + 28 || skb_copy_bits(skb, 0, frame_buf, len) < 0)
         goto out;
     const uint8_t *f = frame_buf;
-    /* IPv4, not sent by us (taps also see our own transmissions) */
-    if (f[12] != 0x08 || f[13] != 0x00 || ether_addr_equal(f + 6, dev->dev_addr))
+    /* not sent by us (taps also see our own transmissions) */
+    if (ether_addr_equal(f + 6, dev->dev_addr))
+        goto out;
+    if (f[12] == 0x08 && f[13] == 0x06) {
+        struct arp_repr ar;
+        if (d.c.state != DHCP_PROBING || arp_hdr_parse(f + ETH_HLEN, len - ETH_HLEN, &ar) ||
+            ether_addr_equal(ar.sha, dev->dev_addr))
+            goto out;
+        d.st.arp_seen++;
+        if (!d.arp_full && dhcp_client_arp_conflicts(&d.c, ar.sip, ar.tip)) {
+            d.arp_sip = ar.sip;
+            d.arp_tip = ar.tip;
+            barrier();
+            d.arp_full = true;
+            wake_up(&d.wq);
+        }
+        goto out;
+    }
+    if (f[12] != 0x08 || f[13] != 0x00)
         goto out;
     const uint8_t *ip = f + ETH_HLEN;
     /* cheap filter first: UDP to port 68, unfragmented (DHCP replies fit in one frame) */
@@ -243,7 +275,7 @@ static void dhcp_wait(uint64_t wait_ns)
     add_wait_queue(&d.wq, &a);
     if (s)
         add_wait_queue(&s->wq, &b);
-    if (!d.rx_full && !d.link_up_event && !sock_readable())
+    if (!d.rx_full && !d.arp_full && !d.link_up_event && !sock_readable())
         schedule_timeout_ns(wait_ns);
     finish_wait(&d.wq, &a);
     if (s)
@@ -298,8 +330,17 @@ static void dhcp_perform(const struct dhcp_action *a)
     } else if (a->extended) {
         print_lease("renewed", &a->lease);
     }
+    if (a->probe) {
+        char p[16];
+        pr_info("dhcp: %s ARP probe %llu for %s\n", d.dev->name,
+                (unsigned long long)d.c.probes_sent, in_ntoa(a->probe_addr, p));
+        arp_send(ARPOP_REQUEST, ETH_P_ARP, a->probe_addr, d.dev, 0, NULL, NULL, NULL);
+    }
     if (a->send) {
         char dst[16];
+        if (a->out.type == DHCPDECLINE)
+            printk("dhcp: %s %s is in use by another host: declined\n", d.dev->name,
+                   in_ntoa(a->out.requested_ip, dst));
         pr_info("dhcp: %s %s xid 0x%08x to %s (%s) via %s\n", d.dev->name,
                 dhcp_type_name(a->out.type), a->out.xid, in_ntoa(a->dst, dst),
                 dhcp_state_name(d.c.state), a->src && d.sock ? "socket" : "raw");
@@ -332,6 +373,13 @@ static int dhcp_task(void *arg)
             dhcp_client_link_up(&d.c, now, &a);
             dhcp_perform(&a);
         }
+        if (d.arp_full) {
+            uint32_t sip = d.arp_sip, tip = d.arp_tip;
+            barrier();
+            d.arp_full = false;
+            dhcp_client_arp(&d.c, now, sip, tip, &a);
+            dhcp_perform(&a);
+        }
         if (d.rx_full) {
             struct dhcp_reply r;
             int err = dhcp_parse(d.rx_buf, d.rx_len, &r);
@@ -361,6 +409,41 @@ static void dhcp_link_change(struct net_device *dev, bool up)
     }
 }
 
+/* Before a power-off or restart: DHCPRELEASE (RFC 2131 4.4.6) through the socket, from
+ * the address, unicast to the server; then wait, at most a second, until the driver has
+ * sent and freed it (the socket's write memory back to 0) so the machine does not go off
+ * with the message still queued (say, behind the server's ARP resolution). The address
+ * goes only after that. Runs in the task that asked for the power-off. */
+static void dhcp_reboot_notify(bool power_off)
+{
+    (void)power_off;
+    if (!d.task || !d.c.have_lease)
+        return;
+    struct dhcp_action a;
+    dhcp_client_release(&d.c, now_ms(), &a);
+    tap_update();
+    char s[16], srv[16];
+    printk("dhcp: %s releasing %s to %s\n", d.dev->name, in_ntoa(a.old.addr, s),
+           in_ntoa(a.dst, srv));
+    if (a.send)
+        dhcp_send(&a);
+    bool sent = false;
+    for (int i = 0; d.sock && i < 100; i++) {
+        if (READ_ONCE(d.sock->sk->sk_wmem_alloc) == 0) {
+            sent = true;
+            break;
+        }
+        msleep(10);
+    }
+    if (!sent) {
+        d.st.release_unsent++;
+        pr_warn("dhcp: the RELEASE did not leave within 1 s\n");
+    }
+    if (a.old.router)
+        ip_route_del(0, 0, a.old.router);
+    inet_addr_del(d.dev, a.old.addr);
+}
+
 int dhcp_start(struct net_device *dev)
 {
     if (!dev)
@@ -370,7 +453,10 @@ int dhcp_start(struct net_device *dev)
     d.dev = dev;
     init_waitqueue_head(&d.wq);
     dhcp_client_init(&d.c, dev->dev_addr, (uint32_t)ktime_get_ns(), "wirepath");
+    d.c.probe = true;                  /* RFC 5227 probe before using an address */
     netdev_register_link_notifier(dhcp_link_change);
+    if (register_reboot_notifier(dhcp_reboot_notify) < 0)
+        pr_warn("dhcp: no reboot notifier: no RELEASE on poweroff\n");
     d.task = task_create("dhcp", dhcp_task, dev);
     if (!d.task) {
         pr_err("dhcp: cannot create the client task\n");
@@ -415,6 +501,11 @@ void dhcp_dump(void)
            (unsigned long long)s->ignored, (unsigned long long)s->renewals,
            (unsigned long long)s->rebinds, (unsigned long long)s->expiries,
            (unsigned long long)s->request_timeouts);
+    printk("dhcp: %llu ARP probes, %llu conflicts, %llu declines, %llu releases"
+           " (%llu not sent in time); tap saw %llu ARP frames while probing\n",
+           (unsigned long long)s->probes, (unsigned long long)s->conflicts,
+           (unsigned long long)s->declines, (unsigned long long)s->releases,
+           (unsigned long long)d.st.release_unsent, (unsigned long long)d.st.arp_seen);
     printk("dhcp: tap saw %llu frames for port 68: %llu replies, bad ip %llu, bad udp %llu,"
            " busy %llu, malformed", (unsigned long long)d.st.tap_frames,
            (unsigned long long)d.st.rx_replies, (unsigned long long)d.st.rx_bad_ip,

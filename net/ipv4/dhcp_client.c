@@ -18,7 +18,7 @@ static uint32_t next_rand(struct dhcp_client *c)
 const char *dhcp_state_name(enum dhcp_state s)
 {
     static const char *const n[] = { "INIT", "SELECTING", "REQUESTING", "BOUND", "RENEWING",
-                                      "REBINDING" };
+                                      "REBINDING", "PROBING", "RELEASED" };
     return (unsigned)s < ARRAY_SIZE(n) ? n[s] : "?";
 }
 
@@ -36,7 +36,7 @@ void dhcp_client_init(struct dhcp_client *c, const uint8_t mac[6], uint32_t seed
 bool dhcp_client_listening(const struct dhcp_client *c)
 {
     return c->state == DHCP_SELECTING || c->state == DHCP_REQUESTING ||
-           c->state == DHCP_RENEWING || c->state == DHCP_REBINDING;
+           c->state == DHCP_RENEWING || c->state == DHCP_REBINDING || c->state == DHCP_PROBING;
 }
 
 /* The exponential backoff of RFC 2131 4.1, randomised by +-1 s. */
@@ -73,6 +73,10 @@ static void prepare(struct dhcp_client *c, uint64_t now, struct dhcp_action *a, 
         c->stats.discovers++;
     else if (type == DHCPREQUEST)
         c->stats.requests++;
+    else if (type == DHCPDECLINE)
+        c->stats.declines++;
+    else if (type == DHCPRELEASE)
+        c->stats.releases++;
 }
 
 static void send_discover(struct dhcp_client *c, uint64_t now, struct dhcp_action *a)
@@ -203,6 +207,77 @@ static void bind(struct dhcp_client *c, uint64_t now, const struct dhcp_reply *r
     (void)now;
 }
 
+/* RFC 5227 2.1.1: the acknowledged address is not used until nobody answered for it. The
+ * ACK waits in c->offer; the lease still runs from when the REQUEST went out. */
+static void start_probing(struct dhcp_client *c, uint64_t now, const struct dhcp_reply *r)
+{
+    c->offer = *r;
+    c->state = DHCP_PROBING;
+    c->probes_sent = 0;
+    c->next_ms = now + next_rand(c) % (DHCP_PROBE_WAIT_MS + 1);
+}
+
+static void probe_timeout(struct dhcp_client *c, uint64_t now, struct dhcp_action *a)
+{
+    if (c->probes_sent < DHCP_PROBE_NUM) {
+        a->probe = true;
+        a->probe_addr = c->offer.yiaddr;
+        c->probes_sent++;
+        c->stats.probes++;
+        c->next_ms = now + (c->probes_sent < DHCP_PROBE_NUM
+                            ? DHCP_PROBE_MIN_MS + next_rand(c) % (DHCP_PROBE_MAX_MS - DHCP_PROBE_MIN_MS + 1)
+                            : DHCP_ANNOUNCE_WAIT_MS);
+        return;
+    }
+    struct dhcp_reply ack = c->offer;
+    bind(c, now, &ack, a);
+}
+
+bool dhcp_client_arp_conflicts(const struct dhcp_client *c, uint32_t sip, uint32_t tip)
+{
+    uint32_t addr = c->offer.yiaddr;
+    /* someone uses it (any ARP with it as sender), or probes for it as we do (RFC 5227
+     * 2.1.1: sender 0.0.0.0, target the address) */
+    return c->state == DHCP_PROBING && addr && (sip == addr || (sip == 0 && tip == addr));
+}
+
+void dhcp_client_arp(struct dhcp_client *c, uint64_t now, uint32_t sip, uint32_t tip,
+                     struct dhcp_action *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (!dhcp_client_arp_conflicts(c, sip, tip))
+        return;
+    c->stats.conflicts++;
+    /* RFC 2131 3.1.5 and table 5: DECLINE names the address (option 50) and the server
+     * (option 54), ciaddr 0, by broadcast; then start over, but not before 10 s */
+    prepare(c, now, a, DHCPDECLINE);
+    a->out.requested_ip = c->offer.yiaddr;
+    a->out.server_id = c->offer.server_id ? c->offer.server_id : c->offer.siaddr;
+    a->out.hostname = NULL;
+    c->state = DHCP_INIT;
+    c->next_ms = now + DHCP_DECLINE_DELAY_MS;
+}
+
+void dhcp_client_release(struct dhcp_client *c, uint64_t now, struct dhcp_action *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (!c->have_lease)
+        return;
+    /* RFC 2131 4.4.6 and table 5: a new xid, ciaddr our address, option 54 the server,
+     * unicast to it from our address; then the address is no longer ours */
+    c->xid = next_rand(c);
+    c->exchange_start = now;
+    prepare(c, now, a, DHCPRELEASE);
+    a->out.ciaddr = c->lease.addr;
+    a->out.server_id = c->lease.server_id;
+    a->out.hostname = NULL;
+    a->src = c->lease.addr;
+    a->dst = c->lease.server_id;
+    lose_lease(c, a);
+    c->state = DHCP_RELEASED;
+    c->next_ms = NEVER;
+}
+
 void dhcp_client_rx(struct dhcp_client *c, uint64_t now, const struct dhcp_reply *r,
                     struct dhcp_action *a)
 {
@@ -227,12 +302,15 @@ void dhcp_client_rx(struct dhcp_client *c, uint64_t now, const struct dhcp_reply
         send_select_request(c, now, a);
         return;
     case DHCPACK:
-        if (c->state == DHCP_SELECTING || !r->yiaddr) {
+        if (c->state == DHCP_SELECTING || c->state == DHCP_PROBING || !r->yiaddr) {
             c->stats.ignored++;
             return;
         }
         c->stats.acks++;
-        bind(c, now, r, a);
+        if (c->probe && c->state == DHCP_REQUESTING)
+            start_probing(c, now, r);
+        else
+            bind(c, now, r, a);
         return;
     case DHCPNAK:
         if (c->state == DHCP_SELECTING) {
@@ -258,6 +336,12 @@ void dhcp_client_timeout(struct dhcp_client *c, uint64_t now, struct dhcp_action
     if (now < c->next_ms)
         return;
     switch (c->state) {
+    case DHCP_RELEASED:
+        c->next_ms = NEVER;
+        return;
+    case DHCP_PROBING:
+        probe_timeout(c, now, a);
+        return;
     case DHCP_INIT:
         new_exchange(c, now);
         send_discover(c, now, a);

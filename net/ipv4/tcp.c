@@ -954,9 +954,14 @@ static const char *const state_names[] = {
     "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
 };
 
+struct ss_filter { bool ext; unsigned states; };
+
 static void ss_one(struct sock *sk, void *arg)
 {
-    bool ext = *(bool *)arg;
+    const struct ss_filter *f = arg;
+    bool ext = f->ext;
+    if (!(f->states & (1u << sk->sk_state)))
+        return;
     struct tcp_sock *tp = tcp_sk(sk);
     uint32_t l = ntohl(sk->inet_saddr), r = ntohl(sk->inet_daddr);
     uint32_t recvq = sk->sk_state == TCP_LISTEN ? sk->sk_ack_backlog : tp->rcv_nxt - tp->copied_seq;
@@ -1008,9 +1013,10 @@ static void ss_one(struct sock *sk, void *arg)
 }
 
 /* Rows for the shell's `ss` (its header is printed by the caller). */
-void tcp_ss_dump(bool extended)
+void tcp_ss_dump(bool extended, unsigned states)
 {
-    tcp_for_each_sock(ss_one, &extended);
+    struct ss_filter f = { extended, states };
+    tcp_for_each_sock(ss_one, &f);
 }
 
 /* /proc/wirepath/stats: the Tcp and TcpExt counters. */

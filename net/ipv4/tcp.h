@@ -307,8 +307,9 @@ extern struct tcp_mib tcpstats;
                               local_irq_restore(__f); } while (0)
 /* Print the MIB as `netstat -s` does (Tcp: and TcpExt: sections). */
 void tcp_mib_dump(void);
-/* One line per TCP socket like `ss -tan` (extended: `ss -ti` detail lines). */
-void tcp_ss_dump(bool extended);
+/* One line per TCP socket whose state is in `states` (bit 1 << sk_state) like `ss -tan`
+ * (extended: `ss -ti` detail lines). */
+void tcp_ss_dump(bool extended, unsigned states);
 
 /* --- global settings (command line tcp.*=) --- */
 struct tcp_sysctl {

@@ -412,8 +412,23 @@ int tcp_synack_send(struct sock *listener, struct request_sock *req)
 }
 
 /* --- receive --- */
+
+/* TCP_INFO's segs_in / data_segs_in (Linux's tcp_segs_in): every segment a full socket
+ * takes, and those that carry payload (not counting SYN and FIN). */
+static void tcp_segs_in(struct tcp_sock *tp, const struct sk_buff *skb)
+{
+    const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    uint32_t len = cb->end_seq - cb->seq;
+    len -= !!(cb->tcp_flags & TCPHDR_SYN) + !!(cb->tcp_flags & TCPHDR_FIN);
+    tp->segs_in++;
+    if (len)
+        tp->data_segs_in++;
+}
+
 int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
+    if (sk->sk_state != TCP_LISTEN)
+        tcp_segs_in(tcp_sk(sk), skb);
     if (sk->sk_state == TCP_ESTABLISHED)
         return tcp_rcv_established(sk, skb);
     if (sk->sk_state == TCP_LISTEN) {
@@ -440,6 +455,7 @@ int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
             struct sock *child = tcp_check_req(sk, skb, &consumed);
             if (child) {
                 /* the handshake's last ACK may carry data: the child takes it */
+                tcp_segs_in(tcp_sk(child), skb);
                 int r = tcp_rcv_established(child, skb);
                 sock_put(child);              /* tcp_check_req's reference */
                 return r;
@@ -538,14 +554,6 @@ int tcp_v4_rcv(struct sk_buff *skb)
         goto no_tcp_socket;
 
     sock_hold(sk);
-    if (sk->sk_state != TCP_LISTEN) {
-        /* tcp_info's segs_in/data_segs_in (Linux's tcp_segs_in): every segment the
-         * socket is handed, whether or not it is acceptable */
-        struct tcp_sock *tp = tcp_sk(sk);
-        tp->segs_in++;
-        if (skb->len > hl)
-            tp->data_segs_in++;
-    }
     /* A listener's state is touched by the task only with interrupts masked (accept,
      * close), so its segments never wait for the owner: a burst of connects would
      * otherwise overflow its backlog while accept() runs (Linux's lockless listener). */

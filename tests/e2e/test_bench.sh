@@ -16,7 +16,7 @@ for n in udp_send_rate_18 udp_send_rate_1472 udp_echo_pps udp_echo_rtt_median_us
          boot_to_ready_ms min_memory_mib per_pkt_softirqs per_pkt_interrupts; do
   e2e_check "bench.figure_$n" grep -qE "^$n wirepath=$num linux=$num ratio=$num " "$log"
 done
-for n in per_pkt_mmio_writes; do
+for n in per_pkt_mmio_writes udp_send_rate_18_traced udp_send_rate_1472_traced; do
   e2e_check "bench.figure_$n" grep -qE "^$n wirepath=$num linux=n/a " "$log"
 done
 for n in tcp_send_mbit tcp_recv_mbit tcp_echo_rtt_median_us http_latency_median_us http_rps \

@@ -4,7 +4,9 @@
  * listens (with the xid and MAC made to match so it gets past the first check), and the
  * client's timers are run on. Invariants: no crash or overread; at most DHCP_MAX_DNS
  * servers; a bound lease has a prefix of 1..30 and T1 <= T2 < lease unless infinite;
- * whatever the client sends builds into a valid message. */
+ * whatever the client sends builds into a valid message. The same replies also reach a
+ * client that probes (RFC 5227), which is then shown ARP naming the reply's addresses,
+ * and a bound client gives its lease back (RELEASE). */
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
@@ -75,6 +77,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dhcp_client_rx(&c, 1500, &offer, &a);
         check_action(&a);
         drive(&c, x, 2000);
+        /* probing: the reply as the ACK, then ARP naming its addresses, then timers */
+        dhcp_client_init(&c, mac, 3, NULL);
+        c.probe = true;
+        dhcp_client_start(&c, 1000, &a);
+        dhcp_client_rx(&c, 1500, &offer, &a);
+        x.xid = c.xid;
+        memcpy(x.chaddr, mac, 6);
+        dhcp_client_rx(&c, 1600, &x, &a);
+        check_action(&a);
+        if (c.state == DHCP_PROBING && a.apply)
+            abort();                    /* nothing is used before the probes */
+        dhcp_client_arp(&c, 1700, r.siaddr, r.yiaddr, &a);
+        check_action(&a);
+        dhcp_client_arp(&c, 1800, r.yiaddr, r.ciaddr, &a);
+        check_action(&a);
+        if (a.send && (a.out.type != DHCPDECLINE || a.src || a.apply))
+            abort();
+        for (int i = 0; i < 8 && c.next_ms != UINT64_MAX; i++) {
+            dhcp_client_timeout(&c, c.next_ms, &a);
+            check_action(&a);
+        }
+        bool had = c.have_lease;
+        dhcp_client_release(&c, 90000, &a);
+        check_action(&a);
+        if (had != (a.send && a.out.type == DHCPRELEASE && a.remove) || c.have_lease)
+            abort();
     }
     return 0;
 }

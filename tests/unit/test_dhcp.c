@@ -3,8 +3,9 @@
  * DISCOVER/REQUEST byte by byte, a server's OFFER/ACK/NAK parsed (options, overload,
  * padding, bad lengths, bad cookie, not a reply), and the client driven by a fake
  * clock through DISCOVER retries with backoff, OFFER -> REQUEST -> ACK, REQUEST giving
- * up, T1 renewal by unicast, T2 rebinding by broadcast, expiry, NAK, and the defaults
- * for T1/T2/mask. */
+ * up, T1 renewal by unicast, T2 rebinding by broadcast, expiry, NAK, the defaults
+ * for T1/T2/mask, the RFC 5227 probes before binding, DECLINE on a conflict with the
+ * 10 s pause before starting over, and RELEASE. */
 #include "tests/unit/unit.h"
 #include "net/ipv4/dhcp_client.h"
 
@@ -462,4 +463,181 @@ TEST(link_up_restarts_search_only)
     dhcp_client_link_up(&c, 10, &a);
     CHECK(!a.send);
     CHECK_STR(dhcp_state_name(DHCP_REBINDING), "REBINDING");
+}
+
+/* --- RFC 5227 probing, DECLINE, RELEASE --- */
+
+/* From INIT to the ACK with probing on: the client is PROBING, nothing applied yet. */
+static void ack_probing(struct dhcp_client *c, uint64_t t, uint32_t lease)
+{
+    struct dhcp_action a;
+    dhcp_client_init(c, mac, 11, "wirepath");
+    c->probe = true;
+    dhcp_client_start(c, t, &a);
+    struct dhcp_reply r = reply_for(c, DHCPOFFER, lease);
+    dhcp_client_rx(c, t, &r, &a);
+    r = reply_for(c, DHCPACK, lease);
+    dhcp_client_rx(c, t + 100, &r, &a);
+    CHECK_EQ(c->state, DHCP_PROBING);
+    CHECK(!a.apply && !a.send && !a.probe);
+    CHECK(dhcp_client_listening(c));               /* the caller watches ARP meanwhile */
+}
+
+TEST(probe_three_times_then_bind)
+{
+    struct dhcp_client c;
+    struct dhcp_action a;
+    ack_probing(&c, 1000, 1000);
+    /* PROBE_WAIT: the first probe within 0-1 s of the ACK */
+    CHECK(c.next_ms >= 1100 && c.next_ms <= 2100);
+    uint64_t prev = 0;
+    for (unsigned i = 1; i <= DHCP_PROBE_NUM; i++) {
+        uint64_t t = c.next_ms;
+        run_to(&c, t - 1, &a);
+        CHECK(!a.probe && !a.send);                /* never early */
+        if (prev)
+            CHECK(t - prev >= DHCP_PROBE_MIN_MS && t - prev <= DHCP_PROBE_MAX_MS);
+        run_to(&c, t, &a);
+        CHECK(a.probe && !a.send && !a.apply);
+        CHECK(a.probe_addr == IP(10, 0, 2, 15));
+        CHECK_EQ(c.probes_sent, i);
+        prev = t;
+    }
+    CHECK_EQ(c.stats.probes, 3);
+    /* ARP that does not concern the address changes nothing */
+    dhcp_client_arp(&c, prev + 10, IP(10, 0, 2, 2), IP(10, 0, 2, 99), &a);
+    CHECK(!a.send && c.state == DHCP_PROBING);
+    dhcp_client_arp(&c, prev + 10, 0, IP(10, 0, 2, 16), &a);
+    CHECK(!a.send && c.state == DHCP_PROBING);
+    /* ANNOUNCE_WAIT after the last probe, then the lease is used */
+    CHECK_EQ(c.next_ms, prev + DHCP_ANNOUNCE_WAIT_MS);
+    run_to(&c, c.next_ms, &a);
+    CHECK_EQ(c.state, DHCP_BOUND);
+    CHECK(a.apply && !a.probe && !a.send);
+    CHECK(a.lease.addr == IP(10, 0, 2, 15));
+    /* the lease runs from the REQUEST (t 1000), not from the end of probing */
+    CHECK_EQ(c.t1_at, 1000 + 500000);
+    CHECK_EQ(c.stats.conflicts, 0);
+    CHECK_EQ(c.stats.declines, 0);
+    /* ARP naming the address once bound is arp.c's business, not a conflict here */
+    dhcp_client_arp(&c, c.next_ms, IP(10, 0, 2, 15), 0, &a);
+    CHECK(!a.send && c.state == DHCP_BOUND);
+    /* a repeated ACK while probing is ignored (no early bind) */
+    ack_probing(&c, 0, 1000);
+    struct dhcp_reply r = reply_for(&c, DHCPACK, 1000);
+    dhcp_client_rx(&c, 200, &r, &a);
+    CHECK(!a.apply && c.state == DHCP_PROBING);
+}
+
+static void check_decline(struct dhcp_client *c, const struct dhcp_action *a, uint64_t now)
+{
+    CHECK(a->send && a->out.type == DHCPDECLINE);
+    CHECK(a->src == 0 && a->dst == 0xffffffffu);    /* broadcast, no address of ours */
+    CHECK(a->out.ciaddr == 0);
+    CHECK(a->out.requested_ip == IP(10, 0, 2, 15));
+    CHECK(a->out.server_id == IP(10, 0, 2, 2));
+    CHECK(!a->apply && !a->probe);
+    CHECK_EQ(c->state, DHCP_INIT);
+    CHECK_EQ(c->next_ms, now + DHCP_DECLINE_DELAY_MS);
+    CHECK_EQ(c->stats.conflicts, 1);
+    CHECK_EQ(c->stats.declines, 1);
+    CHECK(!c->have_lease);
+    /* the message itself: type 4, options 50 and 54, no parameter request list */
+    uint8_t b[DHCP_MAX_MSG];
+    size_t n = dhcp_build(&a->out, b, sizeof(b));
+    CHECK(n >= BOOTP_MIN_LEN);
+    const uint8_t *o = find_opt(b, n, DHO_MSG_TYPE);
+    CHECK(o && o[2] == DHCPDECLINE);
+    o = find_opt(b, n, DHO_REQUESTED_IP);
+    CHECK(o && o[1] == 4 && !memcmp(o + 2, &a->out.requested_ip, 4));
+    CHECK(find_opt(b, n, DHO_SERVER_ID) != NULL);
+    CHECK(find_opt(b, n, DHO_PARAM_REQ) == NULL);
+}
+
+TEST(conflict_declines_and_restarts_after_10s)
+{
+    struct dhcp_client c;
+    struct dhcp_action a;
+    /* another host answers the first probe (its reply names the address as sender) */
+    ack_probing(&c, 0, 1000);
+    run_to(&c, c.next_ms, &a);
+    CHECK(a.probe);
+    uint32_t old_xid = c.xid;
+    uint64_t now = c.next_ms - 500;
+    CHECK(dhcp_client_arp_conflicts(&c, IP(10, 0, 2, 15), IP(10, 0, 2, 2)));
+    dhcp_client_arp(&c, now, IP(10, 0, 2, 15), 0, &a);
+    check_decline(&c, &a, now);
+    CHECK_EQ(a.out.xid, old_xid);
+    CHECK(!dhcp_client_arp_conflicts(&c, IP(10, 0, 2, 15), 0));   /* not probing now */
+    /* nothing before 10 s, then a new DISCOVER with a new xid */
+    run_to(&c, now + DHCP_DECLINE_DELAY_MS - 1, &a);
+    CHECK(!a.send);
+    run_to(&c, now + DHCP_DECLINE_DELAY_MS, &a);
+    CHECK(a.send && a.out.type == DHCPDISCOVER);
+    CHECK(c.xid != old_xid);
+    CHECK_EQ(c.state, DHCP_SELECTING);
+
+    /* another host probing for the same address at the same time (RFC 5227 2.1.1) */
+    ack_probing(&c, 0, 1000);
+    run_to(&c, c.next_ms, &a);
+    run_to(&c, c.next_ms, &a);
+    CHECK_EQ(c.probes_sent, 2);
+    now = c.next_ms - 1;
+    dhcp_client_arp(&c, now, 0, IP(10, 0, 2, 15), &a);
+    check_decline(&c, &a, now);
+
+    /* a conflict during ANNOUNCE_WAIT still declines */
+    ack_probing(&c, 0, 1000);
+    for (int i = 0; i < DHCP_PROBE_NUM; i++)
+        run_to(&c, c.next_ms, &a);
+    now = c.next_ms - 1;
+    dhcp_client_arp(&c, now, IP(10, 0, 2, 15), IP(10, 0, 2, 15), &a);
+    check_decline(&c, &a, now);
+}
+
+TEST(release_unicast_then_silent)
+{
+    struct dhcp_client c;
+    struct dhcp_action a;
+    /* nothing to give back before a lease */
+    dhcp_client_init(&c, mac, 5, NULL);
+    dhcp_client_start(&c, 0, &a);
+    dhcp_client_release(&c, 10, &a);
+    CHECK(!a.send && !a.remove);
+    CHECK_EQ(c.stats.releases, 0);
+
+    bind_client(&c, 0, 1000);
+    uint32_t xid = c.xid;
+    dhcp_client_release(&c, 5000, &a);
+    CHECK(a.send && a.out.type == DHCPRELEASE);
+    CHECK(a.src == IP(10, 0, 2, 15) && a.dst == IP(10, 0, 2, 2));   /* unicast to the server */
+    CHECK(a.out.ciaddr == IP(10, 0, 2, 15));
+    CHECK(a.out.server_id == IP(10, 0, 2, 2));
+    CHECK(a.out.requested_ip == 0);
+    CHECK(a.out.xid != xid);
+    CHECK(a.remove && a.old.addr == IP(10, 0, 2, 15) && a.old.router == IP(10, 0, 2, 2));
+    CHECK(!a.apply);
+    CHECK(!c.have_lease);
+    CHECK_EQ(c.state, DHCP_RELEASED);
+    CHECK_STR(dhcp_state_name(DHCP_RELEASED), "RELEASED");
+    CHECK(!dhcp_client_listening(&c));
+    CHECK_EQ(c.stats.releases, 1);
+    uint8_t b[DHCP_MAX_MSG];
+    size_t n = dhcp_build(&a.out, b, sizeof(b));
+    const uint8_t *o = find_opt(b, n, DHO_MSG_TYPE);
+    CHECK(o && o[2] == DHCPRELEASE);
+    CHECK(find_opt(b, n, DHO_SERVER_ID) != NULL);
+    CHECK(find_opt(b, n, DHO_REQUESTED_IP) == NULL);
+    CHECK(find_opt(b, n, DHO_PARAM_REQ) == NULL);
+    CHECK(!memcmp(b + 12, &a.out.ciaddr, 4));
+    /* released: no timer fires, replies are ignored, a second release sends nothing */
+    CHECK_EQ(c.next_ms, UINT64_MAX);
+    run_to(&c, 10000000, &a);
+    CHECK(!a.send);
+    struct dhcp_reply r = reply_for(&c, DHCPACK, 1000);
+    dhcp_client_rx(&c, 6000, &r, &a);
+    CHECK(!a.send && !a.apply);
+    dhcp_client_release(&c, 7000, &a);
+    CHECK(!a.send && !a.remove);
+    CHECK_EQ(c.stats.releases, 1);
 }
