@@ -139,6 +139,13 @@ KTEST(sched, wait_event_woken_from_timer_softirq)
     init_waitqueue_head(&tw.wq);
     tw.flag = false;
     timer_setup(&tw.timer, tw_fire, 0);
+    /* Arm right after a tick: jiffies is only as fresh as the last tick, and a timer
+     * armed on a tick the host delayed fires early by the wall clock (by the delay), as
+     * on Linux. Waiting for the next jiffy makes the "never early" bound exact. */
+    uint64_t j0 = jiffies, spin0 = ktime_get_ns();
+    while (READ_ONCE(jiffies) == j0 && ktime_get_ns() - spin0 < 100 * NSEC_PER_MSEC)
+        cpu_relax();
+    KT_ASSERT(READ_ONCE(jiffies) != j0);
     uint64_t t0 = ktime_get_ns();
     mod_timer(&tw.timer, jiffies + msecs_to_jiffies(10));
     bool ok = wait_event_timeout(tw.wq, tw.flag, 2000 * NSEC_PER_MSEC);
