@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -264,4 +265,21 @@ int svc_run_stream(const struct svc_config *cfg)
     close(lfd);
     printf("%s: served %ld clients\n", cfg->name, served);
     return 0;
+}
+
+int svc_stream_main(const char *name, enum svc_kind kind, int default_port,
+                    int argc, char **argv)
+{
+    struct svc_config cfg = {
+        .name = name,
+        .kind = kind,
+        .port = argc > 1 ? atoi(argv[1]) : default_port,
+        .max_clients = argc > 2 ? atol(argv[2]) : -1,
+        .idle_s = argc > 3 ? atoi(argv[3]) : 300,
+    };
+    if (cfg.port <= 0 || cfg.port > 65535) {
+        printf("%s: bad port '%s'\n", name, argv[1]);
+        return 2;
+    }
+    return svc_run_stream(&cfg);
 }

@@ -43,6 +43,12 @@ struct svc_config {
 /* Runs until max_clients have come and gone; returns the exit status for main. */
 int svc_run_stream(const struct svc_config *cfg);
 
+/* The whole main of a stream service: "NAME [port [clients [idle_s]]]", port default_port
+ * by default, every client served (clients < 0), idle_s 300. A bad port prints
+ * "NAME: bad port '...'" and returns 2; otherwise svc_run_stream's status. */
+int svc_stream_main(const char *name, enum svc_kind kind, int default_port,
+                    int argc, char **argv);
+
 /* RFC 864's pattern: line `line` (0..94) of 72 printable characters plus CR LF, written
  * to dst[0..74). */
 #define CHARGEN_LINE 74
