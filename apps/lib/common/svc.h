@@ -17,6 +17,10 @@ int svc_nonblock(int fd);                /* O_NONBLOCK on; 0 or -1 */
  * EPROTONOSUPPORT) the line is "NAME: no TCP in this kernel (...)", which tests look for. */
 int svc_listen_tcp(const char *name, int port, int backlog);
 
+/* A UDP socket bound to INADDR_ANY:port, SO_REUSEADDR, SO_RCVBUF asked for rcvbuf bytes;
+ * blocking. The fd, or -1 with errno set (nothing printed). */
+int svc_bind_udp(int port, int rcvbuf);
+
 /* Write as much of buf as the socket takes now, without SIGPIPE: bytes written, 0 if it
  * would block, -1 on a real error (errno set). */
 long svc_send(int fd, const void *buf, size_t n);
