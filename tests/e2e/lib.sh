@@ -49,6 +49,12 @@ guest_wait() {
   return 1
 }
 
+# e2e_wait NAME REGEX TIMEOUT_S WHAT: ok when the serial log gets a line matching REGEX in
+# time; otherwise fails with "no WHAT; see <log>"
+e2e_wait() {
+  if guest_wait "$2" "$3"; then e2e_ok "$1"; else e2e_fail "$1" "no $4; see $GUEST_LOG"; fi
+}
+
 guest_stop() {
   if [ -n "$GUEST_PID" ] && kill -0 "$GUEST_PID" 2>/dev/null; then
     kill "$GUEST_PID" 2>/dev/null

@@ -235,11 +235,7 @@ tcp_setup_or_exit() {
 # guest has no TCP the CASES are skipped and the test ends here
 guest_tcp_or_exit() {
   local t=$1 c state; shift
-  if guest_wait "wirepath: ready ip=198\.18\.0\.2/24" 90; then
-    e2e_ok "$t.guest_ready"
-  else
-    e2e_fail "$t.guest_ready" "no ready line; see $GUEST_LOG"
-  fi
+  e2e_wait "$t.guest_ready" "wirepath: ready ip=198\.18\.0\.2/24" 90 "ready line"
   state=$(guest_tcp_state 60)
   [ "$state" = yes ] && return 0
   for c in "$@"; do
