@@ -104,14 +104,7 @@ else
 fi
 
 # --- 2. dnsmasq on a tap in a namespace of our own ---
-if ! ip netns add "$NS" 2>/dev/null; then
-  e2e_fail "dhcp.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
-ip -n "$NS" link set lo up
-ip -n "$NS" tuntap add dev wp0 mode tap
-ip -n "$NS" addr add 198.18.0.1/24 dev wp0
+netns_tap_or_exit dhcp "$NS" 198.18.0.1
 # another host holding 198.18.0.50: it answers ARP requests for it (probes included)
 responder='import socket, struct, sys, time
 iface, ip, mac = sys.argv[1], socket.inet_aton(sys.argv[2]), bytes.fromhex("020000000050")

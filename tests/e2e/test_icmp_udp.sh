@@ -19,14 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! ip netns add "$NS" 2>/dev/null; then
-  e2e_fail "icmp_udp.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
-ip -n "$NS" link set lo up
-ip -n "$NS" tuntap add dev wp0 mode tap
-ip -n "$NS" addr add 198.18.0.1/24 dev wp0
+netns_tap_or_exit icmp_udp "$NS" 198.18.0.1
 ip -n "$NS" link set wp0 up
 in_ns() { ip netns exec "$NS" "$@"; }
 
