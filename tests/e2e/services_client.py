@@ -187,12 +187,7 @@ def chargen_expected(nlines):
 
 def chargen_read(port, nbytes):
     s = conn(port)
-    got = b""
-    while len(got) < nbytes:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
+    got = recv_all(s, nbytes)
     reset_close(s)
     return got[:nbytes]
 
