@@ -152,6 +152,15 @@ def journey_with(listing, stations, must=()):
     return found
 
 
+def report_journey(case, info, listing, stations, must, tail):
+    """A case for a journey with these stations (journey_with), printed as INFO when found;
+    the failure shows the listing's last `tail` characters."""
+    j = journey_with(listing, stations, must)
+    report(case, j is not None, repr(listing[-tail:]))
+    if j:
+        print("INFO %s\njourney of %s" % (info, j.rstrip()))
+
+
 def http_get(conn, path):
     conn.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     data = b""
@@ -253,15 +262,13 @@ for _ in range(3):
         pass
 run("trace off")
 report("shell.udp_echo_for_trace", echoed, "no echo from udp_echo")
-out = run("trace show 20", 30) or ""
 stations = ["sys_sendto", "sock_sendmsg", "inet_sendmsg", "udp_sendmsg", "ip_send_skb",
             "nf_hook", "nf_hook", "ip_finish_output2", "neigh_output", "dev_queue_xmit",
             "dev_hard_start_xmit", "igb_tx_map", "igb_msix_ring", "napi_schedule",
             "net_rx_action", "igb_poll", "igb_clean_tx_irq", "kfree_skb"]
-best = journey_with(out, stations, ("udp_sendmsg", "len %d" % (8 + 20 + 14 + 8)))
-report("shell.trace_udp_send_stations_in_order", best is not None, repr(out[-3000:]))
-if best:
-    print("INFO shell.trace_udp_journey\n" + "journey of " + best.rstrip())
+report_journey("shell.trace_udp_send_stations_in_order", "shell.trace_udp_journey",
+               run("trace show 20", 30) or "", stations,
+               ("udp_sendmsg", "len %d" % (8 + 20 + 14 + 8)), 3000)
 
 # A TCP send: httpd answers a request on the held connection. Its segment's journey runs
 # from the system call through TCP (the original skb, linked to the clone that goes down)
@@ -279,16 +286,13 @@ if held is not None:
     time.sleep(0.5)         # the host's ACK of the page (delayed ACK) reaches the guest
 run("trace off")
 report("shell.http_page_for_trace", tcp_ok, "no page over the held connection")
-out = run("trace show 20", 30) or ""
 tcp_stations = ["sys_sendto", "sock_sendmsg", "inet_sendmsg", "tcp_sendmsg", "tcp_write_xmit",
                 "tcp_transmit_skb", "ip_queue_xmit", "nf_hook", "nf_hook", "ip_finish_output2",
                 "neigh_output", "dev_queue_xmit", "dev_hard_start_xmit", "igb_tx_map",
                 "igb_msix_ring", "napi_schedule", "net_rx_action", "igb_poll",
                 "igb_clean_tx_irq", "kfree_skb", "tcp_ack", "tcp_clean_rtx_queue", "kfree_skb"]
-tcp_best = journey_with(out, tcp_stations, ("tcp_sendmsg",))
-report("shell.trace_tcp_send_stations_in_order", tcp_best is not None, repr(out[-4000:]))
-if tcp_best:
-    print("INFO shell.trace_tcp_journey\n" + "journey of " + tcp_best.rstrip())
+report_journey("shell.trace_tcp_send_stations_in_order", "shell.trace_tcp_journey",
+               run("trace show 20", 30) or "", tcp_stations, ("tcp_sendmsg",), 4000)
 
 # The qdisc's own stations: an empty qdisc is bypassed (as Linux's pfifo_fast), so
 # enqueue/dequeue appear only when packets queue behind the driver. A burst (the 1 MB
