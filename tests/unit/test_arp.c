@@ -63,6 +63,11 @@ static const uint8_t zero6[6];
 static struct arp_stats ast(void) { struct arp_stats s; arp_get_stats(&s); return s; }
 static uint64_t skb_alive(void) { struct skb_stats s; skb_get_stats(&s); return s.alive; }
 
+/* What every test that calls setup() ends with: the table flushed and no skb left alive
+ * that was not alive at setup. */
+static uint64_t alive_at_setup;
+static bool set_up;
+
 static void setup(void)
 {
     static bool once;
@@ -76,6 +81,17 @@ static void setup(void)
     in_dev.ifa[0].ifa_address = OUR_IP;
     in_dev.ifa[0].ifa_prefixlen = 24;
     ntx = 0;
+    alive_at_setup = skb_alive();
+    set_up = true;
+}
+
+TEARDOWN()
+{
+    if (!set_up)
+        return;
+    set_up = false;
+    neigh_table_flush();
+    CHECK_EQ(skb_alive(), alive_at_setup);
 }
 
 /* A received ARP frame, as the driver + eth_type_trans leave it: data at the ARP header. */
@@ -161,7 +177,6 @@ TEST(parse_emit_roundtrip_and_errors)
 TEST(request_for_us_is_answered_and_asker_learnt)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     CHECK(registered_pt && registered_pt->type == ETH_P_ARP);
     CHECK_EQ(deliver(rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, OUR_IP,
                             PACKET_BROADCAST)), 0);
@@ -184,26 +199,22 @@ TEST(request_for_us_is_answered_and_asker_learnt)
     deliver(rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, OUR_IP2, PACKET_BROADCAST));
     CHECK_EQ(ntx, 2);
     CHECK(tx_arp(1).sip == OUR_IP2);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(request_for_others_ignored)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct arp_stats s0 = ast();
     deliver(rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, IP(10, 0, 2, 3), PACKET_BROADCAST));
     CHECK_EQ(ntx, 0);
     CHECK_EQ(ast().not_for_us, s0.not_for_us + 1);
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 2)) == NULL);   /* no pollution */
-    CHECK_EQ(skb_alive(), alive0);
+    CHECK_EQ(skb_alive(), alive_at_setup);
 }
 
 TEST(resolution_by_real_request_and_reply)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 2), &dev);
     CHECK_EQ(neigh_output(n, ip_pkt(OUR_IP2)), 0);     /* source not ours (yet): select */
     CHECK_EQ(ntx, 1);
@@ -220,8 +231,6 @@ TEST(resolution_by_real_request_and_reply)
     CHECK_EQ(ntx, 2);
     CHECK(memcmp(tx[1].d, peer, 6) == 0);
     CHECK(tx[1].d[12] == 0x08 && tx[1].d[13] == 0x00);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(solicit_source_from_packet_and_unicast_probe)
@@ -239,13 +248,11 @@ TEST(solicit_source_from_packet_and_unicast_probe)
     CHECK_EQ(ntx, 3);                                  /* the flushed packet, the probe */
     CHECK(memcmp(tx[2].d, peer, 6) == 0);              /* unicast to the known address */
     CHECK_EQ(tx_arp(2).op, ARPOP_REQUEST);
-    neigh_table_flush();
 }
 
 TEST(unsolicited_reply_ignored_announcement_moves_known)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct arp_stats s0 = ast();
     deliver(rx_arp(ARPOP_REPLY, peer, IP(10, 0, 2, 50), dev.dev_addr, OUR_IP, PACKET_HOST));
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 50)) == NULL);
@@ -262,14 +269,11 @@ TEST(unsolicited_reply_ignored_announcement_moves_known)
     deliver(rx_arp(ARPOP_REPLY, peer, IP(10, 0, 2, 2), bcast, IP(10, 0, 2, 2), PACKET_BROADCAST));
     CHECK_EQ(n->nud_state, NUD_STALE);
     CHECK(memcmp(n->ha, peer, 6) == 0);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(malformed_and_suspicious_frames_counted_and_freed)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct arp_stats s0 = ast();
     /* truncated: 20 bytes of ARP */
     struct sk_buff *t = rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, OUR_IP, PACKET_BROADCAST);
@@ -307,7 +311,7 @@ TEST(malformed_and_suspicious_frames_counted_and_freed)
     struct neigh_stats ns;
     neigh_get_stats(&ns);
     CHECK_EQ(ns.entries, 0);                           /* nothing learnt */
-    CHECK_EQ(skb_alive(), alive0);                     /* everything freed */
+    CHECK_EQ(skb_alive(), alive_at_setup);                     /* everything freed */
     arp_dump();
 }
 
@@ -364,5 +368,4 @@ TEST(directed_broadcast_needs_no_resolution)
     CHECK_EQ(neigh_output(n, ip_pkt(OUR_IP)), 0);
     CHECK_EQ(ntx, 1);
     CHECK(memcmp(tx[0].d, bcast, 6) == 0);
-    neigh_table_flush();
 }
