@@ -39,6 +39,24 @@ static void fill_pattern(void)
         pattern[i] = (uint8_t)(i * 131 + (i >> 8));
 }
 
+/* The stack up for one test, noting the skbs alive then; stack_down checks the test left
+ * no more and takes the stack down. */
+static uint64_t a0;
+
+static struct net_device *stack_up(void)
+{
+    fill_pattern();
+    struct net_device *dev = ipstack_setup();
+    a0 = skbs_alive();
+    return dev;
+}
+
+static void stack_down(struct net_device *dev)
+{
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(dev);
+}
+
 /* An outgoing datagram: data at a full IP header, len payload bytes. */
 static struct sk_buff *out_dgram(unsigned len, bool df)
 {
@@ -56,7 +74,7 @@ static struct sk_buff *out_dgram(unsigned len, bool df)
 TEST(fragment_shapes)
 {
     fill_pattern();
-    uint64_t a0 = skbs_alive();
+    a0 = skbs_alive();
     unsigned sizes[] = { 1481, 2960, 2961, 8000, 65515 };
     for (unsigned k = 0; k < ARRAY_SIZE(sizes); k++) {
         unsigned len = sizes[k];
@@ -157,9 +175,7 @@ static int order_fwd(int i, int n) { (void)n; return i; }
 
 TEST(reassembly_orders)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     int (*orders[])(int, int) = { order_fwd, order_rev, order_shuffle };
     unsigned len = 1480 * 5 + 100;       /* 6 pieces */
     for (unsigned o = 0; o < 3; o++) {
@@ -194,15 +210,12 @@ TEST(reassembly_orders)
     ipfrag_get_info(&fi);
     CHECK_EQ(fi.queues, 0);
     CHECK_EQ(fi.mem, 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
 
 TEST(duplicates_and_overlaps)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     /* an exact duplicate is dropped alone; the datagram still completes */
     CHECK(ip_defrag(piece(dev, 1, 0, 1480, true)) == NULL);
@@ -241,15 +254,12 @@ TEST(duplicates_and_overlaps)
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 4);
     ipfrag_get_info(&fi);
     CHECK_EQ(fi.queues, 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
 
 TEST(too_big_refused)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     /* header + 65512 + 8 = 65540 bytes: past the limit although each piece is legal */
     CHECK(ip_defrag(piece(dev, 9, 0, 1480, true)) == NULL);
@@ -263,15 +273,12 @@ TEST(too_big_refused)
     struct sk_buff *pod = rx_ip(dev, "10.0.2.2", "10.0.2.15", 1, pattern, 16, 10, 65528, false);
     rx_deliver(dev, pod);
     CHECK_EQ(ipstats.drop_frag_shape - s0.drop_frag_shape, 1);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
 
 TEST(timeout_and_time_exceeded)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     uint64_t exc0 = icmpstats.OutTimeExcds;
     /* fragment 0 and a later one; the middle never comes */
@@ -308,15 +315,12 @@ TEST(timeout_and_time_exceeded)
         CHECK_EQ(t->data[28 + 5], 11);
     }
     fake_netdev_clear(dev);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
 
 TEST(queue_and_memory_limits)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     /* more datagrams in progress than queues: the oldest go */
     for (int id = 0; id < IPFRAG_MAX_QUEUES + 5; id++)
@@ -344,6 +348,5 @@ TEST(queue_and_memory_limits)
         ip_defrag(piece(dev, 3000, 8u * k, 8, true));
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 1);
     ipfrag_flush();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
