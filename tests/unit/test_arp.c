@@ -8,6 +8,7 @@
  * or suspicious frame counted under its reason and freed. */
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_softirq.h"
+#include "tests/unit/neigh_teardown.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/inetdevice.h"
 #include "kernel/errno.h"
@@ -61,12 +62,6 @@ static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero6[6];
 
 static struct arp_stats ast(void) { struct arp_stats s; arp_get_stats(&s); return s; }
-static uint64_t skb_alive(void) { struct skb_stats s; skb_get_stats(&s); return s.alive; }
-
-/* What every test that calls setup() ends with: the table flushed and no skb left alive
- * that was not alive at setup. */
-static uint64_t alive_at_setup;
-static bool set_up;
 
 static void setup(void)
 {
@@ -81,17 +76,7 @@ static void setup(void)
     in_dev.ifa[0].ifa_address = OUR_IP;
     in_dev.ifa[0].ifa_prefixlen = 24;
     ntx = 0;
-    alive_at_setup = skb_alive();
-    set_up = true;
-}
-
-TEARDOWN()
-{
-    if (!set_up)
-        return;
-    set_up = false;
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive_at_setup);
+    neigh_test_mark();
 }
 
 /* A received ARP frame, as the driver + eth_type_trans leave it: data at the ARP header. */

@@ -8,6 +8,7 @@
  * entries), and no skb or entry leaked. */
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_softirq.h"
+#include "tests/unit/neigh_teardown.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/neighbour.h"
 #include "kernel/errno.h"
@@ -84,12 +85,6 @@ static struct sk_buff *pkt(uint32_t seq)
 static uint32_t sent_seq(int i) { uint32_t s; memcpy(&s, sent[i].data + ETH_HLEN + 16, 4); return s; }
 
 static struct neigh_stats nst(void) { struct neigh_stats s; neigh_get_stats(&s); return s; }
-static uint64_t skb_alive(void) { struct skb_stats s; skb_get_stats(&s); return s.alive; }
-
-/* What every test that calls setup() ends with: the table flushed and no skb left alive
- * that was not alive at setup. */
-static uint64_t alive_at_setup;
-static bool set_up;
 
 static void setup(void)
 {
@@ -98,17 +93,7 @@ static void setup(void)
     neigh_set_error_report(fake_report);
     nsent = nsolicit = nreports = 0;
     fake_softirq_reset();
-    alive_at_setup = skb_alive();
-    set_up = true;
-}
-
-TEARDOWN()
-{
-    if (!set_up)
-        return;
-    set_up = false;
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive_at_setup);
+    neigh_test_mark();
 }
 
 TEST(resolve_queue_overflow_drops_oldest_then_flush_in_order)
