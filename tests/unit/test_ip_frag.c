@@ -39,6 +39,13 @@ static void fill_pattern(void)
         pattern[i] = (uint8_t)(i * 131 + (i >> 8));
 }
 
+static struct ipfrag_info frag_info(void)
+{
+    struct ipfrag_info fi;
+    ipfrag_get_info(&fi);
+    return fi;
+}
+
 /* The stack up for one test, noting the skbs alive then; stack_down checks the test left
  * no more and takes the stack down. */
 static uint64_t a0;
@@ -206,10 +213,8 @@ TEST(reassembly_orders)
             whole = w;
     }
     check_whole(whole, big);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
-    CHECK_EQ(fi.mem, 0);
+    CHECK_EQ(frag_info().queues, 0);
+    CHECK_EQ(frag_info().mem, 0);
     stack_down(dev);
 }
 
@@ -229,17 +234,14 @@ TEST(duplicates_and_overlaps)
     CHECK(ip_defrag(piece(dev, 2, 1472, 1480, true)) == NULL);      /* 8 bytes over */
     CHECK_EQ(ipstats.reasm_overlaps - s0.reasm_overlaps, 1);
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 1);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
     /* same start, different length; and one ending inside the next */
     CHECK(ip_defrag(piece(dev, 3, 1480, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 3, 1480, 8, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 4, 1480, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 4, 8, 1480, true)) == NULL);
     CHECK_EQ(ipstats.reasm_overlaps - s0.reasm_overlaps, 3);
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
 
     /* last fragments that disagree on the length */
     s0 = ipstats;
@@ -252,8 +254,7 @@ TEST(duplicates_and_overlaps)
     CHECK(ip_defrag(piece(dev, 8, 1480, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 8, 0, 200, false)) == NULL);        /* ends before it */
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 4);
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
     stack_down(dev);
 }
 
@@ -265,9 +266,7 @@ TEST(too_big_refused)
     CHECK(ip_defrag(piece(dev, 9, 0, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 9, 65512, 8, false)) == NULL);
     CHECK_EQ(ipstats.reasm_too_big - s0.reasm_too_big, 1);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
     /* the ping of death never gets that far: ip_rcv refuses the header */
     s0 = ipstats;
     struct sk_buff *pod = rx_ip(dev, "10.0.2.2", "10.0.2.15", 1, pattern, 16, 10, 65528, false);
@@ -287,14 +286,11 @@ TEST(timeout_and_time_exceeded)
     /* a second datagram without its first fragment */
     CHECK(ip_defrag(piece(dev, 12, 1480, 1480, true)) == NULL);
     fake_advance_ms(IPFRAG_TIMEOUT_MS - 10);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 2);
+    CHECK_EQ(frag_info().queues, 2);
     CHECK_EQ(ipstats.ReasmTimeout - s0.ReasmTimeout, 0);
     fake_advance_ms(20);
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
-    CHECK_EQ(fi.mem, 0);
+    CHECK_EQ(frag_info().queues, 0);
+    CHECK_EQ(frag_info().mem, 0);
     CHECK_EQ(ipstats.ReasmTimeout - s0.ReasmTimeout, 2);
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 2);
     /* one time exceeded, for the datagram whose first piece we had, to its sender */
@@ -325,9 +321,7 @@ TEST(queue_and_memory_limits)
     /* more datagrams in progress than queues: the oldest go */
     for (int id = 0; id < IPFRAG_MAX_QUEUES + 5; id++)
         ip_defrag(piece(dev, (uint16_t)(1000 + id), 1480, 1480, true));
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, IPFRAG_MAX_QUEUES);
+    CHECK_EQ(frag_info().queues, IPFRAG_MAX_QUEUES);
     CHECK_EQ(ipstats.reasm_queues_full - s0.reasm_queues_full, 5);
     ipfrag_flush();
     /* far more bytes than the memory limit: it is never exceeded */
@@ -335,9 +329,7 @@ TEST(queue_and_memory_limits)
     for (int id = 0; id < 60; id++)
         for (int k = 1; k < 40; k++) {
             ip_defrag(piece(dev, (uint16_t)(2000 + id), 1480u * k, 1480, true));
-            ipfrag_get_info(&fi);
-            if (fi.mem > peak)
-                peak = fi.mem;
+            peak = MAX(peak, frag_info().mem);
         }
     CHECK(peak <= IPFRAG_HIGH_THRESH);
     CHECK(ipstats.reasm_mem_evictions - s0.reasm_mem_evictions > 0);
