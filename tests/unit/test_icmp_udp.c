@@ -12,6 +12,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_ipstack.h"
+#include "tests/unit/tx_ipv4.h"
 #include "tests/unit/fake_kernel.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/icmp.h"
@@ -78,13 +79,9 @@ TEST(echo_reply)
     rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 1, 0, false));
     CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
     CHECK_EQ(tx_count(d), 1);
-    struct sk_buff *t = tx_get(d, 0);
+    struct ipv4_repr ip;
+    struct sk_buff *t = tx_ipv4(d, 0, "10.0.2.15", "10.0.2.2", 1, &ip);
     if (t) {
-        struct ipv4_repr ip;
-        CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &ip), IPV4_PARSE_OK);
-        CHECK_EQ(ip.saddr, ipa("10.0.2.15"));
-        CHECK_EQ(ip.daddr, ipa("10.0.2.2"));
-        CHECK_EQ(ip.protocol, 1);
         CHECK_EQ(ip.ttl, 64);
         struct icmp_repr r;
         CHECK_EQ(icmp_hdr_parse(t->data + 20, ip.payload_len, 0, &r), ICMP_PARSE_OK);

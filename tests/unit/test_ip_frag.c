@@ -7,6 +7,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_ipstack.h"
+#include "tests/unit/tx_ipv4.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/route.h"
@@ -296,13 +297,9 @@ TEST(timeout_and_time_exceeded)
     /* one time exceeded, for the datagram whose first piece we had, to its sender */
     CHECK_EQ(icmpstats.OutTimeExcds - exc0, 1);
     CHECK_EQ(tx_count(dev), 1);
-    struct sk_buff *t = tx_get(dev, 0);
+    struct ipv4_repr r;
+    struct sk_buff *t = tx_ipv4(dev, 0, "10.0.2.15", "10.0.2.2", 1, &r);
     if (t) {
-        struct ipv4_repr r;
-        CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &r), IPV4_PARSE_OK);
-        CHECK_EQ(r.daddr, ipa("10.0.2.2"));
-        CHECK_EQ(r.saddr, ipa("10.0.2.15"));
-        CHECK_EQ(r.protocol, 1);
         CHECK_EQ(t->data[20], ICMP_TIME_EXCEEDED);
         CHECK_EQ(t->data[21], ICMP_EXC_FRAGTIME);
         CHECK_EQ(ip_compute_csum(t->data + 20, r.payload_len), 0);

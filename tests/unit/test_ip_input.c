@@ -10,6 +10,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_ipstack.h"
+#include "tests/unit/tx_ipv4.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/udp.h"
@@ -321,18 +322,13 @@ TEST(queue_xmit_builds_header_and_caches_route)
     CHECK_EQ(fake_neigh_created - created, 1);       /* one next hop: the gateway */
     CHECK(__ipv4_neigh_lookup_noref(d, ipa("10.0.2.2")) != NULL);
     CHECK_EQ(ipstats.OutRequests - s0.OutRequests, 2);
-    struct sk_buff *t = tx_get(d, 0);
-    struct ipv4_repr r;
-    CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &r), IPV4_PARSE_OK);
-    CHECK_EQ(r.saddr, ipa("10.0.2.15"));
-    CHECK_EQ(r.daddr, ipa("8.8.8.8"));
+    struct ipv4_repr r = { 0 }, r2 = { 0 };
+    tx_ipv4(d, 0, "10.0.2.15", "8.8.8.8", TESTPROTO, &r);
     CHECK_EQ(r.ttl, 33);
     CHECK_EQ(r.tos, 0x10);
     CHECK(r.df);
-    CHECK_EQ(r.protocol, TESTPROTO);
     CHECK_EQ(r.payload_len, 100);
-    struct ipv4_repr r2;
-    ipv4_hdr_parse(tx_get(d, 1)->data, tx_get(d, 1)->len, 0, &r2);
+    tx_ipv4(d, 1, "10.0.2.15", "8.8.8.8", TESTPROTO, &r2);
     CHECK_EQ((uint16_t)(r2.id - r.id), 1);
     /* a route change: the socket looks up again and now goes on-link */
     CHECK_EQ(ip_route_add(ipa("8.8.8.0"), 24, 0, d, 0, RTPROT_STATIC), 0);
