@@ -70,15 +70,23 @@ static void stack_down(struct net_device *d)
 
 /* --- ICMP --- */
 
+/* Deliver an echo request: one reply is counted and is the one frame sent; it is returned
+ * (NULL when nothing was sent). */
+static struct sk_buff *echo_answered(struct net_device *d, struct sk_buff *req)
+{
+    uint64_t reps = icmpstats.OutEchoReps;
+    rx_deliver(d, req);
+    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
+    CHECK_EQ(tx_count(d), 1);
+    return tx_get(d, 0);
+}
+
 TEST(echo_reply)
 {
     struct net_device *d = stack_up();
     static uint8_t m[100];
     int n = icmp_msg(m, ICMP_ECHO, 0, 0x1234, 9, pat, 56);
-    uint64_t reps = icmpstats.OutEchoReps;
-    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 1, 0, false));
-    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
-    CHECK_EQ(tx_count(d), 1);
+    echo_answered(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 1, 0, false));
     struct ipv4_repr ip;
     struct sk_buff *t = tx_ipv4(d, 0, "10.0.2.15", "10.0.2.2", 1, &ip);
     if (t) {
@@ -116,11 +124,7 @@ TEST(echo_with_ttl_0_and_1_answered)
         h->ttl = (uint8_t)ttl;
         h->check = 0;
         h->check = ip_fast_csum(h, h->ihl);
-        uint64_t reps = icmpstats.OutEchoReps;
-        rx_deliver(d, s);
-        CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
-        CHECK_EQ(tx_count(d), 1);
-        struct sk_buff *t = tx_get(d, 0);
+        struct sk_buff *t = echo_answered(d, s);
         if (t)
             CHECK_EQ(((struct iphdr *)t->data)->ttl, 64);
         fake_netdev_clear(d);
@@ -158,11 +162,7 @@ TEST(echo_reply_returns_record_route_and_timestamp)
     s->dev = d;
     s->protocol = ETH_P_IP;
     s->pkt_type = PACKET_HOST;
-    uint64_t reps = icmpstats.OutEchoReps;
-    rx_deliver(d, s);
-    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
-    CHECK_EQ(tx_count(d), 1);
-    struct sk_buff *t = tx_get(d, 0);
+    struct sk_buff *t = echo_answered(d, s);
     if (t) {
         const struct iphdr *rh = (const struct iphdr *)t->data;
         CHECK_EQ(ip_fast_csum(rh, rh->ihl), 0);
