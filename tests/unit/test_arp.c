@@ -8,7 +8,7 @@
  * or suspicious frame counted under its reason and freed. */
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_softirq.h"
-#include "tests/unit/neigh_teardown.h"
+#include "tests/unit/neigh_fixture.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/inetdevice.h"
 #include "kernel/errno.h"
@@ -110,19 +110,6 @@ static struct arp_repr tx_arp(int i)
     return r;
 }
 
-static struct sk_buff *ip_pkt(uint32_t saddr)
-{
-    struct sk_buff *skb = alloc_skb(256);
-    skb_reserve(skb, 64);
-    uint8_t *ip = skb_put(skb, 20);
-    memset(ip, 0, 20);
-    ip[0] = 0x45;
-    memcpy(ip + 12, &saddr, 4);
-    skb_reset_network_header(skb);
-    skb->protocol = ETH_P_IP;
-    return skb;
-}
-
 TEST(parse_emit_roundtrip_and_errors)
 {
     uint8_t b[64];
@@ -201,7 +188,7 @@ TEST(resolution_by_real_request_and_reply)
 {
     setup();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 2), &dev);
-    CHECK_EQ(neigh_output(n, ip_pkt(OUR_IP2)), 0);     /* source not ours (yet): select */
+    CHECK_EQ(neigh_output(n, ip_stub(OUR_IP2, 0)), 0);     /* source not ours (yet): select */
     CHECK_EQ(ntx, 1);
     CHECK(memcmp(tx[0].d, bcast, 6) == 0);
     struct arp_repr q = tx_arp(0);
@@ -224,7 +211,7 @@ TEST(solicit_source_from_packet_and_unicast_probe)
     in_dev.ifa[1].ifa_address = OUR_IP2;
     in_dev.nifa = 2;
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 4), &dev);
-    neigh_output(n, ip_pkt(OUR_IP2));
+    neigh_output(n, ip_stub(OUR_IP2, 0));
     CHECK_EQ(ntx, 1);
     CHECK(tx_arp(0).sip == OUR_IP2);                   /* the waiting packet's source */
     neigh_update(n, peer, NUD_STALE);
@@ -350,7 +337,7 @@ TEST(directed_broadcast_needs_no_resolution)
     setup();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 255), &dev);
     CHECK_EQ(n->nud_state, NUD_NOARP);
-    CHECK_EQ(neigh_output(n, ip_pkt(OUR_IP)), 0);
+    CHECK_EQ(neigh_output(n, ip_stub(OUR_IP, 0)), 0);
     CHECK_EQ(ntx, 1);
     CHECK(memcmp(tx[0].d, bcast, 6) == 0);
 }

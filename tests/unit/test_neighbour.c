@@ -8,7 +8,7 @@
  * entries), and no skb or entry leaked. */
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_softirq.h"
-#include "tests/unit/neigh_teardown.h"
+#include "tests/unit/neigh_fixture.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/neighbour.h"
 #include "kernel/errno.h"
@@ -69,19 +69,9 @@ static void tick_to(uint64_t end)
 }
 static void advance_ms(uint64_t ms) { tick_to(jiffies + msecs_to_jiffies(ms)); }
 
-/* An "IP packet" as the IP layer hands it down: data at the network header. */
-static struct sk_buff *pkt(uint32_t seq)
-{
-    struct sk_buff *skb = alloc_skb(256);
-    skb_reserve(skb, 64);
-    uint8_t *ip = skb_put(skb, 20);
-    memset(ip, 0, 20);
-    ip[0] = 0x45;
-    memcpy(ip + 16, &seq, 4);       /* stands in for the destination; we read it back */
-    skb_reset_network_header(skb);
-    skb->protocol = ETH_P_IP;
-    return skb;
-}
+/* An "IP packet" as the IP layer hands it down; its destination field stands in for a
+ * sequence number, read back from what was sent. */
+static struct sk_buff *pkt(uint32_t seq) { return ip_stub(0, seq); }
 static uint32_t sent_seq(int i) { uint32_t s; memcpy(&s, sent[i].data + ETH_HLEN + 16, 4); return s; }
 
 static struct neigh_stats nst(void) { struct neigh_stats s; neigh_get_stats(&s); return s; }
