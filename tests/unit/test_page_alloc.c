@@ -1,6 +1,7 @@
 // SOURCES: kernel/mm/page_alloc.c kernel/mm/regions.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* Hosted tests of the buddy page allocator on a malloc'd arena ("physical" = host address). */
 #include "tests/unit/unit.h"
+#include "tests/unit/xorshift.h"
 #include "kernel/mm/mm.h"
 
 #define ARENA_SIZE (16ul << 20)
@@ -11,7 +12,7 @@ static char *arena;
 static phys_addr_t arena_phys;
 
 static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 static void setup(const struct mem_region *res, int nres)
 {
