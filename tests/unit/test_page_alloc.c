@@ -38,13 +38,12 @@ TEST(init_counts_all_but_descriptors)
 
 TEST(get_order_rounds_up)
 {
-    CHECK_EQ(get_order(0), 0);
-    CHECK_EQ(get_order(1), 0);
-    CHECK_EQ(get_order(4096), 0);
-    CHECK_EQ(get_order(4097), 1);
-    CHECK_EQ(get_order(8192), 1);
-    CHECK_EQ(get_order(4ul << 20), 10);
-    CHECK_EQ(get_order((4ul << 20) + 1), 11);
+    static const struct { size_t size; unsigned order; } cases[] = {
+        { 0, 0 }, { 1, 0 }, { 4096, 0 }, { 4097, 1 }, { 8192, 1 },
+        { 4ul << 20, 10 }, { (4ul << 20) + 1, 11 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_EQ(get_order(cases[i].size), cases[i].order);
 }
 
 TEST(order_too_large_fails_cleanly)
