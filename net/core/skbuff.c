@@ -537,25 +537,19 @@ void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
     local_irq_restore(f);
 }
 
-struct sk_buff *skb_dequeue(struct sk_buff_head *q)
+/* The first skb on q (the last, with tail) taken off under the IRQ guard; NULL if empty. */
+static struct sk_buff *skb_dequeue_end(struct sk_buff_head *q, bool tail)
 {
     unsigned long f = local_irq_save();
-    struct sk_buff *skb = q->qlen ? q->next : NULL;
+    struct sk_buff *skb = !q->qlen ? NULL : tail ? q->prev : q->next;
     if (skb)
         skb_unlink(skb, q);
     local_irq_restore(f);
     return skb;
 }
 
-struct sk_buff *skb_dequeue_tail(struct sk_buff_head *q)
-{
-    unsigned long f = local_irq_save();
-    struct sk_buff *skb = q->qlen ? q->prev : NULL;
-    if (skb)
-        skb_unlink(skb, q);
-    local_irq_restore(f);
-    return skb;
-}
+struct sk_buff *skb_dequeue(struct sk_buff_head *q) { return skb_dequeue_end(q, false); }
+struct sk_buff *skb_dequeue_tail(struct sk_buff_head *q) { return skb_dequeue_end(q, true); }
 
 void skb_queue_purge(struct sk_buff_head *q)
 {
