@@ -48,8 +48,9 @@ static uint64_t socks_alive(void)
     return s.socks_alive;
 }
 
-/* The stack up for one test, noting the skbs and sockets alive then; stack_down checks
- * the test left no more of either and takes the stack down. */
+/* The stack up for one test, noting the skbs and sockets alive then; stack_down drops the
+ * frames the device recorded (the device's, not the test's), checks the test left no more
+ * skbs or sockets alive, and takes the stack down. */
 static uint64_t a0, s0;
 
 static struct net_device *stack_up(void)
@@ -63,6 +64,7 @@ static struct net_device *stack_up(void)
 
 static void stack_down(struct net_device *d)
 {
+    fake_netdev_clear(d);
     CHECK_EQ(skbs_alive(), a0);
     CHECK_EQ(socks_alive(), s0);
     ipstack_teardown(d);
@@ -196,7 +198,6 @@ TEST(echo_reply_returns_record_route_and_timestamp)
         CHECK_EQ(ir.type, ICMP_ECHOREPLY);
         CHECK_EQ(ir.un.echo.seq, 2);
     }
-    fake_netdev_clear(d);
     stack_down(d);
 }
 
@@ -224,7 +225,6 @@ TEST(large_fragmented_echo)
     CHECK_EQ(icmp_hdr_parse(back, 8008, 0, &r), ICMP_PARSE_OK);
     CHECK_EQ(r.type, ICMP_ECHOREPLY);
     CHECK(memcmp(r.data, pat, 8000) == 0);
-    fake_netdev_clear(d);
     stack_down(d);
 }
 
@@ -332,7 +332,6 @@ TEST(never_an_error_about_an_error)
     kfree_skb(f);
     kfree_skb(z);
     kfree_skb(e);
-    fake_netdev_clear(d);
     stack_down(d);
 }
 
@@ -344,6 +343,13 @@ static struct sock *usock(void)
     sk->sk_protocol = IPPROTO_UDP;
     sk->sk_type = SOCK_DGRAM;
     CHECK_EQ(udp_prot.init(sk), 0);
+    return sk;
+}
+/* a UDP socket bound to port */
+static struct sock *usock_on(uint16_t port)
+{
+    struct sock *sk = usock();
+    CHECK_EQ(udp_prot.get_port(sk, port), 0);
     return sk;
 }
 static void uclose(struct sock *sk)
@@ -505,8 +511,7 @@ TEST(send_sizes_and_checksums)
 TEST(receive_verify_name_truncate)
 {
     struct net_device *d = stack_up();
-    struct sock *sk = usock();
-    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    struct sock *sk = usock_on(7);
     uint64_t in0 = udpstats.InDatagrams, cs0 = udpstats.InCsumErrors;
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40000, 7, pat, 100, true));
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40001, 7, pat, 0, false));  /* no checksum */
@@ -550,8 +555,7 @@ TEST(receive_verify_name_truncate)
 TEST(receive_reassembled_datagram)
 {
     struct net_device *d = stack_up();
-    struct sock *sk = usock();
-    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    struct sock *sk = usock_on(7);
     static uint8_t dg[70000];
     struct udp_repr u = { .sport = 40000, .dport = 7, .payload = pat, .payload_len = 65507 };
     size_t n = udp_hdr_emit(&u, dg, sizeof(dg), ipa("10.0.2.2"), ipa("10.0.2.15"), true);
@@ -612,8 +616,7 @@ TEST(lookup_preference_and_broadcast)
 TEST(receive_queue_bounded)
 {
     struct net_device *d = stack_up();
-    struct sock *sk = usock();
-    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    struct sock *sk = usock_on(7);
     sk->sk_rcvbuf = 16 * 1024;
     uint64_t rb = udpstats.RcvbufErrors;
     for (int i = 0; i < 200; i++)
