@@ -55,8 +55,15 @@ static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
 
 static const struct net_device_ops fake_ops = { .ndo_start_xmit = fake_xmit };
 
+static struct skb_stats st(void) { struct skb_stats s; skb_get_stats(&s); return s; }
+
+/* make_dev notes the skbs alive before the test's device exists; free_dev checks the test
+ * left no more behind. */
+static uint64_t alive0;
+
 static struct net_device *make_dev(unsigned queues)
 {
+    alive0 = st().alive;
     memset(&drv, 0, sizeof(drv));
     drv.budget = -1;
     drv.stop_on_busy = true;
@@ -77,6 +84,7 @@ static void free_dev(struct net_device *dev)
         qdisc_destroy(dev->tx_queue[i].qdisc);
     list_del_init(&dev->dev_list);
     kfree(dev);
+    CHECK_EQ(st().alive, alive0);
 }
 
 /* A frame: Ethernet header, an optional IPv4+UDP header, and a 4-byte sequence number. */
@@ -106,7 +114,6 @@ static struct sk_buff *frame(struct net_device *dev, uint32_t seq, uint32_t prio
     return skb;
 }
 
-static struct skb_stats st(void) { struct skb_stats s; skb_get_stats(&s); return s; }
 
 static int xmit(struct net_device *dev, uint32_t seq)
 {
@@ -117,7 +124,6 @@ static int xmit(struct net_device *dev, uint32_t seq)
 
 TEST(bypass_when_empty_and_running)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     CHECK_STR(q->ops->id, "pfifo_fast");
@@ -133,12 +139,10 @@ TEST(bypass_when_empty_and_running)
     for (int i = 0; i < 10; i++)
         CHECK_EQ(drv.log[i], i);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(quota_of_64_then_net_tx)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
@@ -173,12 +177,10 @@ TEST(quota_of_64_then_net_tx)
     for (int i = 0; i < 201; i++)
         CHECK_EQ(drv.log[i], i);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(busy_requeues_and_wake_resumes_in_order)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
@@ -216,12 +218,10 @@ TEST(busy_requeues_and_wake_resumes_in_order)
     CHECK_EQ(txq->stops, 2);
     CHECK_EQ(txq->wakes, 2);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(busy_without_stop_retries_from_net_tx)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     drv.budget = 0;
@@ -236,12 +236,10 @@ TEST(busy_without_stop_retries_from_net_tx)
     CHECK_EQ(drv.log[0], 0);
     CHECK_EQ(drv.log[1], 1);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(pfifo_fast_bands_by_priority_never_the_ip_header)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct sk_buff *probe = frame(dev, 0, 6, -1, 0);
@@ -267,13 +265,11 @@ TEST(pfifo_fast_bands_by_priority_never_the_ip_header)
     for (int i = 0; i < 8; i++)
         CHECK_EQ(drv.log[i], want[i]);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(limit_drops_counted)
 {
     struct net_device *dev = make_dev(1);
-    uint64_t alive0 = st().alive;
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
     netif_tx_stop_queue(txq);
@@ -301,7 +297,6 @@ TEST(limit_drops_counted)
 
 TEST(requeued_packet_dropped_on_reset)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     drv.budget = 0;
@@ -310,12 +305,10 @@ TEST(requeued_packet_dropped_on_reset)
     CHECK(q->gso_skb != NULL);
     CHECK_EQ(qdisc_qlen(q), 2);
     free_dev(dev);                     /* destroy frees both the queued and the held one */
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(device_down_and_bad_frames_dropped)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct dev_xmit_stats a, b;
     dev_xmit_get_stats(&a);
@@ -335,7 +328,6 @@ TEST(device_down_and_bad_frames_dropped)
     CHECK_EQ(drv.sent, 0);
     CHECK_EQ(fake_bh_depth, 0);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 /* the hash the IP layer would give flow `port` (ip_build_header sets skb->hash) */
@@ -350,7 +342,6 @@ static struct sk_buff *flow_frame(struct net_device *dev, uint32_t seq, uint16_t
 
 TEST(pick_tx_flow_hash_stable_and_spread)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(4);
     int used[4] = { 0 };
     for (uint16_t port = 1000; port < 1064; port++) {
@@ -397,12 +388,10 @@ TEST(pick_tx_flow_hash_stable_and_spread)
                 CHECK(drv.log[j] < drv.log[i]);
             }
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(stopped_queue_does_not_block_other_queues)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(2);
     /* find a port per queue */
     uint16_t port_for[2] = { 0, 0 };
@@ -425,7 +414,6 @@ TEST(stopped_queue_does_not_block_other_queues)
     CHECK_EQ(drv.sent, 2);
     CHECK_EQ(drv.log[1], 1);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 /* --- NAPI: napi_complete_done and the NET_RX poll loop (net/core/dev.c) --- */
