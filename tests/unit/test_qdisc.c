@@ -130,14 +130,20 @@ static int xmit(struct net_device *dev, uint32_t seq)
     return rc;
 }
 
+/* frames 0 .. n-1 sent on dev, each accepted */
+static void send_in_order(struct net_device *dev, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+}
+
 TEST(bypass_when_empty_and_running)
 {
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     CHECK_STR(q->ops->id, "pfifo_fast");
     CHECK_EQ(q->limit, 1000);
-    for (uint32_t i = 0; i < 10; i++)
-        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+    send_in_order(dev, 10);
     CHECK_EQ(drv.sent, 10);
     CHECK_EQ(q->bypass, 10);
     CHECK_EQ(q->bstats.packets, 10);
@@ -154,8 +160,7 @@ TEST(quota_of_64_then_net_tx)
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
     netif_tx_stop_queue(txq);
-    for (uint32_t i = 0; i < 200; i++)
-        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+    send_in_order(dev, 200);
     CHECK_EQ(drv.sent, 0);              /* stopped: everything waits in the qdisc */
     CHECK_EQ(qdisc_qlen(q), 200);
     CHECK_EQ(q->qstats.backlog, 200 * (ETH_HLEN + 4));
@@ -191,8 +196,7 @@ TEST(busy_requeues_and_wake_resumes_in_order)
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
     drv.budget = 5;
-    for (uint32_t i = 0; i < 12; i++)
-        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+    send_in_order(dev, 12);
     CHECK_EQ(drv.sent, 5);
     CHECK_EQ(drv.busy, 1);               /* refused once, then the stopped queue is left alone */
     CHECK(netif_tx_queue_stopped(txq));
