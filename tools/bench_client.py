@@ -219,24 +219,15 @@ def wrk(path):
                                                       errs.group(1).replace(" ", "") if errs else "none"))
 
 
+COMMANDS = {"frames": frames, "udprecv": udprecv, "echo": echo, "udpcheck": udpcheck,
+            "tcpecho": tcpecho, "iperf3": iperf3, "wrk": wrk}
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "frames":
-        frames(*args)
-    elif cmd == "udprecv":
-        udprecv(*args)
-    elif cmd == "echo":
-        echo(*args)
-    elif cmd == "udpcheck":
-        sys.exit(udpcheck(*args))
-    elif cmd == "tcpecho":
-        tcpecho(*args)
-    elif cmd == "iperf3":
-        iperf3(*args)
-    elif cmd == "wrk":
-        wrk(*args)
-    else:
+    if cmd not in COMMANDS:
         sys.exit("bench_client: unknown command " + cmd)
+    sys.exit(COMMANDS[cmd](*args))     # udpcheck's verdict is the exit status; the rest None
 
 
 if __name__ == "__main__":

@@ -5,22 +5,9 @@
  *
  * Many clients at once from one poll loop with non-blocking sockets and a bounded buffer
  * each (apps/lib/common/svc.c). The same file builds for wirepath and for Linux. */
-#include <stdio.h>
-#include <stdlib.h>
 #include "svc.h"
 
 int main(int argc, char **argv)
 {
-    struct svc_config cfg = {
-        .name = "discard",
-        .kind = SVC_DISCARD,
-        .port = argc > 1 ? atoi(argv[1]) : 9,
-        .max_clients = argc > 2 ? atol(argv[2]) : -1,
-        .idle_s = argc > 3 ? atoi(argv[3]) : 300,
-    };
-    if (cfg.port <= 0 || cfg.port > 65535) {
-        printf("discard: bad port '%s'\n", argv[1]);
-        return 2;
-    }
-    return svc_run_stream(&cfg);
+    return svc_stream_main("discard", SVC_DISCARD, 9, argc, argv);
 }

@@ -140,17 +140,8 @@ static int64_t now_ms(void) { return svc_now_ms(); }
 
 static int udp_bound_socket(void)
 {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0)
-        return -1;
-    int one = 1, buf = 4 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || svc_nonblock(fd) < 0) {
+    int fd = svc_bind_udp(port, 4 << 20);
+    if (fd >= 0 && svc_nonblock(fd) < 0) {
         close(fd);
         return -1;
     }

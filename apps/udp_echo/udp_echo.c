@@ -1,5 +1,5 @@
 /* apps/udp_echo/udp_echo.c - a UDP echo server (RFC 862) written against POSIX sockets
- * only: the same file builds for wirepath (with apps/lib) and for Linux (with the host's
+ * and the portable apps/lib/common: the same file builds for wirepath (with apps/lib) and for Linux (with the host's
  * libc), which tests/unit/test_apps_linux.c checks.
  *
  *   udp_echo [port [count]]    port 7 by default; count: exit after that many datagrams
@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include "svc.h"
 
 static char buf[65536];
 
@@ -24,22 +25,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "udp_echo: bad port '%s'\n", argv[1]);
         return 2;
     }
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int fd = svc_bind_udp(port, 1 << 20);
     if (fd < 0) {
-        perror("udp_echo: socket");
-        return 1;
-    }
-    int one = 1, rcvbuf = 1 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    /* room for a burst: the kernel caps this at its maximum (rmem_max) */
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-    struct sockaddr_in me;
-    memset(&me, 0, sizeof(me));
-    me.sin_family = AF_INET;
-    me.sin_port = htons((unsigned short)port);
-    me.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0) {
-        perror("udp_echo: bind");
+        fprintf(stderr, "udp_echo: cannot bind udp port %d: %s\n", port, strerror(errno));
         return 1;
     }
     printf("udp_echo: listening on udp port %d\n", port);

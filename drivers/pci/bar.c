@@ -48,26 +48,16 @@ int pci_decode_bar(uint32_t orig_lo, uint32_t sized_lo, uint32_t orig_hi, uint32
         pci_stats.bad_bar++;   /* reserved width, or read-only bits changed */
         return type == PCI_BAR_MEM_TYPE_64 ? 2 : 1;
     }
-    bool prefetch = sized_lo & PCI_BAR_MEM_PREFETCH;
-
-    if (type == PCI_BAR_MEM_TYPE_64) {
-        uint64_t mask = ((uint64_t)sized_hi << 32) | (sized_lo & ~0xfu);
-        if (mask) {
-            out->is_64 = true;
-            out->prefetch = prefetch;
-            out->addr = ((uint64_t)orig_hi << 32) | (orig_lo & ~0xfu);
-            out->size = mask_to_size(mask);
-        }
-        return 2;
+    /* A 64-bit BAR takes the next register as its upper half; the decode is the same. */
+    bool is_64 = type == PCI_BAR_MEM_TYPE_64;
+    uint64_t mask = (is_64 ? (uint64_t)sized_hi << 32 : 0) | (sized_lo & ~0xfu);
+    if (mask) {
+        out->is_64 = is_64;
+        out->prefetch = sized_lo & PCI_BAR_MEM_PREFETCH;
+        out->addr = (is_64 ? (uint64_t)orig_hi << 32 : 0) | (orig_lo & ~0xfu);
+        out->size = mask_to_size(mask);
     }
-
-    uint32_t mask = sized_lo & ~0xfu;
-    if (mask == 0)
-        return 1;
-    out->prefetch = prefetch;
-    out->addr = orig_lo & ~0xfu;
-    out->size = mask_to_size(mask);
-    return 1;
+    return is_64 ? 2 : 1;
 }
 
 const char *pci_format_size(char *buf, size_t len, uint64_t size)

@@ -189,24 +189,27 @@ static int cmd_trace(int argc, char **argv)
     return 0;
 }
 
-static int cmd_reboot(int argc, char **argv)
+/* reboot and poweroff: say what is about to happen, do it, and say so when it did not */
+static int power_cmd(int argc, const char *doing, void (*act)(void), const char *failed)
 {
     if (argc != 1)
         return SHELL_USAGE;
-    printk("reboot: resetting the machine\n");
-    kernel_restart();
-    printk("reboot: the machine did not reset\n");
+    printk("%s\n", doing);
+    act();
+    printk("%s\n", failed);
     return SHELL_FAILED;
+}
+
+static int cmd_reboot(int argc, char **argv)
+{
+    return power_cmd(argc, "reboot: resetting the machine", kernel_restart,
+                     "reboot: the machine did not reset");
 }
 
 static int cmd_poweroff(int argc, char **argv)
 {
-    if (argc != 1)
-        return SHELL_USAGE;
-    printk("poweroff: entering ACPI S5\n");
-    kernel_power_off();
-    printk("poweroff: ACPI S5 did not take effect (no FADT or \\_S5)\n");
-    return SHELL_FAILED;
+    return power_cmd(argc, "poweroff: entering ACPI S5", kernel_power_off,
+                     "poweroff: ACPI S5 did not take effect (no FADT or \\_S5)");
 }
 
 static const struct shell_cmd builtins[] = {

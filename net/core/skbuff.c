@@ -389,6 +389,18 @@ void skb_trim(struct sk_buff *skb, unsigned int len)
     skb->len = len;
 }
 
+/* A fragment of size bytes was added: the skb grows by it, and it and the held bytes by
+ * what the fragment costs (truesize). */
+static void skb_frag_charge(struct sk_buff *skb, uint32_t size, uint32_t truesize)
+{
+    skb->len += size;
+    skb->data_len += size;
+    skb->truesize += truesize;
+    unsigned long f = local_irq_save();
+    stats.bytes_held += truesize;
+    local_irq_restore(f);
+}
+
 bool skb_frag_append(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32_t size)
 {
     struct skb_shared_info *sh = skb->shinfo;
@@ -401,12 +413,7 @@ bool skb_frag_append(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32
         get_page(page);
         sh->frags[sh->nr_frags++] = (skb_frag_t){ page, off, size };
     }
-    skb->len += size;
-    skb->data_len += size;
-    skb->truesize += size;
-    unsigned long f = local_irq_save();
-    stats.bytes_held += size;
-    local_irq_restore(f);
+    skb_frag_charge(skb, size, size);
     return true;
 }
 
@@ -485,12 +492,7 @@ void skb_add_frag(struct sk_buff *skb, phys_addr_t page, uint32_t off, uint32_t 
     struct skb_shared_info *sh = skb->shinfo;
     BUG_ON(sh->nr_frags >= MAX_SKB_FRAGS);
     sh->frags[sh->nr_frags++] = (skb_frag_t){ page, off, size };
-    skb->len += size;
-    skb->data_len += size;
-    skb->truesize += PAGE_SIZE;
-    unsigned long f = local_irq_save();
-    stats.bytes_held += PAGE_SIZE;
-    local_irq_restore(f);
+    skb_frag_charge(skb, size, PAGE_SIZE);
 }
 
 /* --- queues --- */
@@ -535,25 +537,19 @@ void skb_unlink(struct sk_buff *skb, struct sk_buff_head *q)
     local_irq_restore(f);
 }
 
-struct sk_buff *skb_dequeue(struct sk_buff_head *q)
+/* The first skb on q (the last, with tail) taken off under the IRQ guard; NULL if empty. */
+static struct sk_buff *skb_dequeue_end(struct sk_buff_head *q, bool tail)
 {
     unsigned long f = local_irq_save();
-    struct sk_buff *skb = q->qlen ? q->next : NULL;
+    struct sk_buff *skb = !q->qlen ? NULL : tail ? q->prev : q->next;
     if (skb)
         skb_unlink(skb, q);
     local_irq_restore(f);
     return skb;
 }
 
-struct sk_buff *skb_dequeue_tail(struct sk_buff_head *q)
-{
-    unsigned long f = local_irq_save();
-    struct sk_buff *skb = q->qlen ? q->prev : NULL;
-    if (skb)
-        skb_unlink(skb, q);
-    local_irq_restore(f);
-    return skb;
-}
+struct sk_buff *skb_dequeue(struct sk_buff_head *q) { return skb_dequeue_end(q, false); }
+struct sk_buff *skb_dequeue_tail(struct sk_buff_head *q) { return skb_dequeue_end(q, true); }
 
 void skb_queue_purge(struct sk_buff_head *q)
 {

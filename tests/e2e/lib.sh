@@ -49,6 +49,26 @@ guest_wait() {
   return 1
 }
 
+# netns_tap_or_exit T NS ADDR: a network namespace NS of the test's own, lo up, with a tap
+# wp0 holding ADDR/24 (left down: the caller brings it up once its listeners are in place);
+# when the namespace cannot be made, a failed T.netns case and the end of the test
+netns_tap_or_exit() {
+  if ! ip netns add "$2" 2>/dev/null; then
+    e2e_fail "$1.netns" "cannot create a network namespace (needs root)"
+    e2e_finish
+    exit 1
+  fi
+  ip -n "$2" link set lo up
+  ip -n "$2" tuntap add dev wp0 mode tap
+  ip -n "$2" addr add "$3/24" dev wp0
+}
+
+# e2e_wait NAME REGEX TIMEOUT_S WHAT: ok when the serial log gets a line matching REGEX in
+# time; otherwise fails with "no WHAT; see <log>"
+e2e_wait() {
+  if guest_wait "$2" "$3"; then e2e_ok "$1"; else e2e_fail "$1" "no $4; see $GUEST_LOG"; fi
+}
+
 guest_stop() {
   if [ -n "$GUEST_PID" ] && kill -0 "$GUEST_PID" 2>/dev/null; then
     kill "$GUEST_PID" 2>/dev/null

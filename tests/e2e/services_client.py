@@ -60,6 +60,23 @@ def check(name, fn):
         out("FAIL", name, str(r))
 
 
+def concurrently(n, client, what):
+    """client(i) for i in 0..n-1 on n threads at once, each joined within 60 s: True when
+    every one returned True, else "K of n clients WHAT" (an exception counts as a miss)."""
+    res = [False] * n
+
+    def run(i):
+        try:
+            res[i] = client(i) is True
+        except Exception:
+            res[i] = False
+    ts = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    [t.start() for t in ts]
+    [t.join(60) for t in ts]
+    ok = sum(1 for r in res if r)
+    return True if ok == n else "%d of %d clients %s" % (ok, n, what)
+
+
 def conn(port, timeout=10):
     s = socket.create_connection((HOST, port), timeout=timeout)
     s.settimeout(timeout)
@@ -125,19 +142,12 @@ def echo_checks(port):
         got = echo_roundtrip(port, d)
         return True if got == d else "sent %d, got %d back (equal: %s)" % (len(d), len(got), got == d[:len(got)])
 
-    def concurrent():
-        res = [None] * 20
+    def echo_client(i):
+        d = os.urandom(10000 + i)
+        return echo_roundtrip(port, d) == d
 
-        def one(i):
-            d = os.urandom(10000 + i)
-            try:
-                res[i] = echo_roundtrip(port, d) == d
-            except Exception:
-                res[i] = False
-        ts = [threading.Thread(target=one, args=(i,)) for i in range(20)]
-        [t.start() for t in ts]
-        [t.join(60) for t in ts]
-        return True if all(res) else "%d of 20 clients got their bytes back" % sum(1 for r in res if r)
+    def concurrent():
+        return concurrently(20, echo_client, "got their bytes back")
 
     def reset_then_serves():
         s = conn(port)
@@ -166,17 +176,7 @@ def discard_checks(port):
     check("discard.nothing_comes_back_eof_after_half_close", one)
 
     def concurrent():
-        res = [None] * 10
-
-        def f(i):
-            try:
-                res[i] = one() is True
-            except Exception:
-                res[i] = False
-        ts = [threading.Thread(target=f, args=(i,)) for i in range(10)]
-        [t.start() for t in ts]
-        [t.join(60) for t in ts]
-        return True if all(res) else "%d of 10 clients ok" % sum(1 for r in res if r)
+        return concurrently(10, lambda i: one(), "ok")
 
     check("discard.10_concurrent_clients", concurrent)
 
@@ -187,12 +187,7 @@ def chargen_expected(nlines):
 
 def chargen_read(port, nbytes):
     s = conn(port)
-    got = b""
-    while len(got) < nbytes:
-        b = s.recv(65536)
-        if not b:
-            break
-        got += b
+    got = recv_all(s, nbytes)
     reset_close(s)
     return got[:nbytes]
 
@@ -205,17 +200,7 @@ def chargen_checks(port):
         return True if got == want else "pattern differs (got %d bytes)" % len(got)
 
     def concurrent():
-        res = [None] * 5
-
-        def f(i):
-            try:
-                res[i] = chargen_read(port, len(want)) == want
-            except Exception:
-                res[i] = False
-        ts = [threading.Thread(target=f, args=(i,)) for i in range(5)]
-        [t.start() for t in ts]
-        [t.join(60) for t in ts]
-        return True if all(res) else "%d of 5 clients got the pattern" % sum(1 for r in res if r)
+        return concurrently(5, lambda i: chargen_read(port, len(want)) == want, "got the pattern")
 
     check("chargen.rfc864_pattern", pattern)
     check("chargen.5_concurrent_clients", concurrent)

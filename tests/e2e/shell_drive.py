@@ -139,6 +139,28 @@ report("shell.ss_shows_udp_echo", out is not None and
 # A TCP connection the test holds open: one keep-alive request to httpd through the
 # forward (slirp connects from the gateway, 10.0.2.2). ss must show it ESTAB on :80 with
 # its peer, ss -ti its rtt and cwnd, netstat -s count it as established.
+def journey_with(listing, stations, must=()):
+    """The last journey in a `trace show` listing whose stations include `stations` in
+    order (others may sit between) and whose text has every string in `must`; None if none."""
+    found = None
+    for j in re.split(r"^journey of ", listing, flags=re.M):
+        if not all(m in j for m in must):
+            continue
+        it = iter(re.findall(r"^\s*\d+\s+\d+\s+(\S+)", j, re.M))
+        if all(st in it for st in stations):
+            found = j
+    return found
+
+
+def report_journey(case, info, listing, stations, must, tail):
+    """A case for a journey with these stations (journey_with), printed as INFO when found;
+    the failure shows the listing's last `tail` characters."""
+    j = journey_with(listing, stations, must)
+    report(case, j is not None, repr(listing[-tail:]))
+    if j:
+        print("INFO %s\njourney of %s" % (info, j.rstrip()))
+
+
 def http_get(conn, path):
     conn.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     data = b""
@@ -240,23 +262,13 @@ for _ in range(3):
         pass
 run("trace off")
 report("shell.udp_echo_for_trace", echoed, "no echo from udp_echo")
-out = run("trace show 20", 30) or ""
 stations = ["sys_sendto", "sock_sendmsg", "inet_sendmsg", "udp_sendmsg", "ip_send_skb",
             "nf_hook", "nf_hook", "ip_finish_output2", "neigh_output", "dev_queue_xmit",
             "dev_hard_start_xmit", "igb_tx_map", "igb_msix_ring", "napi_schedule",
             "net_rx_action", "igb_poll", "igb_clean_tx_irq", "kfree_skb"]
-journeys = re.split(r"^journey of ", out, flags=re.M)
-best = None
-for j in journeys:
-    if "udp_sendmsg" not in j or ("len %d" % (8 + 20 + 14 + 8)) not in j:
-        continue
-    names = re.findall(r"^\s*\d+\s+\d+\s+(\S+)", j, re.M)
-    it = iter(names)
-    if all(st in it for st in stations):       # in order (others may sit between)
-        best = j
-report("shell.trace_udp_send_stations_in_order", best is not None, repr(out[-3000:]))
-if best:
-    print("INFO shell.trace_udp_journey\n" + "journey of " + best.rstrip())
+report_journey("shell.trace_udp_send_stations_in_order", "shell.trace_udp_journey",
+               run("trace show 20", 30) or "", stations,
+               ("udp_sendmsg", "len %d" % (8 + 20 + 14 + 8)), 3000)
 
 # A TCP send: httpd answers a request on the held connection. Its segment's journey runs
 # from the system call through TCP (the original skb, linked to the clone that goes down)
@@ -274,23 +286,13 @@ if held is not None:
     time.sleep(0.5)         # the host's ACK of the page (delayed ACK) reaches the guest
 run("trace off")
 report("shell.http_page_for_trace", tcp_ok, "no page over the held connection")
-out = run("trace show 20", 30) or ""
 tcp_stations = ["sys_sendto", "sock_sendmsg", "inet_sendmsg", "tcp_sendmsg", "tcp_write_xmit",
                 "tcp_transmit_skb", "ip_queue_xmit", "nf_hook", "nf_hook", "ip_finish_output2",
                 "neigh_output", "dev_queue_xmit", "dev_hard_start_xmit", "igb_tx_map",
                 "igb_msix_ring", "napi_schedule", "net_rx_action", "igb_poll",
                 "igb_clean_tx_irq", "kfree_skb", "tcp_ack", "tcp_clean_rtx_queue", "kfree_skb"]
-tcp_best = None
-for j in re.split(r"^journey of ", out, flags=re.M):
-    if "tcp_sendmsg" not in j:
-        continue
-    names = re.findall(r"^\s*\d+\s+\d+\s+(\S+)", j, re.M)
-    it = iter(names)
-    if all(st in it for st in tcp_stations):
-        tcp_best = j
-report("shell.trace_tcp_send_stations_in_order", tcp_best is not None, repr(out[-4000:]))
-if tcp_best:
-    print("INFO shell.trace_tcp_journey\n" + "journey of " + tcp_best.rstrip())
+report_journey("shell.trace_tcp_send_stations_in_order", "shell.trace_tcp_journey",
+               run("trace show 20", 30) or "", tcp_stations, ("tcp_sendmsg",), 4000)
 
 # The qdisc's own stations: an empty qdisc is bypassed (as Linux's pfifo_fast), so
 # enqueue/dequeue appear only when packets queue behind the driver. A burst (the 1 MB
@@ -305,15 +307,9 @@ if held is not None:
         pass
 run("trace off")
 out = run("trace show 400", 60) or ""
-queued = None
-for j in re.split(r"^journey of ", out, flags=re.M):
-    names = re.findall(r"^\s*\d+\s+\d+\s+(\S+)", j, re.M)
-    it = iter(names)
-    if all(st in it for st in ["tcp_transmit_skb", "dev_queue_xmit", "qdisc_enqueue",
-                               "qdisc_dequeue", "dev_hard_start_xmit", "igb_tx_map",
-                               "igb_clean_tx_irq", "kfree_skb"]):
-        queued = j
-        break
+queued = journey_with(out, ["tcp_transmit_skb", "dev_queue_xmit", "qdisc_enqueue",
+                            "qdisc_dequeue", "dev_hard_start_xmit", "igb_tx_map",
+                            "igb_clean_tx_irq", "kfree_skb"])
 if queued:
     report("shell.trace_tcp_qdisc_enqueue_dequeue_in_order", True)
 else:

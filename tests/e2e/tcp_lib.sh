@@ -28,18 +28,15 @@ in_ns() { ip netns exec "$TCP_NS" "$@"; }
 # function: `ip netns exec` execs the program, so $! is the program's PID and the
 # signals the tests send (SIGTERM, SIGINT) reach it.
 
-# tcp_setup NAME: the host namespace and a scratch directory; false when impossible
-tcp_setup() {
+# tcp_setup_or_exit NAME T: the host namespace and a scratch directory, or a failed case
+# and the end of the test
+tcp_setup_or_exit() {
   TCP_NS=wp$1$$
   TCP_DIR=$(mktemp -d "$E2E_OUT/$1.XXXXXX")
-  ip netns add "$TCP_NS" 2>/dev/null || return 1
-  ip -n "$TCP_NS" link set lo up
-  ip -n "$TCP_NS" tuntap add dev wp0 mode tap
-  ip -n "$TCP_NS" addr add $HOST_IP/24 dev wp0
+  netns_tap_or_exit "$2" "$TCP_NS" "$HOST_IP"
   ip -n "$TCP_NS" link set wp0 up
   # a unix datagram queue of 10 would make the relay wait on QEMU for every burst
   in_ns sysctl -qw net.unix.max_dgram_qlen=512
-  return 0
 }
 
 tcp_cleanup() {
@@ -223,23 +220,11 @@ tshark_report() {
   else e2e_fail "$name.pcap_guest_checksums_good" "frames ${frames:-0}, bad ${badsum:-?}"; fi
 }
 
-# tcp_setup_or_exit NAME T: tcp_setup, or a failed case and the end of the test
-tcp_setup_or_exit() {
-  tcp_setup "$1" && return 0
-  e2e_fail "$2.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-}
-
 # guest_tcp_or_exit T CASES...: the ready line, then tcp_xfer's first word; when the
 # guest has no TCP the CASES are skipped and the test ends here
 guest_tcp_or_exit() {
   local t=$1 c state; shift
-  if guest_wait "wirepath: ready ip=198\.18\.0\.2/24" 90; then
-    e2e_ok "$t.guest_ready"
-  else
-    e2e_fail "$t.guest_ready" "no ready line; see $GUEST_LOG"
-  fi
+  e2e_wait "$t.guest_ready" "wirepath: ready ip=198\.18\.0\.2/24" 90 "ready line"
   state=$(guest_tcp_state 60)
   [ "$state" = yes ] && return 0
   for c in "$@"; do

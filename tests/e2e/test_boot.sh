@@ -7,11 +7,7 @@ set -uo pipefail
 trap guest_stop EXIT
 
 guest_start boot FWD=0
-if guest_wait 'platform ready in' 120; then
-  e2e_ok "boot.reaches_ready"
-else
-  e2e_fail "boot.reaches_ready" "no 'platform ready' line; see $GUEST_LOG"
-fi
+e2e_wait "boot.reaches_ready" 'platform ready in' 120 "'platform ready' line"
 log=$GUEST_LOG
 e2e_check "boot.banner" grep -q 'wirepath .*: the network send path' "$log"
 e2e_check "boot.grub_passed_cmdline" grep -q "boot: loader 'GRUB" "$log"
@@ -27,11 +23,7 @@ e2e_check "boot.no_panic" bash -c "! grep -qiE 'panic|exception' '$log'"
 # under TCG, on a shared host); a guest that spins shows ~100%. Measured through /proc of
 # the QEMU process over 10 s (TCG runs the guest on one thread) and bounded at 20%; a
 # sample that cannot be read fails.
-if guest_wait 'wirepath: ready ip=' 60; then
-  e2e_ok "boot.dhcp_ready_before_idle"
-else
-  e2e_fail "boot.dhcp_ready_before_idle" "no ready line; see $GUEST_LOG"
-fi
+e2e_wait "boot.dhcp_ready_before_idle" 'wirepath: ready ip=' 60 "ready line"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$GUEST_PID/stat" 2>/dev/null; }
 window=10
 t0=$(cpu_ticks)

@@ -68,11 +68,7 @@ FWD=0 PCAP="$pcap" SERIAL=chardev:ser0 "$E2E_ROOT/tools/qemu.sh" \
     -chardev "socket,id=ser0,path=$sock1,server=on,wait=off,logfile=$GUEST_LOG" \
     </dev/null >"$E2E_OUT/dhcp_user.qemu.log" 2>&1 &
 GUEST_PID=$!
-if guest_wait 'wirepath: ready ip=' 60; then
-  e2e_ok "dhcp.user_ready_line"
-else
-  e2e_fail "dhcp.user_ready_line" "no ready line; see $GUEST_LOG"
-fi
+e2e_wait "dhcp.user_ready_line" 'wirepath: ready ip=' 60 "ready line"
 log=$GUEST_LOG
 e2e_check "dhcp.user_address_10.0.2.15" grep -qE 'wirepath: ready ip=10\.0\.2\.15/24[[:space:]]*$' "$log"
 e2e_check "dhcp.user_ready_once" bash -c "[ \$(grep -c 'wirepath: ready' '$log') -eq 1 ]"
@@ -108,14 +104,7 @@ else
 fi
 
 # --- 2. dnsmasq on a tap in a namespace of our own ---
-if ! ip netns add "$NS" 2>/dev/null; then
-  e2e_fail "dhcp.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
-ip -n "$NS" link set lo up
-ip -n "$NS" tuntap add dev wp0 mode tap
-ip -n "$NS" addr add 198.18.0.1/24 dev wp0
+netns_tap_or_exit dhcp "$NS" 198.18.0.1
 # another host holding 198.18.0.50: it answers ARP requests for it (probes included)
 responder='import socket, struct, sys, time
 iface, ip, mac = sys.argv[1], socket.inet_aton(sys.argv[2]), bytes.fromhex("020000000050")
@@ -170,16 +159,8 @@ ip netns exec "$NS" env NET=tap TAP=wp0 FWD=0 PCAP="$pcap2" SERIAL=chardev:ser0 
     </dev/null >"$E2E_OUT/dhcp_dnsmasq.qemu.log" 2>&1 &
 GUEST_PID=$!
 # the conflict: the fixed address is probed, answered by the namespace, and declined
-if guest_wait 'dhcp: eth0 198\.18\.0\.50 is in use by another host: declined' 60; then
-  e2e_ok "dhcp.conflict_declined"
-else
-  e2e_fail "dhcp.conflict_declined" "no decline line; see $GUEST_LOG"
-fi
-if guest_wait 'wirepath: ready ip=198\.18\.0\.5[1-9]/24' 90; then
-  e2e_ok "dhcp.dnsmasq_ready_line_after_decline"
-else
-  e2e_fail "dhcp.dnsmasq_ready_line_after_decline" "no ready line; see $GUEST_LOG"
-fi
+e2e_wait "dhcp.conflict_declined" 'dhcp: eth0 198\.18\.0\.50 is in use by another host: declined' 60 "decline line"
+e2e_wait "dhcp.dnsmasq_ready_line_after_decline" 'wirepath: ready ip=198\.18\.0\.5[1-9]/24' 90 "ready line"
 e2e_check "dhcp.dnsmasq_got_decline" grep -q "DHCPDECLINE(wp0) 198.18.0.50 52:54:00:12:34:56" "$dlog"
 e2e_check "dhcp.declined_address_never_used" bash -c "! grep -q 'bound 198.18.0.50/' '$GUEST_LOG'"
 # RFC 2131 3.1.5: at least 10 s from the DECLINE to the next DISCOVER (printk times; the
@@ -204,11 +185,7 @@ else
 fi
 e2e_check "dhcp.arping_reply_from_guest_mac" grep -qi '52:54:00:12:34:56' "$E2E_OUT/arping.log"
 # renewal at T1: unicast REQUEST, server ACKs again, the guest says "renewed"
-if guest_wait "dhcp: eth0 renewed $addr/24" 45; then
-  e2e_ok "dhcp.dnsmasq_renewed_at_t1"
-else
-  e2e_fail "dhcp.dnsmasq_renewed_at_t1" "no renewal; see $GUEST_LOG"
-fi
+e2e_wait "dhcp.dnsmasq_renewed_at_t1" "dhcp: eth0 renewed $addr/24" 45 "renewal"
 e2e_check "dhcp.dnsmasq_renewal_unicast" bash -c "grep -q 'REQUEST xid 0x[0-9a-f]* to 198.18.0.1 (RENEWING) via socket' '$GUEST_LOG'"
 # before the lease, raw broadcasts; after it, the bound UDP socket and the normal IP
 # output path (the dump line counts both)

@@ -19,14 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! ip netns add "$NS" 2>/dev/null; then
-  e2e_fail "icmp_udp.netns" "cannot create a network namespace (needs root)"
-  e2e_finish
-  exit 1
-fi
-ip -n "$NS" link set lo up
-ip -n "$NS" tuntap add dev wp0 mode tap
-ip -n "$NS" addr add 198.18.0.1/24 dev wp0
+netns_tap_or_exit icmp_udp "$NS" 198.18.0.1
 ip -n "$NS" link set wp0 up
 in_ns() { ip netns exec "$NS" "$@"; }
 
@@ -56,6 +49,8 @@ e2e_check "icmp_udp.arping" in_ns arping -c 2 -w 5 -I wp0 198.18.0.2
 
 client=$(cat <<'PY'
 import errno, os, socket, sys
+sys.path.insert(0, sys.argv[1])
+from udp_echo_check import echo
 G = "198.18.0.2"
 
 def report(name, ok, why=""):
@@ -65,20 +60,8 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
 s.settimeout(3)
 
-def echo(data, tries=3):
-    for _ in range(tries):
-        s.sendto(data, (G, 7))
-        try:
-            while True:
-                got, peer = s.recvfrom(70000)
-                if got == data and peer == (G, 7):
-                    return True
-        except socket.timeout:
-            continue
-    return False
-
 for n in (1, 1472, 1473, 8000, 65507):
-    report("icmp_udp.udp_echo_%d" % n, echo(os.urandom(n)), "no intact echo")
+    report("icmp_udp.udp_echo_%d" % n, echo(s, G, os.urandom(n), 3), "no intact echo")
 
 # a closed port: the guest answers with ICMP port unreachable, which Linux turns into
 # ECONNREFUSED on a connected socket
@@ -103,7 +86,7 @@ r = refused(9999)
 report("icmp_udp.nf_drop_is_silent", r == "silent", r)
 PY
 )
-client_out=$(in_ns /usr/bin/python3 -c "$client" 2>&1)
+client_out=$(in_ns /usr/bin/python3 -c "$client" "$E2E_ROOT/tests/e2e" 2>&1)
 while read -r verdict name why; do
   case $verdict in
     OK) e2e_ok "$name" ;;

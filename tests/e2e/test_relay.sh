@@ -46,32 +46,12 @@ else
   e2e_fail "$T.ping_loss_as_configured" "${loss:-no}% lost; $out"
 fi
 
-client=$(cat <<'PY'
-import os, socket
-G = "198.18.0.2"
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(1)
-def echo(data, tries=25):
-    for _ in range(tries):
-        s.sendto(data, (G, 7))
-        try:
-            while True:
-                got, peer = s.recvfrom(70000)
-                if got == data and peer == (G, 7):
-                    return True
-        except socket.timeout:
-            continue
-    return False
-for n in (1, 1472, 8000):
-    print("%s relay.udp_echo_%d" % ("OK" if echo(os.urandom(n)) else "FAIL", n))
-PY
-)
-while read -r verdict name; do
+while read -r verdict name why; do
   case $verdict in
     OK) e2e_ok "$name" ;;
-    FAIL) e2e_fail "$name" "no intact echo in 25 tries" ;;
+    FAIL) e2e_fail "$name" "$why" ;;
   esac
-done < <(in_ns "$PY" -c "$client" 2>&1)
+done < <(in_ns "$PY" "$E2E_ROOT/tests/e2e/udp_echo_check.py" $GUEST_IP 25 1 $T.udp_echo 1 1472 8000 2>&1)
 
 read -r tx1 rx1 in1 out1 <<<"$(counts)"
 # every frame the host sent into the tap was read by the relay, and every frame the

@@ -42,11 +42,7 @@ with open(sys.argv[2], "w") as f:
 RECV_PID=$!
 
 guest_start udp_rate FWD=0 CMDLINE="ip=10.0.2.15/24 gw=10.0.2.2 apps=udp_blast:10.0.2.2:$port:18/1472:$COUNT"
-if guest_wait 'app udp_blast .*exited' 240; then
-  e2e_ok "udp_rate.app_finished"
-else
-  e2e_fail "udp_rate.app_finished" "no exit line; see $GUEST_LOG"
-fi
+e2e_wait "udp_rate.app_finished" 'app udp_blast .*exited' 240 "exit line"
 log=$GUEST_LOG
 wait "$RECV_PID" 2>/dev/null
 RECV_PID=""

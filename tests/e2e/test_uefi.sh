@@ -96,11 +96,7 @@ guest_stop
 
 # --- 2. UEFI, igb behind a PCIe root port ----------------------------------------------
 start_guest uefi_bridge FIRMWARE=uefi NIC_PORT=1
-if guest_wait 'wirepath: ready ip=' 180; then
-  e2e_ok "uefi_bridge.dhcp_ready"
-else
-  e2e_fail "uefi_bridge.dhcp_ready" "no ready line; see $GUEST_LOG"
-fi
+e2e_wait "uefi_bridge.dhcp_ready" 'wirepath: ready ip=' 180 "ready line"
 e2e_check "uefi_bridge.root_port_bridge_scanned" grep -aq 'bridge to bus 01' "$GUEST_LOG"
 e2e_check "uefi_bridge.igb_on_bus_1_bound" grep -aq 'pci: 01:00.0 8086:10c9 bound to igb' "$GUEST_LOG"
 if udp_echo "$PORT_ECHO"; then e2e_ok "uefi_bridge.udp_echo"; else e2e_fail "uefi_bridge.udp_echo"; fi
@@ -108,11 +104,7 @@ guest_stop
 
 # --- 3. BIOS, VGA text screen -----------------------------------------------------------
 start_guest bios_vga FIRMWARE=bios FWD=0
-if guest_wait 'wirepath: ready ip=' 120; then
-  e2e_ok "bios.dhcp_ready"
-else
-  e2e_fail "bios.dhcp_ready" "no ready line; see $GUEST_LOG"
-fi
+e2e_wait "bios.dhcp_ready" 'wirepath: ready ip=' 120 "ready line"
 e2e_check "bios.kernel_saw_bios" grep -aq 'boot: BIOS firmware' "$GUEST_LOG"
 e2e_check "bios.console_vga_text" grep -aq 'console: VGA text 80x25' "$GUEST_LOG"
 vga=$E2E_OUT/bios.vga.bin

@@ -8,6 +8,7 @@
  * or suspicious frame counted under its reason and freed. */
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_softirq.h"
+#include "tests/unit/neigh_fixture.h"
 #include "net/ipv4/arp.h"
 #include "net/ipv4/inetdevice.h"
 #include "kernel/errno.h"
@@ -61,7 +62,6 @@ static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero6[6];
 
 static struct arp_stats ast(void) { struct arp_stats s; arp_get_stats(&s); return s; }
-static uint64_t skb_alive(void) { struct skb_stats s; skb_get_stats(&s); return s.alive; }
 
 static void setup(void)
 {
@@ -76,6 +76,7 @@ static void setup(void)
     in_dev.ifa[0].ifa_address = OUR_IP;
     in_dev.ifa[0].ifa_prefixlen = 24;
     ntx = 0;
+    neigh_test_mark();
 }
 
 /* A received ARP frame, as the driver + eth_type_trans leave it: data at the ARP header. */
@@ -107,19 +108,6 @@ static struct arp_repr tx_arp(int i)
     CHECK_EQ(tx[i].protocol, ETH_P_ARP);
     CHECK_EQ(arp_hdr_parse(tx[i].d + ETH_HLEN, tx[i].len - ETH_HLEN, &r), ARP_PARSE_OK);
     return r;
-}
-
-static struct sk_buff *ip_pkt(uint32_t saddr)
-{
-    struct sk_buff *skb = alloc_skb(256);
-    skb_reserve(skb, 64);
-    uint8_t *ip = skb_put(skb, 20);
-    memset(ip, 0, 20);
-    ip[0] = 0x45;
-    memcpy(ip + 12, &saddr, 4);
-    skb_reset_network_header(skb);
-    skb->protocol = ETH_P_IP;
-    return skb;
 }
 
 TEST(parse_emit_roundtrip_and_errors)
@@ -161,7 +149,6 @@ TEST(parse_emit_roundtrip_and_errors)
 TEST(request_for_us_is_answered_and_asker_learnt)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     CHECK(registered_pt && registered_pt->type == ETH_P_ARP);
     CHECK_EQ(deliver(rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, OUR_IP,
                             PACKET_BROADCAST)), 0);
@@ -184,28 +171,24 @@ TEST(request_for_us_is_answered_and_asker_learnt)
     deliver(rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, OUR_IP2, PACKET_BROADCAST));
     CHECK_EQ(ntx, 2);
     CHECK(tx_arp(1).sip == OUR_IP2);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(request_for_others_ignored)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct arp_stats s0 = ast();
     deliver(rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, IP(10, 0, 2, 3), PACKET_BROADCAST));
     CHECK_EQ(ntx, 0);
     CHECK_EQ(ast().not_for_us, s0.not_for_us + 1);
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 2)) == NULL);   /* no pollution */
-    CHECK_EQ(skb_alive(), alive0);
+    CHECK_EQ(skb_alive(), alive_at_setup);
 }
 
 TEST(resolution_by_real_request_and_reply)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 2), &dev);
-    CHECK_EQ(neigh_output(n, ip_pkt(OUR_IP2)), 0);     /* source not ours (yet): select */
+    CHECK_EQ(neigh_output(n, ip_stub(OUR_IP2, 0)), 0);     /* source not ours (yet): select */
     CHECK_EQ(ntx, 1);
     CHECK(memcmp(tx[0].d, bcast, 6) == 0);
     struct arp_repr q = tx_arp(0);
@@ -220,8 +203,6 @@ TEST(resolution_by_real_request_and_reply)
     CHECK_EQ(ntx, 2);
     CHECK(memcmp(tx[1].d, peer, 6) == 0);
     CHECK(tx[1].d[12] == 0x08 && tx[1].d[13] == 0x00);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(solicit_source_from_packet_and_unicast_probe)
@@ -230,7 +211,7 @@ TEST(solicit_source_from_packet_and_unicast_probe)
     in_dev.ifa[1].ifa_address = OUR_IP2;
     in_dev.nifa = 2;
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 4), &dev);
-    neigh_output(n, ip_pkt(OUR_IP2));
+    neigh_output(n, ip_stub(OUR_IP2, 0));
     CHECK_EQ(ntx, 1);
     CHECK(tx_arp(0).sip == OUR_IP2);                   /* the waiting packet's source */
     neigh_update(n, peer, NUD_STALE);
@@ -239,13 +220,11 @@ TEST(solicit_source_from_packet_and_unicast_probe)
     CHECK_EQ(ntx, 3);                                  /* the flushed packet, the probe */
     CHECK(memcmp(tx[2].d, peer, 6) == 0);              /* unicast to the known address */
     CHECK_EQ(tx_arp(2).op, ARPOP_REQUEST);
-    neigh_table_flush();
 }
 
 TEST(unsolicited_reply_ignored_announcement_moves_known)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct arp_stats s0 = ast();
     deliver(rx_arp(ARPOP_REPLY, peer, IP(10, 0, 2, 50), dev.dev_addr, OUR_IP, PACKET_HOST));
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 50)) == NULL);
@@ -262,14 +241,11 @@ TEST(unsolicited_reply_ignored_announcement_moves_known)
     deliver(rx_arp(ARPOP_REPLY, peer, IP(10, 0, 2, 2), bcast, IP(10, 0, 2, 2), PACKET_BROADCAST));
     CHECK_EQ(n->nud_state, NUD_STALE);
     CHECK(memcmp(n->ha, peer, 6) == 0);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(malformed_and_suspicious_frames_counted_and_freed)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct arp_stats s0 = ast();
     /* truncated: 20 bytes of ARP */
     struct sk_buff *t = rx_arp(ARPOP_REQUEST, peer, IP(10, 0, 2, 2), zero6, OUR_IP, PACKET_BROADCAST);
@@ -307,7 +283,7 @@ TEST(malformed_and_suspicious_frames_counted_and_freed)
     struct neigh_stats ns;
     neigh_get_stats(&ns);
     CHECK_EQ(ns.entries, 0);                           /* nothing learnt */
-    CHECK_EQ(skb_alive(), alive0);                     /* everything freed */
+    CHECK_EQ(skb_alive(), alive_at_setup);                     /* everything freed */
     arp_dump();
 }
 
@@ -361,8 +337,7 @@ TEST(directed_broadcast_needs_no_resolution)
     setup();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 255), &dev);
     CHECK_EQ(n->nud_state, NUD_NOARP);
-    CHECK_EQ(neigh_output(n, ip_pkt(OUR_IP)), 0);
+    CHECK_EQ(neigh_output(n, ip_stub(OUR_IP, 0)), 0);
     CHECK_EQ(ntx, 1);
     CHECK(memcmp(tx[0].d, bcast, 6) == 0);
-    neigh_table_flush();
 }

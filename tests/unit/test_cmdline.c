@@ -23,11 +23,12 @@ TEST(last_value_wins_and_first_equals_splits)
 TEST(numbers)
 {
     cmdline_parse("n=42 h=0x1f bad=12z empty=");
-    CHECK_EQ(cmdline_get_u64("n", 0), 42);
-    CHECK_EQ(cmdline_get_u64("h", 0), 31);
-    CHECK_EQ(cmdline_get_u64("bad", 7), 7);
-    CHECK_EQ(cmdline_get_u64("empty", 9), 9);
-    CHECK_EQ(cmdline_get_u64("missing", 5), 5);
+    /* a value that is not a whole number, or is missing, gives the default */
+    static const struct { const char *key; uint64_t dflt, want; } cases[] = {
+        { "n", 0, 42 }, { "h", 0, 31 }, { "bad", 7, 7 }, { "empty", 9, 9 }, { "missing", 5, 5 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_EQ(cmdline_get_u64(cases[i].key, cases[i].dflt), cases[i].want);
 }
 
 TEST(unknown_keys_reported_once)

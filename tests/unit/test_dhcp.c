@@ -286,11 +286,17 @@ TEST(discover_backoff_then_bind)
     CHECK(!dhcp_client_listening(&c));
 }
 
+/* A client (no host name) with this random seed, started at time t. */
+static void start_client(struct dhcp_client *c, uint32_t seed, uint64_t t, struct dhcp_action *a)
+{
+    dhcp_client_init(c, mac, seed, NULL);
+    dhcp_client_start(c, t, a);
+}
+
 static void bind_client(struct dhcp_client *c, uint64_t t, uint32_t lease)
 {
     struct dhcp_action a;
-    dhcp_client_init(c, mac, 7, NULL);
-    dhcp_client_start(c, t, &a);
+    start_client(c, 7, t, &a);
     struct dhcp_reply r = reply_for(c, DHCPOFFER, lease);
     dhcp_client_rx(c, t, &r, &a);
     r = reply_for(c, DHCPACK, lease);
@@ -376,8 +382,7 @@ TEST(request_gives_up_after_four_and_nak_restarts)
 {
     struct dhcp_client c;
     struct dhcp_action a;
-    dhcp_client_init(&c, mac, 9, NULL);
-    dhcp_client_start(&c, 0, &a);
+    start_client(&c, 9, 0, &a);
     struct dhcp_reply r = reply_for(&c, DHCPOFFER, 600);
     dhcp_client_rx(&c, 100, &r, &a);
     CHECK_EQ(c.state, DHCP_REQUESTING);
@@ -409,8 +414,7 @@ TEST(lease_defaults_and_odd_terms)
     struct dhcp_client c;
     struct dhcp_action a;
     /* no lease time, no mask: an hour, classful prefix */
-    dhcp_client_init(&c, mac, 1, NULL);
-    dhcp_client_start(&c, 0, &a);
+    start_client(&c, 1, 0, &a);
     struct srv_msg m;
     struct dhcp_reply r;
     srv_begin(&m, DHCPOFFER, c.xid, IP(172, 16, 5, 9));
@@ -432,8 +436,7 @@ TEST(lease_defaults_and_odd_terms)
     run_to(&c, UINT64_MAX - 1, &a);
     CHECK(!a.send);
     /* T1/T2 from the server, and nonsense ones replaced by the defaults */
-    dhcp_client_init(&c, mac, 2, NULL);
-    dhcp_client_start(&c, 0, &a);
+    start_client(&c, 2, 0, &a);
     srv_begin(&m, DHCPACK, c.xid, IP(10, 0, 2, 15));
     srv_opt(&m, DHO_SERVER_ID, &sid, 4);
     srv_opt32(&m, DHO_LEASE_TIME, 120);
@@ -451,8 +454,7 @@ TEST(link_up_restarts_search_only)
 {
     struct dhcp_client c;
     struct dhcp_action a;
-    dhcp_client_init(&c, mac, 3, NULL);
-    dhcp_client_start(&c, 0, &a);
+    start_client(&c, 3, 0, &a);
     for (int i = 0; i < 4; i++)
         run_to(&c, c.next_ms, &a);
     CHECK(c.next_ms > 30000);
@@ -600,8 +602,7 @@ TEST(release_unicast_then_silent)
     struct dhcp_client c;
     struct dhcp_action a;
     /* nothing to give back before a lease */
-    dhcp_client_init(&c, mac, 5, NULL);
-    dhcp_client_start(&c, 0, &a);
+    start_client(&c, 5, 0, &a);
     dhcp_client_release(&c, 10, &a);
     CHECK(!a.send && !a.remove);
     CHECK_EQ(c.stats.releases, 0);

@@ -12,6 +12,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_ipstack.h"
+#include "tests/unit/tx_ipv4.h"
 #include "tests/unit/fake_kernel.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/icmp.h"
@@ -47,26 +48,50 @@ static uint64_t socks_alive(void)
     return s.socks_alive;
 }
 
-/* --- ICMP --- */
+/* The stack up for one test, noting the skbs and sockets alive then; stack_down drops the
+ * frames the device recorded (the device's, not the test's), checks the test left no more
+ * skbs or sockets alive, and takes the stack down. */
+static uint64_t a0, s0;
 
-TEST(echo_reply)
+static struct net_device *stack_up(void)
 {
     fill();
     struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive();
-    static uint8_t m[100];
-    int n = icmp_msg(m, ICMP_ECHO, 0, 0x1234, 9, pat, 56);
+    a0 = skbs_alive();
+    s0 = socks_alive();
+    return d;
+}
+
+static void stack_down(struct net_device *d)
+{
+    fake_netdev_clear(d);
+    CHECK_EQ(skbs_alive(), a0);
+    CHECK_EQ(socks_alive(), s0);
+    ipstack_teardown(d);
+}
+
+/* --- ICMP --- */
+
+/* Deliver an echo request: one reply is counted and is the one frame sent; it is returned
+ * (NULL when nothing was sent). */
+static struct sk_buff *echo_answered(struct net_device *d, struct sk_buff *req)
+{
     uint64_t reps = icmpstats.OutEchoReps;
-    rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 1, 0, false));
+    rx_deliver(d, req);
     CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
     CHECK_EQ(tx_count(d), 1);
-    struct sk_buff *t = tx_get(d, 0);
+    return tx_get(d, 0);
+}
+
+TEST(echo_reply)
+{
+    struct net_device *d = stack_up();
+    static uint8_t m[100];
+    int n = icmp_msg(m, ICMP_ECHO, 0, 0x1234, 9, pat, 56);
+    echo_answered(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, (unsigned)n, 1, 0, false));
+    struct ipv4_repr ip;
+    struct sk_buff *t = tx_ipv4(d, 0, "10.0.2.15", "10.0.2.2", 1, &ip);
     if (t) {
-        struct ipv4_repr ip;
-        CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &ip), IPV4_PARSE_OK);
-        CHECK_EQ(ip.saddr, ipa("10.0.2.15"));
-        CHECK_EQ(ip.daddr, ipa("10.0.2.2"));
-        CHECK_EQ(ip.protocol, 1);
         CHECK_EQ(ip.ttl, 64);
         struct icmp_repr r;
         CHECK_EQ(icmp_hdr_parse(t->data + 20, ip.payload_len, 0, &r), ICMP_PARSE_OK);
@@ -85,16 +110,14 @@ TEST(echo_reply)
     CHECK_EQ(icmpstats.InCsumErrors - cs, 1);
     rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 1, m, 5, 4, 0, false));   /* truncated */
     CHECK_EQ(tx_count(d), 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 /* RFC 1122 3.2.1.7: a host MUST NOT discard a datagram because it arrived with TTL 0 or
  * 1; an echo request with either is answered (with our own TTL), as Linux does. */
 TEST(echo_with_ttl_0_and_1_answered)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
+    struct net_device *d = stack_up();
     static uint8_t m[100];
     int n = icmp_msg(m, ICMP_ECHO, 0, 0x77, 1, pat, 32);
     for (int ttl = 0; ttl <= 1; ttl++) {
@@ -103,24 +126,19 @@ TEST(echo_with_ttl_0_and_1_answered)
         h->ttl = (uint8_t)ttl;
         h->check = 0;
         h->check = ip_fast_csum(h, h->ihl);
-        uint64_t reps = icmpstats.OutEchoReps;
-        rx_deliver(d, s);
-        CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
-        CHECK_EQ(tx_count(d), 1);
-        struct sk_buff *t = tx_get(d, 0);
+        struct sk_buff *t = echo_answered(d, s);
         if (t)
             CHECK_EQ(((struct iphdr *)t->data)->ttl, 64);
         fake_netdev_clear(d);
     }
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 /* RFC 1122 3.2.2.6: the reply returns the request's Record Route and Timestamp options,
  * filled in for this host (as the receiver and again as the sender, as Linux does). */
 TEST(echo_reply_returns_record_route_and_timestamp)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
+    struct net_device *d = stack_up();
     static uint8_t m[100];
     int n = icmp_msg(m, ICMP_ECHO, 0, 0x99, 2, pat, 16);
     /* RR with 3 slots (one already used), a NOOP (not returned), TS (timestamps only)
@@ -146,11 +164,7 @@ TEST(echo_reply_returns_record_route_and_timestamp)
     s->dev = d;
     s->protocol = ETH_P_IP;
     s->pkt_type = PACKET_HOST;
-    uint64_t reps = icmpstats.OutEchoReps;
-    rx_deliver(d, s);
-    CHECK_EQ(icmpstats.OutEchoReps - reps, 1);
-    CHECK_EQ(tx_count(d), 1);
-    struct sk_buff *t = tx_get(d, 0);
+    struct sk_buff *t = echo_answered(d, s);
     if (t) {
         const struct iphdr *rh = (const struct iphdr *)t->data;
         CHECK_EQ(ip_fast_csum(rh, rh->ihl), 0);
@@ -184,15 +198,12 @@ TEST(echo_reply_returns_record_route_and_timestamp)
         CHECK_EQ(ir.type, ICMP_ECHOREPLY);
         CHECK_EQ(ir.un.echo.seq, 2);
     }
-    fake_netdev_clear(d);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(large_fragmented_echo)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *d = stack_up();
     /* ping -s 8000: 8008 bytes of ICMP in 6 fragments, delivered out of order */
     static uint8_t m[8100];
     int n = icmp_msg(m, ICMP_ECHO, 0, 77, 1, pat, 8000);
@@ -214,9 +225,7 @@ TEST(large_fragmented_echo)
     CHECK_EQ(icmp_hdr_parse(back, 8008, 0, &r), ICMP_PARSE_OK);
     CHECK_EQ(r.type, ICMP_ECHOREPLY);
     CHECK(memcmp(r.data, pat, 8000) == 0);
-    fake_netdev_clear(d);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 static struct sk_buff *udp_in(struct net_device *d, const char *src, const char *dst,
@@ -231,9 +240,7 @@ static struct sk_buff *udp_in(struct net_device *d, const char *src, const char 
 
 TEST(port_unreachable_rate_limited)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *d = stack_up();
     uint64_t np = udpstats.NoPorts, host = icmpstats.OutRateLimitHost;
     uint64_t glob = icmpstats.OutRateLimitGlobal, du = icmpstats.OutDestUnreachs;
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 5555, 9, "x", 1, true));
@@ -292,14 +299,12 @@ TEST(port_unreachable_rate_limited)
     /* never for a broadcast */
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.255", 5555, 9, "x", 1, true));
     CHECK_EQ(tx_count(d), 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(never_an_error_about_an_error)
 {
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *d = stack_up();
     uint64_t sup = icmpstats.err_suppressed;
     /* an ICMP error about an ICMP error */
     uint8_t inner[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17 };
@@ -327,9 +332,7 @@ TEST(never_an_error_about_an_error)
     kfree_skb(f);
     kfree_skb(z);
     kfree_skb(e);
-    fake_netdev_clear(d);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 /* --- UDP sockets --- */
@@ -340,6 +343,13 @@ static struct sock *usock(void)
     sk->sk_protocol = IPPROTO_UDP;
     sk->sk_type = SOCK_DGRAM;
     CHECK_EQ(udp_prot.init(sk), 0);
+    return sk;
+}
+/* a UDP socket bound to port */
+static struct sock *usock_on(uint16_t port)
+{
+    struct sock *sk = usock();
+    CHECK_EQ(udp_prot.get_port(sk, port), 0);
     return sk;
 }
 static void uclose(struct sock *sk)
@@ -381,7 +391,7 @@ static long urecv(struct sock *sk, void *buf, size_t len, int flags, struct sock
 
 TEST(ports_bind_conflicts_ephemeral)
 {
-    uint64_t s0 = socks_alive();
+    s0 = socks_alive();
     struct sock *a = usock(), *b = usock(), *c = usock(), *e1 = usock(), *e2 = usock();
     CHECK_EQ(udp_prot.get_port(a, 7), 0);
     CHECK_EQ(a->inet_num, 7);
@@ -433,9 +443,7 @@ static void check_udp_out(struct net_device *d, unsigned len, uint16_t dport)
  * the payload is copied once and no datagram-sized buffer is allocated. */
 TEST(fragmented_send_copies_once)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *d = stack_up();
     struct sock *sk = usock();
     struct skb_stats s0, s1;
     unsigned sizes[] = { 1473, 8000, 65507 };
@@ -461,15 +469,12 @@ TEST(fragmented_send_copies_once)
         check_udp_out(d, sizes[i], 7);       /* reassembles, checksum right */
     }
     uclose(sk);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(send_sizes_and_checksums)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct net_device *d = stack_up();
     struct sock *sk = usock();
     unsigned sizes[] = { 0, 1, 1472, 1473, 8000, 65507 };
     for (int offload = 0; offload < 2; offload++) {
@@ -500,18 +505,13 @@ TEST(send_sizes_and_checksums)
     CHECK_EQ(usend(sk, "127.0.0.1", 7, pat, 10), -ENETUNREACH);
     fake_netdev_clear(d);
     uclose(sk);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(receive_verify_name_truncate)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
-    struct sock *sk = usock();
-    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    struct net_device *d = stack_up();
+    struct sock *sk = usock_on(7);
     uint64_t in0 = udpstats.InDatagrams, cs0 = udpstats.InCsumErrors;
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40000, 7, pat, 100, true));
     rx_deliver(d, udp_in(d, "10.0.2.2", "10.0.2.15", 40001, 7, pat, 0, false));  /* no checksum */
@@ -549,18 +549,13 @@ TEST(receive_verify_name_truncate)
     rx_deliver(d, l);
     CHECK_EQ(udpstats.in_bad_length - bl, 2);
     uclose(sk);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(receive_reassembled_datagram)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
-    struct sock *sk = usock();
-    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    struct net_device *d = stack_up();
+    struct sock *sk = usock_on(7);
     static uint8_t dg[70000];
     struct udp_repr u = { .sport = 40000, .dport = 7, .payload = pat, .payload_len = 65507 };
     size_t n = udp_hdr_emit(&u, dg, sizeof(dg), ipa("10.0.2.2"), ipa("10.0.2.15"), true);
@@ -575,15 +570,12 @@ TEST(receive_reassembled_datagram)
     CHECK_EQ(urecv(sk, buf, sizeof(buf), 0, NULL), 65507);
     CHECK(memcmp(buf, pat, 65507) == 0);
     uclose(sk);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(lookup_preference_and_broadcast)
 {
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct net_device *d = stack_up();
     struct sock *wild = usock(), *conn = usock(), *other = usock();
     wild->sk_reuse = conn->sk_reuse = other->sk_reuse = true;
     CHECK_EQ(udp_prot.get_port(wild, 5000), 0);
@@ -618,18 +610,13 @@ TEST(lookup_preference_and_broadcast)
     CHECK_EQ(conn->inet_saddr, 0);
     CHECK_EQ(conn->sk_state, TCP_CLOSE);
     uclose(wild); uclose(conn); uclose(other);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(receive_queue_bounded)
 {
-    fill();
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
-    struct sock *sk = usock();
-    CHECK_EQ(udp_prot.get_port(sk, 7), 0);
+    struct net_device *d = stack_up();
+    struct sock *sk = usock_on(7);
     sk->sk_rcvbuf = 16 * 1024;
     uint64_t rb = udpstats.RcvbufErrors;
     for (int i = 0; i < 200; i++)
@@ -639,9 +626,7 @@ TEST(receive_queue_bounded)
     CHECK_EQ(udpstats.RcvbufErrors - rb, 200 - skb_queue_len(&sk->sk_receive_queue));
     CHECK_EQ(sk->sk_drops, 200 - skb_queue_len(&sk->sk_receive_queue));
     uclose(sk);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 /* An ICMP error from 10.0.2.2 quoting a datagram 10.0.2.15:sport -> 10.0.2.2:dport */
@@ -661,8 +646,7 @@ static void rx_icmp_err(struct net_device *d, uint8_t type, uint8_t code, uint16
 
 TEST(icmp_errors_reach_connected_sockets)
 {
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct net_device *d = stack_up();
     struct sock *c = usock(), *u = usock();
     struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(9),
                                 .sin_addr.s_addr = ipa("10.0.2.2") };
@@ -715,15 +699,12 @@ TEST(icmp_errors_reach_connected_sockets)
     fake_neigh_xmit_ret = 0;
     fake_netdev_clear(d);
     uclose(c); uclose(u);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }
 
 TEST(connected_send_uses_cached_route)
 {
-    struct net_device *d = ipstack_setup();
-    uint64_t a0 = skbs_alive(), s0 = socks_alive();
+    struct net_device *d = stack_up();
     struct sock *c = usock();
     struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(9),
                                 .sin_addr.s_addr = ipa("8.8.8.8") };
@@ -747,7 +728,5 @@ TEST(connected_send_uses_cached_route)
     uclose(c);
     rt_get_stats(&r1);
     CHECK_EQ(r1.allocs, r1.frees);
-    CHECK_EQ(skbs_alive(), a0);
-    CHECK_EQ(socks_alive(), s0);
-    ipstack_teardown(d);
+    stack_down(d);
 }

@@ -7,6 +7,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_ipstack.h"
+#include "tests/unit/tx_ipv4.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/route.h"
@@ -39,6 +40,31 @@ static void fill_pattern(void)
         pattern[i] = (uint8_t)(i * 131 + (i >> 8));
 }
 
+static struct ipfrag_info frag_info(void)
+{
+    struct ipfrag_info fi;
+    ipfrag_get_info(&fi);
+    return fi;
+}
+
+/* The stack up for one test, noting the skbs alive then; stack_down checks the test left
+ * no more and takes the stack down. */
+static uint64_t a0;
+
+static struct net_device *stack_up(void)
+{
+    fill_pattern();
+    struct net_device *dev = ipstack_setup();
+    a0 = skbs_alive();
+    return dev;
+}
+
+static void stack_down(struct net_device *dev)
+{
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(dev);
+}
+
 /* An outgoing datagram: data at a full IP header, len payload bytes. */
 static struct sk_buff *out_dgram(unsigned len, bool df)
 {
@@ -56,7 +82,7 @@ static struct sk_buff *out_dgram(unsigned len, bool df)
 TEST(fragment_shapes)
 {
     fill_pattern();
-    uint64_t a0 = skbs_alive();
+    a0 = skbs_alive();
     unsigned sizes[] = { 1481, 2960, 2961, 8000, 65515 };
     for (unsigned k = 0; k < ARRAY_SIZE(sizes); k++) {
         unsigned len = sizes[k];
@@ -157,9 +183,7 @@ static int order_fwd(int i, int n) { (void)n; return i; }
 
 TEST(reassembly_orders)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     int (*orders[])(int, int) = { order_fwd, order_rev, order_shuffle };
     unsigned len = 1480 * 5 + 100;       /* 6 pieces */
     for (unsigned o = 0; o < 3; o++) {
@@ -190,19 +214,14 @@ TEST(reassembly_orders)
             whole = w;
     }
     check_whole(whole, big);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
-    CHECK_EQ(fi.mem, 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    CHECK_EQ(frag_info().queues, 0);
+    CHECK_EQ(frag_info().mem, 0);
+    stack_down(dev);
 }
 
 TEST(duplicates_and_overlaps)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     /* an exact duplicate is dropped alone; the datagram still completes */
     CHECK(ip_defrag(piece(dev, 1, 0, 1480, true)) == NULL);
@@ -216,17 +235,14 @@ TEST(duplicates_and_overlaps)
     CHECK(ip_defrag(piece(dev, 2, 1472, 1480, true)) == NULL);      /* 8 bytes over */
     CHECK_EQ(ipstats.reasm_overlaps - s0.reasm_overlaps, 1);
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 1);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
     /* same start, different length; and one ending inside the next */
     CHECK(ip_defrag(piece(dev, 3, 1480, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 3, 1480, 8, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 4, 1480, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 4, 8, 1480, true)) == NULL);
     CHECK_EQ(ipstats.reasm_overlaps - s0.reasm_overlaps, 3);
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
 
     /* last fragments that disagree on the length */
     s0 = ipstats;
@@ -239,39 +255,30 @@ TEST(duplicates_and_overlaps)
     CHECK(ip_defrag(piece(dev, 8, 1480, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 8, 0, 200, false)) == NULL);        /* ends before it */
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 4);
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    CHECK_EQ(frag_info().queues, 0);
+    stack_down(dev);
 }
 
 TEST(too_big_refused)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     /* header + 65512 + 8 = 65540 bytes: past the limit although each piece is legal */
     CHECK(ip_defrag(piece(dev, 9, 0, 1480, true)) == NULL);
     CHECK(ip_defrag(piece(dev, 9, 65512, 8, false)) == NULL);
     CHECK_EQ(ipstats.reasm_too_big - s0.reasm_too_big, 1);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
+    CHECK_EQ(frag_info().queues, 0);
     /* the ping of death never gets that far: ip_rcv refuses the header */
     s0 = ipstats;
     struct sk_buff *pod = rx_ip(dev, "10.0.2.2", "10.0.2.15", 1, pattern, 16, 10, 65528, false);
     rx_deliver(dev, pod);
     CHECK_EQ(ipstats.drop_frag_shape - s0.drop_frag_shape, 1);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
 
 TEST(timeout_and_time_exceeded)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     uint64_t exc0 = icmpstats.OutTimeExcds;
     /* fragment 0 and a later one; the middle never comes */
@@ -280,26 +287,19 @@ TEST(timeout_and_time_exceeded)
     /* a second datagram without its first fragment */
     CHECK(ip_defrag(piece(dev, 12, 1480, 1480, true)) == NULL);
     fake_advance_ms(IPFRAG_TIMEOUT_MS - 10);
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 2);
+    CHECK_EQ(frag_info().queues, 2);
     CHECK_EQ(ipstats.ReasmTimeout - s0.ReasmTimeout, 0);
     fake_advance_ms(20);
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, 0);
-    CHECK_EQ(fi.mem, 0);
+    CHECK_EQ(frag_info().queues, 0);
+    CHECK_EQ(frag_info().mem, 0);
     CHECK_EQ(ipstats.ReasmTimeout - s0.ReasmTimeout, 2);
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 2);
     /* one time exceeded, for the datagram whose first piece we had, to its sender */
     CHECK_EQ(icmpstats.OutTimeExcds - exc0, 1);
     CHECK_EQ(tx_count(dev), 1);
-    struct sk_buff *t = tx_get(dev, 0);
+    struct ipv4_repr r;
+    struct sk_buff *t = tx_ipv4(dev, 0, "10.0.2.15", "10.0.2.2", 1, &r);
     if (t) {
-        struct ipv4_repr r;
-        CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &r), IPV4_PARSE_OK);
-        CHECK_EQ(r.daddr, ipa("10.0.2.2"));
-        CHECK_EQ(r.saddr, ipa("10.0.2.15"));
-        CHECK_EQ(r.protocol, 1);
         CHECK_EQ(t->data[20], ICMP_TIME_EXCEEDED);
         CHECK_EQ(t->data[21], ICMP_EXC_FRAGTIME);
         CHECK_EQ(ip_compute_csum(t->data + 20, r.payload_len), 0);
@@ -308,22 +308,17 @@ TEST(timeout_and_time_exceeded)
         CHECK_EQ(t->data[28 + 5], 11);
     }
     fake_netdev_clear(dev);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }
 
 TEST(queue_and_memory_limits)
 {
-    fill_pattern();
-    struct net_device *dev = ipstack_setup();
-    uint64_t a0 = skbs_alive();
+    struct net_device *dev = stack_up();
     struct ipstats_mib s0 = ipstats;
     /* more datagrams in progress than queues: the oldest go */
     for (int id = 0; id < IPFRAG_MAX_QUEUES + 5; id++)
         ip_defrag(piece(dev, (uint16_t)(1000 + id), 1480, 1480, true));
-    struct ipfrag_info fi;
-    ipfrag_get_info(&fi);
-    CHECK_EQ(fi.queues, IPFRAG_MAX_QUEUES);
+    CHECK_EQ(frag_info().queues, IPFRAG_MAX_QUEUES);
     CHECK_EQ(ipstats.reasm_queues_full - s0.reasm_queues_full, 5);
     ipfrag_flush();
     /* far more bytes than the memory limit: it is never exceeded */
@@ -331,9 +326,7 @@ TEST(queue_and_memory_limits)
     for (int id = 0; id < 60; id++)
         for (int k = 1; k < 40; k++) {
             ip_defrag(piece(dev, (uint16_t)(2000 + id), 1480u * k, 1480, true));
-            ipfrag_get_info(&fi);
-            if (fi.mem > peak)
-                peak = fi.mem;
+            peak = MAX(peak, frag_info().mem);
         }
     CHECK(peak <= IPFRAG_HIGH_THRESH);
     CHECK(ipstats.reasm_mem_evictions - s0.reasm_mem_evictions > 0);
@@ -344,6 +337,5 @@ TEST(queue_and_memory_limits)
         ip_defrag(piece(dev, 3000, 8u * k, 8, true));
     CHECK_EQ(ipstats.ReasmFails - s0.ReasmFails, 1);
     ipfrag_flush();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(dev);
+    stack_down(dev);
 }

@@ -10,6 +10,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_mm.h"
 #include "tests/unit/fake_ipstack.h"
+#include "tests/unit/tx_ipv4.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/icmp.h"
 #include "net/ipv4/udp.h"
@@ -41,6 +42,10 @@ static void delivered_clear(void)
     ndelivered = 0;
 }
 
+/* setup() brings the stack up and notes the skbs alive; teardown() checks the test left
+ * no more and takes the stack down. */
+static uint64_t a0;
+
 static struct net_device *setup(void)
 {
     static bool reg;
@@ -51,7 +56,14 @@ static struct net_device *setup(void)
         reg = true;
     }
     nf_rules_flush();
+    a0 = skbs_alive();
     return d;
+}
+
+static void teardown(struct net_device *d)
+{
+    CHECK_EQ(skbs_alive(), a0);
+    ipstack_teardown(d);
 }
 
 static const uint8_t data8[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -71,7 +83,6 @@ static void refix(struct sk_buff *s)
 TEST(delivers_good_packet_trimmed)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct ipstats_mib s0 = ipstats;
     struct sk_buff *s = pkt(d, "10.0.2.2", "10.0.2.15");
     memset(skb_put(s, 18), 0, 18);                 /* Ethernet padding up to 46 bytes */
@@ -85,14 +96,12 @@ TEST(delivers_good_packet_trimmed)
     CHECK_EQ(ipstats.InReceives - s0.InReceives, 1);
     CHECK_EQ(ipstats.InDelivers - s0.InDelivers, 1);
     delivered_clear();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(header_errors_counted)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct ipstats_mib s0 = ipstats;
     struct sk_buff *s;
 
@@ -135,14 +144,12 @@ TEST(header_errors_counted)
     CHECK_EQ(ipstats.drop_options - s0.drop_options, 1);
     CHECK_EQ(ipstats.drop_source_route - s0.drop_source_route, 1);
     CHECK_EQ(ndelivered, 0);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(martians_and_not_for_us)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct ipstats_mib s0 = ipstats;
     const char *martians[] = { "0.1.2.3", "127.0.0.1", "224.0.0.9", "255.255.255.255",
                                "240.0.0.1", "10.0.2.255", "10.0.2.15" };
@@ -168,15 +175,14 @@ TEST(martians_and_not_for_us)
     CHECK_EQ(ipstats.InBcastPkts - s0.InBcastPkts, 2);
     CHECK_EQ(ipstats.InMcastPkts - s0.InMcastPkts, 1);
     delivered_clear();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(unconfigured_interface_takes_unicast_to_its_mac)
 {
     struct net_device *d = fake_netdev_new("eth9", 9);
     nf_rules_flush();
-    uint64_t a0 = skbs_alive();
+    a0 = skbs_alive();
     /* a DHCP offer sent by unicast to the address being offered */
     rx_deliver(d, pkt(d, "10.0.2.2", "10.0.2.15"));
     CHECK_EQ(ndelivered, 1);
@@ -192,7 +198,6 @@ TEST(unconfigured_interface_takes_unicast_to_its_mac)
 TEST(paged_frame_linearised)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     /* header in the linear part, payload in a page fragment */
     struct sk_buff *s = rx_ip(d, "10.0.2.2", "10.0.2.15", TESTPROTO, data8, 8, 1, 0, false);
     skb_trim(s, 20);
@@ -204,14 +209,12 @@ TEST(paged_frame_linearised)
     if (ndelivered)
         CHECK(!skb_is_nonlinear(delivered[0]) && memcmp(delivered[0]->data, data8, 8) == 0);
     delivered_clear();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(unknown_protocol_gets_protocol_unreachable)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct ipstats_mib s0 = ipstats;
     rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.15", 99, data8, 8, 5, 0, false));
     CHECK_EQ(ipstats.InUnknownProtos - s0.InUnknownProtos, 1);
@@ -227,14 +230,12 @@ TEST(unknown_protocol_gets_protocol_unreachable)
     rx_deliver(d, rx_ip(d, "10.0.2.2", "10.0.2.255", 99, data8, 8, 5, 0, false));
     CHECK_EQ(tx_count(d), 1);
     fake_netdev_clear(d);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(fragments_reassembled_on_the_way_in)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     uint8_t big[3000];
     for (unsigned i = 0; i < sizeof(big); i++)
         big[i] = (uint8_t)(i ^ (i >> 3));
@@ -248,14 +249,12 @@ TEST(fragments_reassembled_on_the_way_in)
         CHECK(memcmp(delivered[0]->data, big, 3000) == 0);
     }
     delivered_clear();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(netfilter_on_receive)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct nf_hook_stats p0, p1, i0, i1;
     nf_get_hook_stats(NF_INET_PRE_ROUTING, &p0);
     nf_get_hook_stats(NF_INET_LOCAL_IN, &i0);
@@ -275,8 +274,7 @@ TEST(netfilter_on_receive)
     CHECK_EQ(nf_rule_get(1)->packets, 1);
     nf_rules_flush();
     delivered_clear();
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 /* --- output --- */
@@ -309,7 +307,6 @@ static struct sk_buff *payload(unsigned n)
 TEST(queue_xmit_builds_header_and_caches_route)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct sock *sk = mksock("8.8.8.8", 53);
     sk->ip_ttl = 33;
     sk->ip_tos = 0x10;
@@ -325,18 +322,13 @@ TEST(queue_xmit_builds_header_and_caches_route)
     CHECK_EQ(fake_neigh_created - created, 1);       /* one next hop: the gateway */
     CHECK(__ipv4_neigh_lookup_noref(d, ipa("10.0.2.2")) != NULL);
     CHECK_EQ(ipstats.OutRequests - s0.OutRequests, 2);
-    struct sk_buff *t = tx_get(d, 0);
-    struct ipv4_repr r;
-    CHECK_EQ(ipv4_hdr_parse(t->data, t->len, 0, &r), IPV4_PARSE_OK);
-    CHECK_EQ(r.saddr, ipa("10.0.2.15"));
-    CHECK_EQ(r.daddr, ipa("8.8.8.8"));
+    struct ipv4_repr r = { 0 }, r2 = { 0 };
+    tx_ipv4(d, 0, "10.0.2.15", "8.8.8.8", TESTPROTO, &r);
     CHECK_EQ(r.ttl, 33);
     CHECK_EQ(r.tos, 0x10);
     CHECK(r.df);
-    CHECK_EQ(r.protocol, TESTPROTO);
     CHECK_EQ(r.payload_len, 100);
-    struct ipv4_repr r2;
-    ipv4_hdr_parse(tx_get(d, 1)->data, tx_get(d, 1)->len, 0, &r2);
+    tx_ipv4(d, 1, "10.0.2.15", "8.8.8.8", TESTPROTO, &r2);
     CHECK_EQ((uint16_t)(r2.id - r.id), 1);
     /* a route change: the socket looks up again and now goes on-link */
     CHECK_EQ(ip_route_add(ipa("8.8.8.0"), 24, 0, d, 0, RTPROT_STATIC), 0);
@@ -353,13 +345,12 @@ TEST(queue_xmit_builds_header_and_caches_route)
     struct rt_stats rs;
     rt_get_stats(&rs);
     CHECK_EQ(rs.allocs, rs.frees);
-    ipstack_teardown(d);
+    teardown(d);
 }
 
 TEST(netfilter_on_send)
 {
     struct net_device *d = setup();
-    uint64_t a0 = skbs_alive();
     struct sock *sk = mksock("10.0.2.2", 9);
     int bad;
     CHECK_EQ(nf_rules_add_list("LOCAL_OUT:253:dst=10.0.2.2:DROP", &bad), 1);
@@ -381,6 +372,5 @@ TEST(netfilter_on_send)
     CHECK_EQ(tx_count(d), 1);
     fake_netdev_clear(d);
     rmsock(sk);
-    CHECK_EQ(skbs_alive(), a0);
-    ipstack_teardown(d);
+    teardown(d);
 }

@@ -2,6 +2,7 @@
 /* Hosted tests of kmalloc and dma_alloc_coherent over the page allocator on a malloc'd
  * arena ("physical" = host address). */
 #include "tests/unit/unit.h"
+#include "tests/unit/xorshift.h"
 #include "kernel/mm/mm.h"
 
 #define ARENA_SIZE (16ul << 20)
@@ -10,7 +11,7 @@
 
 static char *arena;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint64_t rnd(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 static void setup(void)
 {

@@ -8,6 +8,7 @@
  * entries), and no skb or entry leaked. */
 #include "tests/unit/unit.h"
 #include "tests/unit/fake_softirq.h"
+#include "tests/unit/neigh_fixture.h"
 #include "tests/unit/fake_mm.h"
 #include "net/core/neighbour.h"
 #include "kernel/errno.h"
@@ -68,23 +69,12 @@ static void tick_to(uint64_t end)
 }
 static void advance_ms(uint64_t ms) { tick_to(jiffies + msecs_to_jiffies(ms)); }
 
-/* An "IP packet" as the IP layer hands it down: data at the network header. */
-static struct sk_buff *pkt(uint32_t seq)
-{
-    struct sk_buff *skb = alloc_skb(256);
-    skb_reserve(skb, 64);
-    uint8_t *ip = skb_put(skb, 20);
-    memset(ip, 0, 20);
-    ip[0] = 0x45;
-    memcpy(ip + 16, &seq, 4);       /* stands in for the destination; we read it back */
-    skb_reset_network_header(skb);
-    skb->protocol = ETH_P_IP;
-    return skb;
-}
+/* An "IP packet" as the IP layer hands it down; its destination field stands in for a
+ * sequence number, read back from what was sent. */
+static struct sk_buff *pkt(uint32_t seq) { return ip_stub(0, seq); }
 static uint32_t sent_seq(int i) { uint32_t s; memcpy(&s, sent[i].data + ETH_HLEN + 16, 4); return s; }
 
 static struct neigh_stats nst(void) { struct neigh_stats s; neigh_get_stats(&s); return s; }
-static uint64_t skb_alive(void) { struct skb_stats s; skb_get_stats(&s); return s.alive; }
 
 static void setup(void)
 {
@@ -93,12 +83,12 @@ static void setup(void)
     neigh_set_error_report(fake_report);
     nsent = nsolicit = nreports = 0;
     fake_softirq_reset();
+    neigh_test_mark();
 }
 
 TEST(resolve_queue_overflow_drops_oldest_then_flush_in_order)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 2), &dev);
     CHECK(n != NULL);
     CHECK_EQ(n->nud_state, NUD_NONE);
@@ -137,14 +127,11 @@ TEST(resolve_queue_overflow_drops_oldest_then_flush_in_order)
     CHECK_EQ(nst().hh_output, hh0 + 1);
     CHECK(memcmp(sent[3].data, n->hh_data, ETH_HLEN) == 0);
     CHECK_EQ(nsolicit, 1);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(failure_after_three_probes_reports_and_holds)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 9), &dev);
     uint64_t t0 = jiffies;
     neigh_output(n, pkt(11));
@@ -165,12 +152,12 @@ TEST(failure_after_three_probes_reports_and_holds)
     CHECK_EQ(report_seq[0], 11);
     CHECK_EQ(report_seq[1], 12);
     CHECK(skb_queue_empty(&n->arp_queue));
-    CHECK_EQ(skb_alive(), alive0);           /* and freed */
+    CHECK_EQ(skb_alive(), alive_at_setup);   /* and freed */
     CHECK_EQ(nst().res_failed, 1);
     /* while failed, new packets are refused at once */
     CHECK_EQ(neigh_output(n, pkt(13)), -EHOSTUNREACH);
     CHECK_EQ(nst().failed_refusals, 1);
-    CHECK_EQ(skb_alive(), alive0);
+    CHECK_EQ(skb_alive(), alive_at_setup);
     CHECK_EQ(nsolicit, 3);
     /* after the hold time a packet starts a new resolution */
     advance_ms(jiffies_to_msecs(NEIGH_FAILED_HOLD));
@@ -181,14 +168,11 @@ TEST(failure_after_three_probes_reports_and_holds)
     CHECK_EQ(nsent, 1);
     CHECK_EQ(sent_seq(0), 14);
     CHECK_EQ(n->last_error, 0);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(reachable_stale_delay_probe_cycle)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 2), &dev);
     neigh_output(n, pkt(1));
     neigh_update(n, peer, NUD_REACHABLE);
@@ -247,8 +231,6 @@ TEST(reachable_stale_delay_probe_cycle)
     advance_ms(1000);
     CHECK_EQ(n->nud_state, NUD_FAILED);
     CHECK_EQ(nreports, 0);                   /* nothing was waiting: nothing to report */
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(learning_from_requests_is_stale_and_does_not_downgrade)
@@ -272,7 +254,6 @@ TEST(learning_from_requests_is_stale_and_does_not_downgrade)
     struct neighbour *m = __neigh_create(IP(10, 0, 2, 8), &dev);
     neigh_update(m, NULL, NUD_REACHABLE);     /* nothing known: ignored */
     CHECK_EQ(m->nud_state, NUD_NONE);
-    neigh_table_flush();
 }
 
 TEST(noarp_broadcast_and_multicast)
@@ -293,13 +274,11 @@ TEST(noarp_broadcast_and_multicast)
     neigh_update(b, peer, NUD_REACHABLE);    /* NOARP entries are not learnt over */
     CHECK_EQ(b->nud_state, NUD_NOARP);
     CHECK_EQ(nsolicit, 0);
-    neigh_table_flush();
 }
 
 TEST(no_headroom_dropped_and_counted)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *b = __neigh_create(IP(255, 255, 255, 255), &dev);
     struct sk_buff *skb = alloc_skb(64);
     skb_put(skb, 20);
@@ -307,8 +286,6 @@ TEST(no_headroom_dropped_and_counted)
     CHECK_EQ(neigh_output(b, skb), -ENOBUFS);
     CHECK_EQ(nst().no_headroom, nh0 + 1);
     CHECK_EQ(nsent, 0);
-    neigh_table_flush();
-    CHECK_EQ(skb_alive(), alive0);
 }
 
 TEST(forced_gc_when_full_keeps_referenced_and_active)
@@ -373,20 +350,18 @@ TEST(periodic_gc_collects_old_stale_and_failed)
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 20)) == NULL);   /* STALE > 60 s */
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 21)) == NULL);   /* FAILED */
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 22)) == r);
-    neigh_table_flush();
 }
 
 TEST(ifdown_drops_queued_and_reports)
 {
     setup();
-    uint64_t alive0 = skb_alive();
     struct neighbour *n = __neigh_create(IP(10, 0, 2, 30), &dev);
     neigh_output(n, pkt(31));
     neigh_output(n, pkt(32));
     neigh_ifdown(&dev);
     CHECK_EQ(nreports, 2);
     CHECK_EQ(nst().entries, 0);
-    CHECK_EQ(skb_alive(), alive0);
+    CHECK_EQ(skb_alive(), alive_at_setup);
     advance_ms(5000);                          /* its timer is gone with it */
     CHECK_EQ(nsolicit, 1);
     neigh_dump();
@@ -401,5 +376,4 @@ TEST(dump_lists_states)
     neigh_dump();
     CHECK_STR(neigh_state_name(NUD_REACHABLE), "REACHABLE");
     CHECK_STR(neigh_state_name(NUD_INCOMPLETE), "INCOMPLETE");
-    neigh_table_flush();
 }

@@ -1,6 +1,7 @@
 // SOURCES: kernel/mm/page_alloc.c kernel/mm/regions.c kernel/lib/vsprintf.c kernel/lib/string.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_clock.c
 /* Hosted tests of the buddy page allocator on a malloc'd arena ("physical" = host address). */
 #include "tests/unit/unit.h"
+#include "tests/unit/xorshift.h"
 #include "kernel/mm/mm.h"
 
 #define ARENA_SIZE (16ul << 20)
@@ -11,7 +12,7 @@ static char *arena;
 static phys_addr_t arena_phys;
 
 static uint64_t rng = 88172645463325252ull;
-static uint64_t rnd(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+static uint64_t rnd(void) { return xorshift64(&rng); }
 
 static void setup(const struct mem_region *res, int nres)
 {
@@ -37,13 +38,12 @@ TEST(init_counts_all_but_descriptors)
 
 TEST(get_order_rounds_up)
 {
-    CHECK_EQ(get_order(0), 0);
-    CHECK_EQ(get_order(1), 0);
-    CHECK_EQ(get_order(4096), 0);
-    CHECK_EQ(get_order(4097), 1);
-    CHECK_EQ(get_order(8192), 1);
-    CHECK_EQ(get_order(4ul << 20), 10);
-    CHECK_EQ(get_order((4ul << 20) + 1), 11);
+    static const struct { size_t size; unsigned order; } cases[] = {
+        { 0, 0 }, { 1, 0 }, { 4096, 0 }, { 4097, 1 }, { 8192, 1 },
+        { 4ul << 20, 10 }, { (4ul << 20) + 1, 11 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_EQ(get_order(cases[i].size), cases[i].order);
 }
 
 TEST(order_too_large_fails_cleanly)

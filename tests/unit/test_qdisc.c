@@ -55,8 +55,15 @@ static netdev_tx_t fake_xmit(struct sk_buff *skb, struct net_device *dev)
 
 static const struct net_device_ops fake_ops = { .ndo_start_xmit = fake_xmit };
 
+static struct skb_stats st(void) { struct skb_stats s; skb_get_stats(&s); return s; }
+
+/* make_dev notes the skbs alive before the test's device exists; free_dev checks the test
+ * left no more behind. */
+static uint64_t alive0;
+
 static struct net_device *make_dev(unsigned queues)
 {
+    alive0 = st().alive;
     memset(&drv, 0, sizeof(drv));
     drv.budget = -1;
     drv.stop_on_busy = true;
@@ -71,12 +78,21 @@ static struct net_device *make_dev(unsigned queues)
     return dev;
 }
 
+/* the driver was handed frames 0 .. n-1, in that order */
+static void check_sent_in_order(int n)
+{
+    CHECK(drv.sent >= n);
+    for (int i = 0; i < n; i++)
+        CHECK_EQ(drv.log[i], i);
+}
+
 static void free_dev(struct net_device *dev)
 {
     for (unsigned i = 0; i < dev->num_tx_queues; i++)
         qdisc_destroy(dev->tx_queue[i].qdisc);
     list_del_init(&dev->dev_list);
     kfree(dev);
+    CHECK_EQ(st().alive, alive0);
 }
 
 /* A frame: Ethernet header, an optional IPv4+UDP header, and a 4-byte sequence number. */
@@ -106,7 +122,6 @@ static struct sk_buff *frame(struct net_device *dev, uint32_t seq, uint32_t prio
     return skb;
 }
 
-static struct skb_stats st(void) { struct skb_stats s; skb_get_stats(&s); return s; }
 
 static int xmit(struct net_device *dev, uint32_t seq)
 {
@@ -115,36 +130,37 @@ static int xmit(struct net_device *dev, uint32_t seq)
     return rc;
 }
 
+/* frames 0 .. n-1 sent on dev, each accepted */
+static void send_in_order(struct net_device *dev, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+}
+
 TEST(bypass_when_empty_and_running)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     CHECK_STR(q->ops->id, "pfifo_fast");
     CHECK_EQ(q->limit, 1000);
-    for (uint32_t i = 0; i < 10; i++)
-        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+    send_in_order(dev, 10);
     CHECK_EQ(drv.sent, 10);
     CHECK_EQ(q->bypass, 10);
     CHECK_EQ(q->bstats.packets, 10);
     CHECK_EQ(q->bstats.bytes, 10 * (ETH_HLEN + 4));
     CHECK_EQ(qdisc_qlen(q), 0);
     CHECK_EQ(fake_softirq_raises[NET_TX_SOFTIRQ], 0);
-    for (int i = 0; i < 10; i++)
-        CHECK_EQ(drv.log[i], i);
+    check_sent_in_order(10);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(quota_of_64_then_net_tx)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
     netif_tx_stop_queue(txq);
-    for (uint32_t i = 0; i < 200; i++)
-        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+    send_in_order(dev, 200);
     CHECK_EQ(drv.sent, 0);              /* stopped: everything waits in the qdisc */
     CHECK_EQ(qdisc_qlen(q), 200);
     CHECK_EQ(q->qstats.backlog, 200 * (ETH_HLEN + 4));
@@ -170,21 +186,17 @@ TEST(quota_of_64_then_net_tx)
     CHECK_EQ(softirq_count(NET_TX_SOFTIRQ), 3);
     CHECK_EQ(qdisc_qlen(q), 0);
     CHECK_EQ(q->qstats.backlog, 0);
-    for (int i = 0; i < 201; i++)
-        CHECK_EQ(drv.log[i], i);
+    check_sent_in_order(201);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(busy_requeues_and_wake_resumes_in_order)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
     drv.budget = 5;
-    for (uint32_t i = 0; i < 12; i++)
-        CHECK_EQ(xmit(dev, i), NET_XMIT_SUCCESS);
+    send_in_order(dev, 12);
     CHECK_EQ(drv.sent, 5);
     CHECK_EQ(drv.busy, 1);               /* refused once, then the stopped queue is left alone */
     CHECK(netif_tx_queue_stopped(txq));
@@ -211,17 +223,14 @@ TEST(busy_requeues_and_wake_resumes_in_order)
     CHECK_EQ(drv.sent, 12);
     CHECK_EQ(qdisc_qlen(q), 0);
     CHECK(q->gso_skb == NULL);
-    for (int i = 0; i < 12; i++)
-        CHECK_EQ(drv.log[i], i);
+    check_sent_in_order(12);
     CHECK_EQ(txq->stops, 2);
     CHECK_EQ(txq->wakes, 2);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(busy_without_stop_retries_from_net_tx)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     drv.budget = 0;
@@ -236,12 +245,10 @@ TEST(busy_without_stop_retries_from_net_tx)
     CHECK_EQ(drv.log[0], 0);
     CHECK_EQ(drv.log[1], 1);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(pfifo_fast_bands_by_priority_never_the_ip_header)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct sk_buff *probe = frame(dev, 0, 6, -1, 0);
@@ -267,13 +274,11 @@ TEST(pfifo_fast_bands_by_priority_never_the_ip_header)
     for (int i = 0; i < 8; i++)
         CHECK_EQ(drv.log[i], want[i]);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(limit_drops_counted)
 {
     struct net_device *dev = make_dev(1);
-    uint64_t alive0 = st().alive;
     struct netdev_queue *txq = &dev->tx_queue[0];
     struct Qdisc *q = txq->qdisc;
     netif_tx_stop_queue(txq);
@@ -301,7 +306,6 @@ TEST(limit_drops_counted)
 
 TEST(requeued_packet_dropped_on_reset)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct Qdisc *q = dev->tx_queue[0].qdisc;
     drv.budget = 0;
@@ -310,12 +314,10 @@ TEST(requeued_packet_dropped_on_reset)
     CHECK(q->gso_skb != NULL);
     CHECK_EQ(qdisc_qlen(q), 2);
     free_dev(dev);                     /* destroy frees both the queued and the held one */
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(device_down_and_bad_frames_dropped)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(1);
     struct dev_xmit_stats a, b;
     dev_xmit_get_stats(&a);
@@ -335,7 +337,6 @@ TEST(device_down_and_bad_frames_dropped)
     CHECK_EQ(drv.sent, 0);
     CHECK_EQ(fake_bh_depth, 0);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 /* the hash the IP layer would give flow `port` (ip_build_header sets skb->hash) */
@@ -350,7 +351,6 @@ static struct sk_buff *flow_frame(struct net_device *dev, uint32_t seq, uint16_t
 
 TEST(pick_tx_flow_hash_stable_and_spread)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(4);
     int used[4] = { 0 };
     for (uint16_t port = 1000; port < 1064; port++) {
@@ -397,12 +397,10 @@ TEST(pick_tx_flow_hash_stable_and_spread)
                 CHECK(drv.log[j] < drv.log[i]);
             }
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 TEST(stopped_queue_does_not_block_other_queues)
 {
-    uint64_t alive0 = st().alive;
     struct net_device *dev = make_dev(2);
     /* find a port per queue */
     uint16_t port_for[2] = { 0, 0 };
@@ -425,7 +423,6 @@ TEST(stopped_queue_does_not_block_other_queues)
     CHECK_EQ(drv.sent, 2);
     CHECK_EQ(drv.log[1], 1);
     free_dev(dev);
-    CHECK_EQ(st().alive, alive0);
 }
 
 /* --- NAPI: napi_complete_done and the NET_RX poll loop (net/core/dev.c) --- */

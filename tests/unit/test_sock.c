@@ -25,6 +25,17 @@ static struct sk_buff *skb_of(unsigned len)
     return skb;
 }
 
+/* Queue len bytes on sk: sock_queue_rcv_skb's result; a refused skb stays the caller's,
+ * so it is freed here. */
+static int queue_or_free(struct sock *sk, unsigned len)
+{
+    struct sk_buff *skb = skb_of(len);
+    int r = sock_queue_rcv_skb(sk, skb);
+    if (r)
+        kfree_skb(skb);
+    return r;
+}
+
 static uint64_t socks_alive(void)
 {
     struct sock_stats s;
@@ -95,13 +106,11 @@ TEST(sock_rcvbuf_limit_drops_with_enobufs)
     sk->sk_rcvbuf = (int)(3 * ts);
     int queued = 0, dropped = 0;
     for (int i = 0; i < 5; i++) {
-        struct sk_buff *skb = skb_of(1000);
-        int r = sock_queue_rcv_skb(sk, skb);
+        int r = queue_or_free(sk, 1000);
         if (r == 0) {
             queued++;
         } else {
             CHECK_EQ(r, -ENOBUFS);
-            kfree_skb(skb);        /* the caller keeps a refused skb */
             dropped++;
         }
     }
@@ -121,11 +130,8 @@ TEST(sock_tiny_rcvbuf_still_takes_one_datagram)
 {
     struct sock *sk = sk_alloc(AF_INET, &fake_prot);
     sk->sk_rcvbuf = SOCK_MIN_RCVBUF;
-    struct sk_buff *big = skb_of(8000);
-    CHECK_EQ(sock_queue_rcv_skb(sk, big), 0);
-    struct sk_buff *more = skb_of(10);
-    CHECK_EQ(sock_queue_rcv_skb(sk, more), -ENOBUFS);
-    kfree_skb(more);
+    CHECK_EQ(queue_or_free(sk, 8000), 0);
+    CHECK_EQ(queue_or_free(sk, 10), -ENOBUFS);
     sk_free(sk);
 }
 
@@ -133,9 +139,7 @@ TEST(sock_rcv_shutdown_refuses)
 {
     struct sock *sk = sk_alloc(AF_INET, &fake_prot);
     sk->sk_shutdown = RCV_SHUTDOWN;
-    struct sk_buff *skb = skb_of(10);
-    CHECK_EQ(sock_queue_rcv_skb(sk, skb), -ENOBUFS);
-    kfree_skb(skb);
+    CHECK_EQ(queue_or_free(sk, 10), -ENOBUFS);
     sk_free(sk);
 }
 

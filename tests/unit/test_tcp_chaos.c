@@ -11,6 +11,7 @@
  * socket connected to 10.0.2.2:P reaches the stack's own listener on port P. TSO frames
  * are cut into MSS segments on the wire, as the NIC would. */
 #include "tests/unit/unit.h"
+#include "tests/unit/xorshift.h"
 #include "tests/unit/fake_ipstack.h"
 #include "tests/unit/fake_kernel.h"
 #include "net/ipv4/tcp.h"
@@ -39,13 +40,7 @@ static struct {
 } imp;
 static struct { long sent, dropped, reordered, duplicated, corrupted; } wstat;
 
-static unsigned rnd(unsigned n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (unsigned)(rng % n);
-}
+static unsigned rnd(unsigned n) { return (unsigned)(xorshift64(&rng) % n); }
 
 static void wire_put(const uint8_t *ip, unsigned len)
 {

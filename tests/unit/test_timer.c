@@ -5,6 +5,7 @@
  * check. A reference model (a plain array) is compared with the wheel under random
  * operations. */
 #include "tests/unit/unit.h"
+#include "tests/unit/xorshift.h"
 #include "kernel/time.h"
 #include "kernel/softirq.h"
 
@@ -61,13 +62,7 @@ static uint64_t reset_to(uint64_t off)
 }
 
 static uint64_t rng_state = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
+static uint64_t rnd(void) { return xorshift64(&rng_state); }
 
 TEST(single_timer_exact_tick)
 {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,19 @@ int svc_nonblock(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* SO_REUSEADDR on, then bind to INADDR_ANY:port; 0 or -1 (errno set) */
+static int bind_any(int fd, int port)
+{
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_ANY);
+    return bind(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
 int svc_listen_tcp(const char *name, int port, int backlog)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);   /* Linux builds: log lines appear as they happen */
@@ -35,17 +49,25 @@ int svc_listen_tcp(const char *name, int port, int backlog)
             printf("%s: socket: %s\n", name, strerror(errno));
         return -1;
     }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, backlog) < 0 ||
-        svc_nonblock(fd) < 0) {
+    if (bind_any(fd, port) < 0 || listen(fd, backlog) < 0 || svc_nonblock(fd) < 0) {
         printf("%s: cannot listen on tcp port %d: %s\n", name, port, strerror(errno));
         close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int svc_bind_udp(int port, int rcvbuf)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        return -1;
+    /* room for a burst: the kernel caps this at its maximum (rmem_max) */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    if (bind_any(fd, port) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
         return -1;
     }
     return fd;
@@ -264,4 +286,21 @@ int svc_run_stream(const struct svc_config *cfg)
     close(lfd);
     printf("%s: served %ld clients\n", cfg->name, served);
     return 0;
+}
+
+int svc_stream_main(const char *name, enum svc_kind kind, int default_port,
+                    int argc, char **argv)
+{
+    struct svc_config cfg = {
+        .name = name,
+        .kind = kind,
+        .port = argc > 1 ? atoi(argv[1]) : default_port,
+        .max_clients = argc > 2 ? atol(argv[2]) : -1,
+        .idle_s = argc > 3 ? atoi(argv[3]) : 300,
+    };
+    if (cfg.port <= 0 || cfg.port > 65535) {
+        printf("%s: bad port '%s'\n", name, argv[1]);
+        return 2;
+    }
+    return svc_run_stream(&cfg);
 }

@@ -17,6 +17,10 @@ int svc_nonblock(int fd);                /* O_NONBLOCK on; 0 or -1 */
  * EPROTONOSUPPORT) the line is "NAME: no TCP in this kernel (...)", which tests look for. */
 int svc_listen_tcp(const char *name, int port, int backlog);
 
+/* A UDP socket bound to INADDR_ANY:port, SO_REUSEADDR, SO_RCVBUF asked for rcvbuf bytes;
+ * blocking. The fd, or -1 with errno set (nothing printed). */
+int svc_bind_udp(int port, int rcvbuf);
+
 /* Write as much of buf as the socket takes now, without SIGPIPE: bytes written, 0 if it
  * would block, -1 on a real error (errno set). */
 long svc_send(int fd, const void *buf, size_t n);
@@ -42,6 +46,12 @@ struct svc_config {
 
 /* Runs until max_clients have come and gone; returns the exit status for main. */
 int svc_run_stream(const struct svc_config *cfg);
+
+/* The whole main of a stream service: "NAME [port [clients [idle_s]]]", port default_port
+ * by default, every client served (clients < 0), idle_s 300. A bad port prints
+ * "NAME: bad port '...'" and returns 2; otherwise svc_run_stream's status. */
+int svc_stream_main(const char *name, enum svc_kind kind, int default_port,
+                    int argc, char **argv);
 
 /* RFC 864's pattern: line `line` (0..94) of 72 printable characters plus CR LF, written
  * to dst[0..74). */
