@@ -27,22 +27,43 @@ typedef uint64_t __attribute__((may_alias, aligned(1))) u64_unaligned;
 typedef uint32_t __attribute__((may_alias, aligned(1))) u32_unaligned;
 typedef uint16_t __attribute__((may_alias, aligned(1))) u16_unaligned;
 
-__wsum csum_partial(const void *buf, size_t len, __wsum sum)
+/* Sum of the whole 64-byte blocks at p, added to acc: one add-with-carry per 8 bytes,
+ * the carry running through the loop (lea and dec leave CF alone) and folded back in
+ * once at the end. */
+static inline uint64_t sum_blocks64(const uint8_t *p, size_t blocks, uint64_t acc)
 {
-    const uint8_t *p = buf;
-    uint64_t acc = sum;
-    /* The ones' complement sum does not depend on how the 16-bit words are grouped:
-     * summing 64-bit loads with end-around carry and folding at the end gives the sum of
-     * the 16-bit words in memory order, four of them per addition. */
-    while (len >= 32) {
-        const u64_unaligned *w = (const u64_unaligned *)p;
-        acc = add_carry64(acc, w[0]);
-        acc = add_carry64(acc, w[1]);
-        acc = add_carry64(acc, w[2]);
-        acc = add_carry64(acc, w[3]);
-        p += 32;
-        len -= 32;
-    }
+#if defined(__x86_64__)
+    if (!blocks)
+        return acc;
+    __asm__("clc\n"
+            "1:\n\t"
+            "adcq 0(%[p]), %[a]\n\t"
+            "adcq 8(%[p]), %[a]\n\t"
+            "adcq 16(%[p]), %[a]\n\t"
+            "adcq 24(%[p]), %[a]\n\t"
+            "adcq 32(%[p]), %[a]\n\t"
+            "adcq 40(%[p]), %[a]\n\t"
+            "adcq 48(%[p]), %[a]\n\t"
+            "adcq 56(%[p]), %[a]\n\t"
+            "leaq 64(%[p]), %[p]\n\t"
+            "decq %[n]\n\t"
+            "jnz 1b\n\t"
+            "adcq $0, %[a]"
+            : [a] "+r"(acc), [p] "+r"(p), [n] "+r"(blocks)
+            : "m"(*(const uint8_t (*)[blocks * 64])p)
+            : "cc");
+    return acc;
+#else
+    for (; blocks; blocks--, p += 64)
+        for (int i = 0; i < 8; i++)
+            acc = add_carry64(acc, ((const u64_unaligned *)p)[i]);
+    return acc;
+#endif
+}
+
+/* The last 0..63 bytes: whole words, then the halves of one, then the odd byte. */
+static inline uint64_t sum_tail(const uint8_t *p, size_t len, uint64_t acc)
+{
     while (len >= 8) {
         acc = add_carry64(acc, *(const u64_unaligned *)p);
         p += 8;
@@ -63,7 +84,57 @@ __wsum csum_partial(const void *buf, size_t len, __wsum sum)
          * the low byte of a little-endian load. */
         acc = add_carry64(acc, p[0]);
     }
-    return fold64(acc);
+    return acc;
+}
+
+/* The ones' complement sum does not depend on how the 16-bit words are grouped: summing
+ * 64-bit loads with end-around carry and folding at the end gives the sum of the 16-bit
+ * words in memory order, four of them per addition. */
+__wsum csum_partial(const void *buf, size_t len, __wsum sum)
+{
+    const uint8_t *p = buf;
+    uint64_t acc = sum_blocks64(p, len / 64, sum);
+    return fold64(sum_tail(p + (len & ~(size_t)63), len & 63, acc));
+}
+
+__wsum csum_partial_copy(const void *src, void *dst, size_t len, __wsum sum)
+{
+    const uint8_t *s = src;
+    uint8_t *d = dst;
+    uint64_t acc = sum;
+#if defined(__x86_64__)
+    size_t blocks = len / 32;
+    if (blocks) {
+        /* each word loaded once, stored and added from the register */
+        uint64_t t0, t1, t2, t3;
+        __asm__("clc\n"
+                "1:\n\t"
+                "movq 0(%[s]), %[t0]\n\t"
+                "movq 8(%[s]), %[t1]\n\t"
+                "movq 16(%[s]), %[t2]\n\t"
+                "movq 24(%[s]), %[t3]\n\t"
+                "movq %[t0], 0(%[d])\n\t"
+                "movq %[t1], 8(%[d])\n\t"
+                "movq %[t2], 16(%[d])\n\t"
+                "movq %[t3], 24(%[d])\n\t"
+                "adcq %[t0], %[a]\n\t"
+                "adcq %[t1], %[a]\n\t"
+                "adcq %[t2], %[a]\n\t"
+                "adcq %[t3], %[a]\n\t"
+                "leaq 32(%[s]), %[s]\n\t"
+                "leaq 32(%[d]), %[d]\n\t"
+                "decq %[n]\n\t"
+                "jnz 1b\n\t"
+                "adcq $0, %[a]"
+                : [a] "+r"(acc), [s] "+r"(s), [d] "+r"(d), [n] "+r"(blocks),
+                  [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+                :
+                : "cc", "memory");
+        len &= 31;
+    }
+#endif
+    memcpy(d, s, len);
+    return fold64(sum_tail(s, len, acc));
 }
 
 __sum16 csum_fold(__wsum sum)

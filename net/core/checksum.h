@@ -22,6 +22,11 @@ typedef uint16_t __sum16;    /* folded, complemented, as stored in a header */
 /* Add len bytes at buf to sum. A trailing odd byte counts as the high-order (first)
  * byte of a word padded with zero, as RFC 1071 specifies. */
 __wsum csum_partial(const void *buf, size_t len, __wsum sum);
+/* Copy len bytes from src to dst (not overlapping) and add them to sum in the same pass
+ * (Linux's csum_partial_copy_nocheck): the sum of data a device cannot checksum, taken
+ * while it is copied into the packet anyway. Returns what csum_partial(src, len, sum)
+ * would. */
+__wsum csum_partial_copy(const void *src, void *dst, size_t len, __wsum sum);
 /* Fold to 16 bits and complement. */
 __sum16 csum_fold(__wsum sum);
 

@@ -1,5 +1,5 @@
-/* net/core/secure_seq.c - SipHash-2-4 (Aumasson and Bernstein, 2012) under boot-time
- * keys; see secure_seq.h. */
+/* net/core/secure_seq.c - SipHash-2-4 (Aumasson and Bernstein, 2012) and the lookup3
+ * table hash (Jenkins, 2006) under boot-time keys; see secure_seq.h. */
 #include "net/core/secure_seq.h"
 #include "kernel/lib/hash.h"
 #include "kernel/time.h"
@@ -102,4 +102,26 @@ uint64_t secure_hash4(enum secure_key k, uint32_t a, uint32_t b, uint32_t c, uin
     v2 ^= 0xff;
     SIPROUND; SIPROUND; SIPROUND; SIPROUND;
     return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static inline uint32_t rol32(uint32_t x, unsigned k) { return (x << k) | (x >> (32 - k)); }
+
+uint32_t secure_table_hash3(uint32_t a, uint32_t b, uint32_t c)
+{
+    if (!keyed)
+        init_keys();
+    /* lookup3's hashword() for a 3-word key: initial value 0xdeadbeef + length in bytes
+     * + the seed, one add per word, then its final() mix */
+    uint32_t init = 0xdeadbeefu + 12u + (uint32_t)keys[SECURE_KEY_EHASH][0];
+    a += init;
+    b += init;
+    c += init;
+    c ^= b; c -= rol32(b, 14);
+    a ^= c; a -= rol32(c, 11);
+    b ^= a; b -= rol32(a, 25);
+    c ^= b; c -= rol32(b, 16);
+    a ^= c; a -= rol32(c, 4);
+    b ^= a; b -= rol32(a, 14);
+    c ^= b; c -= rol32(b, 24);
+    return c;
 }
