@@ -14,6 +14,13 @@
  * timer is far away, re-buckets the few pending timers at a later clock instead of
  * walking every tick.
  *
+ * Re-arming is the hot case (TCP moves its retransmission timer on every ACK): a timer
+ * re-armed for the same expiry is left alone, one that stays in its bucket only gets its
+ * new expiry, and when the earliest timer moves later or goes away, next_expiry is kept
+ * as a lower bound and marked stale instead of being searched for at once. It is made
+ * exact when someone asks (timers_next_expiry) or when the tick reaches it, so the
+ * search runs at most once per tick, not once per re-arm.
+ *
  * jiffies is 64 bits wide and never wraps, so expiries compare as plain numbers: a far
  * value such as UINT64_MAX stays in the future instead of turning into the past.
  *
@@ -38,12 +45,14 @@
 
 /* t->flags: low bits remember the bucket, so del_timer can keep the bitmaps exact. */
 #define TIMER_BUCKET_MASK 0xffffu
+#define TIMER_NO_BUCKET   TIMER_BUCKET_MASK   /* on a pass's work list */
 
 static struct {
     bool ready;
     bool running;                      /* inside timers_run_until (never nested) */
     uint64_t clk;                      /* next tick to process */
-    uint64_t next_expiry;              /* earliest pending expiry (a lower bound) */
+    uint64_t next_expiry;              /* earliest pending expiry, or a lower bound */
+    bool next_stale;                   /* next_expiry may be below the true earliest */
     uint64_t npending;
     struct list_head bucket[NBUCKETS]; /* level 0 first, then levels 1..4 */
     uint64_t bitmap[NBUCKETS / 64];    /* non-empty buckets */
@@ -271,18 +280,67 @@ bool timer_pending(const struct timer_list *t)
     return list_linked(&t->entry);
 }
 
+/* The timer that set next_expiry moved later or went away: the old value stays a valid
+ * lower bound; the search for the new earliest waits until it is needed. (A pass that is
+ * running recomputes next_expiry when it ends anyway.) */
+static void earliest_left(const struct timer_list *t)
+{
+    if (t->expires == wheel.next_expiry && !wheel.running)
+        wheel.next_stale = true;
+}
+
+/* A timer now pending at expires: a new minimum is exact whatever came before, because
+ * every other timer is at or above the old bound. */
+static void earliest_arrived(uint64_t expires)
+{
+    if (expires <= wheel.next_expiry) {
+        wheel.next_expiry = expires;
+        wheel.next_stale = false;
+    }
+}
+
+/* next_expiry made exact (called with interrupts off). */
+static uint64_t next_expiry_exact(void)
+{
+    if (wheel.next_stale && !wheel.running) {
+        wheel.next_expiry = wheel_earliest();
+        wheel.next_stale = false;
+    }
+    return wheel.next_expiry;
+}
+
 bool mod_timer(struct timer_list *t, uint64_t expires)
 {
     unsigned long flags = local_irq_save();
     wheel_init();
     bool was_pending = timer_pending(t);
-    bool was_earliest = was_pending && t->expires == wheel.next_expiry;
-    if (was_pending)
-        detach(t);
     if (!t->function) {                        /* never set up: refuse, count it */
+        if (was_pending) {
+            earliest_left(t);
+            detach(t);
+        }
         wheel.stats.bad_timers++;
         local_irq_restore(flags);
         return was_pending;
+    }
+    wheel.stats.armed++;
+    if (was_pending) {
+        if (t->expires == expires) {           /* nothing moves */
+            local_irq_restore(flags);
+            return true;
+        }
+        earliest_left(t);
+        unsigned b = t->flags & TIMER_BUCKET_MASK;
+        if (b < NBUCKETS && bucket_for(expires) == b) {
+            /* Same bucket: a level-0 slot holds one expiry (or the overdue ones, sorted
+             * when they run) and a higher level's timers are re-bucketed from their own
+             * expiry when cascaded, so the new value alone is enough. */
+            t->expires = expires;
+            earliest_arrived(expires);
+            local_irq_restore(flags);
+            return true;
+        }
+        detach(t);
     }
     /* An empty wheel may have fallen far behind jiffies: bring it forward so a new timer
      * is bucketed relative to now, not to the last time timers ran. */
@@ -291,11 +349,7 @@ bool mod_timer(struct timer_list *t, uint64_t expires)
     t->expires = expires;
     enqueue(t);
     wheel.npending++;
-    if (was_earliest && !wheel.running)
-        wheel.next_expiry = wheel_earliest();  /* the earliest moved: find the new one */
-    else if (expires < wheel.next_expiry)
-        wheel.next_expiry = expires;
-    wheel.stats.armed++;
+    earliest_arrived(expires);
     local_irq_restore(flags);
     return was_pending;
 }
@@ -305,10 +359,8 @@ bool del_timer(struct timer_list *t)
     unsigned long flags = local_irq_save();
     bool was_pending = timer_pending(t);
     if (was_pending) {
+        earliest_left(t);
         detach(t);
-        /* keep next_expiry exact so the tick does not raise the softirq for nothing */
-        if (!wheel.running && t->expires == wheel.next_expiry)
-            wheel.next_expiry = wheel_earliest();
         wheel.stats.deleted++;
     }
     local_irq_restore(flags);
@@ -317,14 +369,21 @@ bool del_timer(struct timer_list *t)
 
 void timer_tick(void)
 {
-    /* hard irq context, after jiffies++: only look, the work is the softirq's */
-    if (READ_ONCE(wheel.npending) && jiffies >= READ_ONCE(wheel.next_expiry))
+    /* hard irq context (interrupts off), after jiffies++: only look, the work is the
+     * softirq's. A stale bound that is reached is made exact first, so the softirq is
+     * not raised for nothing. */
+    if (!wheel.npending || jiffies < wheel.next_expiry)
+        return;
+    if (jiffies >= next_expiry_exact())
         raise_softirq_irqoff(TIMER_SOFTIRQ);
 }
 
 uint64_t timers_next_expiry(void)
 {
-    return wheel.npending ? wheel.next_expiry : UINT64_MAX;
+    unsigned long flags = local_irq_save();
+    uint64_t e = wheel.npending ? next_expiry_exact() : UINT64_MAX;
+    local_irq_restore(flags);
+    return e;
 }
 
 void timers_run_until(uint64_t now)
@@ -352,6 +411,8 @@ void timers_run_until(uint64_t now)
                 struct list_head *n = wheel.bucket[idx].next;
                 list_del_init(n);
                 list_add_tail(n, &batch);
+                /* on the work list now, in no bucket: a re-arm must move it */
+                list_entry(n, struct timer_list, entry)->flags |= TIMER_NO_BUCKET;
             }
             bucket_clear(idx);
             wheel.clk++;
@@ -382,6 +443,7 @@ void timers_run_until(uint64_t now)
         wheel.clk = MIN(now + 1, target);
     }
     wheel.next_expiry = wheel_earliest();
+    wheel.next_stale = false;
     wheel.running = false;
     local_irq_restore(flags);
 }

@@ -369,6 +369,113 @@ TEST(tick_raises_only_when_due)
     CHECK_EQ(b.ran_at, now + 20000);
 }
 
+/* The TCP pattern: a retransmission timer pushed later on every ACK, many times per
+ * tick, beside a delayed-ACK timer armed and deleted. The earliest moves later each
+ * time; next_expiry must still read exact, and the tick must raise the softirq only when
+ * a timer is really due. */
+TEST(rearm_later_each_ack_stays_exact_and_never_spurious)
+{
+    reset_to(40000);
+    struct ttimer rto = { .id = 1 }, dack = { .id = 2 };
+    timer_setup(&rto.t, record, 0);
+    timer_setup(&dack.t, record, 0);
+    uint64_t start = jiffies, last = 0;
+    for (int tick = 0; tick < 600; tick++) {
+        for (int ack = 0; ack < 20; ack++) {
+            last = jiffies + 200 + (uint64_t)(ack % 3);
+            mod_timer(&rto.t, last);
+            if (ack % 2)
+                mod_timer(&dack.t, jiffies + 40);
+            else
+                del_timer(&dack.t);
+        }
+        /* the last ACK of each round (odd) armed the delayed ACK, the earliest */
+        CHECK_EQ(timers_next_expiry(), jiffies + 40);
+        CHECK(timer_pending(&dack.t));
+        CHECK(del_timer(&dack.t));
+        CHECK_EQ(timers_next_expiry(), last);
+        mod_timer(&dack.t, jiffies + 40);
+        jiffies++;
+        timer_tick();
+        CHECK_EQ(timer_raises, 0);          /* nothing is ever due: never raised */
+    }
+    CHECK_EQ(rto.runs, 0);
+    CHECK_EQ(dack.runs, 0);
+    CHECK(del_timer(&dack.t));
+    /* the ACKs stop: the last expiry is the one that fires, at its tick */
+    for (int i = 0; i < 400 && !rto.runs; i++) {
+        jiffies++;
+        timer_tick();
+        if (timer_raises) {
+            pass_now = jiffies;
+            timer_action();
+            timer_raises = 0;
+        }
+    }
+    CHECK_EQ(rto.runs, 1);
+    CHECK_EQ(rto.ran_at, last);
+    CHECK(rto.ran_at > start);
+    CHECK_EQ(timers_next_expiry(), UINT64_MAX);
+}
+
+/* Re-arming within one bucket of a higher level only changes the expiry: the timer
+ * still fires at exactly the new tick, earlier or later than before; the same expiry
+ * leaves it alone and reports it pending. */
+TEST(rearm_within_bucket_fires_at_new_expiry)
+{
+    uint64_t B = reset_to(0);                /* on a level-1 span boundary */
+    struct ttimer a = { .id = 1 }, b = { .id = 2 };
+    timer_setup(&a.t, record, 0);
+    timer_setup(&b.t, record, 0);
+    CHECK(!mod_timer(&a.t, B + 1000));       /* level 1: slots of 256 ticks */
+    CHECK(mod_timer(&a.t, B + 1000));        /* same expiry: pending, unchanged */
+    CHECK(mod_timer(&a.t, B + 1020));        /* same slot, later */
+    CHECK_EQ(timers_next_expiry(), B + 1020);
+    CHECK(mod_timer(&a.t, B + 980));         /* same slot, earlier */
+    CHECK_EQ(timers_next_expiry(), B + 980);
+    mod_timer(&b.t, B + 5000);               /* level 2 */
+    CHECK(mod_timer(&b.t, B + 5001));
+    advance(B + 979);
+    CHECK_EQ(a.runs, 0);
+    advance(B + 980);
+    CHECK_EQ(a.runs, 1);
+    CHECK_EQ(a.ran_at, B + 980);
+    advance(B + 5000);
+    CHECK_EQ(b.runs, 0);
+    advance(B + 5001);
+    CHECK_EQ(b.runs, 1);
+    CHECK_EQ(b.ran_at, B + 5001);
+}
+
+/* A callback moves a batch-mate a full level-0 turn later: same slot index, but it is
+ * on the pass's work list, not in the slot, so it must really move and not run now. */
+static struct ttimer mate;
+static void push_mate(struct timer_list *t)
+{
+    record(t);
+    CHECK(mod_timer(&mate.t, t->expires + 256));
+}
+TEST(callback_moves_batch_mate_a_turn_later)
+{
+    uint64_t B = reset_to(5000);
+    struct ttimer a = { .id = 1 };
+    mate = (struct ttimer){ .id = 2 };
+    timer_setup(&a.t, push_mate, 0);
+    timer_setup(&mate.t, record, 0);
+    mod_timer(&a.t, B + 10);
+    mod_timer(&mate.t, B + 10);
+    advance(B + 10);
+    CHECK_EQ(a.runs, 1);
+    CHECK_EQ(mate.runs, 0);
+    CHECK(timer_pending(&mate.t));
+    CHECK_EQ(timers_next_expiry(), B + 266);
+    advance(B + 265);
+    CHECK_EQ(mate.runs, 0);
+    advance(B + 266);
+    CHECK_EQ(mate.runs, 1);
+    CHECK_EQ(mate.ran_at, B + 266);
+}
+
 /* Random operations against a plain-array model of the pending set. */
 TEST(model_random_operations)
 {
