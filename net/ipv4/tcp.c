@@ -4,7 +4,10 @@
  *
  * tcp_sendmsg: with the sock owned, copy the user's bytes once into page fragments at the
  * tail skb of the write queue (a new skb when the tail is full or already sent), each skb
- * growing to size_goal (many MSS with TSO); push when forced (more than half the peer's
+ * growing to size_goal (many MSS with TSO); into the skb's linear area instead when the
+ * route cannot take fragments (no NETIF_F_SG), and summed as they are copied when it
+ * cannot checksum (no NETIF_F_IP_CSUM), so the transmission sums only the header
+ * (Linux's skb_add_data_nocache); push when forced (more than half the peer's
  * largest window unpushed) or when the tail is the send head; at the end tcp_push
  * honours Nagle, TCP_NODELAY, TCP_CORK and MSG_MORE. A full send buffer (or memory the
  * protocol may not take) makes the writer sleep until ACKs free space, or EAGAIN.
@@ -16,6 +19,7 @@
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
 #include "net/core/secure_seq.h"
+#include "net/core/checksum.h"
 #include "kernel/cmdline.h"
 #include "kernel/proc_stats.h"
 #include "net/core/trace_stations.h"
@@ -162,6 +166,32 @@ static void tcp_mark_push(struct tcp_sock *tp, struct sk_buff *skb)
     tp->pushed_seq = tp->write_seq;
 }
 
+/* Which tail skb the next bytes may join: one of the kind this route wants (payload in
+ * the linear area, or in fragments), with room left. */
+static long tcp_tail_room(const struct sk_buff *skb, bool linear, unsigned size_goal)
+{
+    long room = (long)size_goal - (long)skb->len;
+    if (linear) {
+        if (skb_shinfo(skb)->nr_frags)
+            return 0;
+        room = MIN(room, (long)skb_tailroom(skb));
+    } else if (skb_headlen(skb)) {
+        return 0;
+    }
+    return room;
+}
+
+/* The sum of bytes just copied to the end of the payload, while it still covers all of
+ * it (off: the payload length before the copy). */
+static void tcp_skb_csum_add(struct sk_buff *skb, uint32_t off, const void *p, uint32_t n)
+{
+    struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+    if (cb->csum_len != off)
+        return;                                /* already partial: the transmit sums all */
+    cb->csum = csum_block_add(cb->csum, csum_partial(p, n, 0), off);
+    cb->csum_len = off + n;
+}
+
 /* Station 4. */
 long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
 {
@@ -195,6 +225,9 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         }
     }
     mss_now = tcp_send_mss(sk, &size_goal, flags);
+    /* what the route can offload (tcp_send_mss looked it up) */
+    bool linear = !(tp->route_caps & NETIF_F_SG);
+    bool sum_here = !(tp->route_caps & NETIF_F_IP_CSUM);
     while (m->iov_idx < m->iovlen && copied < (long)m->len) {
         if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) {
             err = -EPIPE;
@@ -204,11 +237,11 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         struct sk_buff *skb = tcp_write_queue_tail(sk);
         long copy = 0;
         if (skb && tcp_send_head(sk) && !(TCP_SKB_CB(skb)->tcp_flags & (TCPHDR_FIN | TCPHDR_SYN)))
-            copy = (long)size_goal - (long)skb->len;
+            copy = tcp_tail_room(skb, linear, size_goal);
         if (copy <= 0) {
             if (!tcp_stream_memory_free(sk))
                 goto wait_for_space;
-            skb = tcp_stream_alloc_skb(sk, false);
+            skb = tcp_stream_alloc_skb(sk, linear ? size_goal : 0, false);
             if (!skb)
                 goto wait_for_space;
             TCP_SKB_CB(skb)->seq = TCP_SKB_CB(skb)->end_seq = tp->write_seq;
@@ -220,6 +253,19 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         }
         if ((size_t)copy > left)
             copy = (long)left;
+        uint32_t off = skb->len;
+        if (linear) {
+            /* the buffer was charged whole when it was allocated */
+            void *to = skb_put(skb, (unsigned)copy);
+            if (kmsg_copy_from(m, to, (size_t)copy)) {
+                skb_trim(skb, off);
+                err = -EFAULT;
+                goto do_error;
+            }
+            if (sum_here)
+                tcp_skb_csum_add(skb, off, to, (uint32_t)copy);
+            goto copied_in;
+        }
         /* the page the bytes go to (sk_page_frag) */
         if (!tp->frag_page || tp->frag_off >= PAGE_SIZE) {
             if (tp->frag_page)
@@ -243,7 +289,8 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         }
         if (!sk_mem_schedule(sk, (int)copy, false))
             goto wait_for_space;
-        if (kmsg_copy_from(m, (char *)phys_to_virt(tp->frag_page) + tp->frag_off, (size_t)copy)) {
+        char *to = (char *)phys_to_virt(tp->frag_page) + tp->frag_off;
+        if (kmsg_copy_from(m, to, (size_t)copy)) {
             err = -EFAULT;
             goto do_error;
         }
@@ -251,6 +298,9 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         tp->frag_off += (uint32_t)copy;
         sk->sk_wmem_queued += (int)copy;
         sk_mem_charge(sk, (int)copy);
+        if (sum_here)
+            tcp_skb_csum_add(skb, off, to, (uint32_t)copy);
+copied_in:
         if (!copied)
             TCP_SKB_CB(skb)->tcp_flags &= (uint8_t)~TCPHDR_PSH;
         TCP_SKB_CB(skb)->end_seq += (uint32_t)copy;

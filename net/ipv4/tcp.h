@@ -98,6 +98,11 @@ struct tcp_skb_cb {
     uint16_t pad;
     uint64_t tx_time_us;       /* when (re)sent last: the RTT sample's start */
     uint32_t tx_tsval;         /* input: copy of the segment's TSval */
+    /* write queue, for a route without checksum offload: the partial sum of the first
+     * csum_len payload bytes, taken as they were copied in; it stands for the payload
+     * only while csum_len == skb->len (anything that cuts the payload invalidates it) */
+    uint32_t csum;
+    uint32_t csum_len;
 };
 STATIC_ASSERT(sizeof(struct tcp_skb_cb) <= 48, "tcp_skb_cb fits in skb->cb");
 #define TCP_SKB_CB(skb) ((struct tcp_skb_cb *)(void *)&(skb)->cb[0])
@@ -368,7 +373,17 @@ int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len, unsigned ms
 void tcp_send_probe0(struct sock *sk);
 int tcp_write_wakeup(struct sock *sk);
 void tcp_set_skb_tso_segs(struct sk_buff *skb, unsigned mss_now);
-struct sk_buff *tcp_stream_alloc_skb(struct sock *sk, bool force);
+/* A write-queue skb with headroom for every header and room for `room` payload bytes
+ * in its linear area (0: the payload goes to page fragments). */
+struct sk_buff *tcp_stream_alloc_skb(struct sock *sk, unsigned room, bool force);
+/* Drop len acknowledged bytes from the head of a write-queue skb, uncharging what they
+ * held. */
+void tcp_trim_head(struct sock *sk, struct sk_buff *skb, uint32_t len);
+/* No payload sum in the control block any more (the payload was cut). */
+static inline void tcp_skb_csum_invalidate(struct sk_buff *skb)
+{
+    TCP_SKB_CB(skb)->csum_len = UINT32_MAX;
+}
 void tcp_skb_free_wq(struct sock *sk, struct sk_buff *skb);   /* off the write queue, uncharged */
 uint32_t tcp_time_stamp_ms(void);
 uint64_t tcp_clock_us(void);

@@ -717,9 +717,7 @@ static int tcp_clean_rtx_queue(struct sock *sk, uint32_t prior_snd_una, long *se
             if (!trim || trim >= skb->len || (skb_cloned(skb) && skb_unshare_head(skb)))
                 break;
             unsigned old = tcp_skb_pcount(skb);
-            skb_pull_frags(skb, trim);
-            sk->sk_wmem_queued -= (int)trim;
-            sk_mem_uncharge(sk, (int)trim);
+            tcp_trim_head(sk, skb, trim);
             cb->seq += trim;
             tcp_set_skb_tso_segs(skb, mss);
             acked_pcount = old - tcp_skb_pcount(skb);

@@ -11,6 +11,11 @@
  * to IP is a clone that shares those pages, while the original stays queued for
  * retransmission. A clone still in the driver's ring is never written to: before the
  * next transmission of the same skb its header area is made private (skb_unshare_head).
+ * For a route without scatter-gather the payload goes to the skb's linear area instead
+ * (as Linux does when the device cannot take fragments), so the clone can be sent as it
+ * is, without a linearising copy per transmission; such an skb is cut by copying its
+ * tail. Without checksum offload the payload's sum is taken as the bytes are copied in
+ * (tcp_sendmsg), and the transmission sums only the header.
  *
  * Also here: SYN, SYN-ACK (for request socks), pure ACKs, FIN, RST, window probes,
  * retransmission of single skbs, and the receive window we announce. */
@@ -254,9 +259,9 @@ static unsigned tcp_init_tso_segs(struct sk_buff *skb, unsigned mss_now)
 }
 
 /* --- write-queue buffers --- */
-struct sk_buff *tcp_stream_alloc_skb(struct sock *sk, bool force)
+struct sk_buff *tcp_stream_alloc_skb(struct sock *sk, unsigned room, bool force)
 {
-    struct sk_buff *skb = alloc_skb(MAX_TCP_HEADER);
+    struct sk_buff *skb = alloc_skb(MAX_TCP_HEADER + room);
     if (!skb)
         return NULL;
     if (!sk_mem_schedule(sk, (int)skb->truesize, false) && !force) {
@@ -280,6 +285,18 @@ void tcp_skb_free_wq(struct sock *sk, struct sk_buff *skb)
     kfree_skb(skb);
 }
 
+void tcp_trim_head(struct sock *sk, struct sk_buff *skb, uint32_t len)
+{
+    if (skb_is_nonlinear(skb)) {
+        skb_pull_frags(skb, len);            /* the pages' share of truesize goes */
+        sk->sk_wmem_queued -= (int)len;
+        sk_mem_uncharge(sk, (int)len);
+    } else {
+        skb_pull(skb, len);                  /* the buffer stays charged until freed */
+    }
+    tcp_skb_csum_invalidate(skb);
+}
+
 static void tcp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -299,11 +316,19 @@ int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len, unsigned ms
         return 0;
     if (skb_cloned(skb) && skb_unshare_head(skb))
         return -ENOMEM;
-    struct sk_buff *buff = tcp_stream_alloc_skb(sk, true);
+    bool linear = !skb_is_nonlinear(skb);
+    struct sk_buff *buff = tcp_stream_alloc_skb(sk, linear ? skb->len - len : 0, true);
     if (!buff)
         return -ENOMEM;
     unsigned old_factor = tcp_skb_pcount(skb);
-    skb_split(skb, buff, len);
+    if (linear) {
+        /* payload in the linear area: the tail is copied out (never shared) */
+        skb_put_data(buff, skb->data + len, skb->len - len);
+        skb_trim(skb, len);
+    } else {
+        skb_split(skb, buff, len);
+    }
+    tcp_skb_csum_invalidate(skb);
 
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb = TCP_SKB_CB(buff);
     ncb->seq = cb->seq + len;
@@ -406,8 +431,16 @@ static void tcp_set_csum(struct sock *sk, struct sk_buff *skb, struct tcphdr *th
     } else {
         skb->ip_summed = CHECKSUM_NONE;
         th->check = 0;
-        th->check = csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP,
-                                      skb_checksum(skb, 0, skb->len, 0));
+        const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+        unsigned hlen = tcp_hdrlen_of(th);
+        __wsum sum;
+        if (cb->csum_len && cb->csum_len == skb->len - hlen)
+            /* the payload was summed when it was copied in: add the header (a multiple
+             * of four bytes, so the payload's words keep their byte lanes) */
+            sum = csum_partial(th, hlen, cb->csum);
+        else
+            sum = skb_checksum(skb, 0, skb->len, 0);
+        th->check = csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP, sum);
     }
 }
 
@@ -751,7 +784,7 @@ void tcp_send_fin(struct sock *sk)
         TCP_SKB_CB(tail)->end_seq++;
         tp->write_seq++;
     } else {
-        struct sk_buff *skb = tcp_stream_alloc_skb(sk, true);
+        struct sk_buff *skb = tcp_stream_alloc_skb(sk, 0, true);
         if (!skb) {
             /* cannot even queue a FIN: give up the connection the hard way */
             tcp_send_active_reset(sk);
@@ -817,7 +850,7 @@ int tcp_connect(struct sock *sk)
     tp->retransmits = 0;
     tp->ack.rcv_mss = (uint16_t)MIN(tp->advmss, (uint16_t)TCP_MSS_DEFAULT);
 
-    struct sk_buff *skb = tcp_stream_alloc_skb(sk, true);
+    struct sk_buff *skb = tcp_stream_alloc_skb(sk, 0, true);
     if (!skb)
         return -ENOBUFS;
     TCP_SKB_CB(skb)->seq = tp->write_seq;
@@ -855,9 +888,7 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
             return -EINVAL;
         if (skb_cloned(skb) && skb_unshare_head(skb))
             return -ENOMEM;
-        skb_pull_frags(skb, acked);
-        sk->sk_wmem_queued -= (int)acked;
-        sk_mem_uncharge(sk, (int)acked);
+        tcp_trim_head(sk, skb, acked);
         cb->seq = tp->snd_una;
     }
     /* never more than the receiver's window allows (beyond the first byte) */
