@@ -28,7 +28,13 @@ __wsum csum_partial(const void *buf, size_t len, __wsum sum);
  * would. */
 __wsum csum_partial_copy(const void *src, void *dst, size_t len, __wsum sum);
 /* Fold to 16 bits and complement. */
-__sum16 csum_fold(__wsum sum);
+static inline __sum16 csum_fold(__wsum sum)
+{
+    uint32_t s = sum;
+    s = (s & 0xffff) + (s >> 16);
+    s = (s & 0xffff) + (s >> 16);
+    return (__sum16)~s;
+}
 
 static inline __wsum csum_add(__wsum a, __wsum b)
 {

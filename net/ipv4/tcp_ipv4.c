@@ -53,8 +53,10 @@ struct sock *tcp_lookup_established(uint32_t saddr, uint16_t sport, uint32_t dad
 {
     /* saddr/sport: the remote end; daddr/dport: ours (network order) */
     tables_init();
+    /* the bucket once: list_for_each_entry evaluates its head on every step */
+    struct list_head *bucket = &ehash[ehashfn(daddr, dport, saddr, sport)];
     struct tcp_sock *tp;
-    list_for_each_entry(tp, &ehash[ehashfn(daddr, dport, saddr, sport)], sk.sk_node) {
+    list_for_each_entry(tp, bucket, sk.sk_node) {
         struct sock *sk = &tp->sk;
         if (sk->inet_daddr == saddr && sk->inet_dport == sport &&
             sk->inet_sport == dport && (sk->inet_saddr == daddr || !sk->inet_saddr))
