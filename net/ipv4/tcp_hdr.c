@@ -9,6 +9,15 @@
 int tcp_options_parse(const uint8_t *opt, unsigned optlen, bool syn, struct tcp_options *o)
 {
     memset(o, 0, sizeof(*o));
+    /* the common case, every segment of a connection with timestamps: NOP NOP TS,
+     * aligned (RFC 7323 appendix A) - read in place, as the walk below would */
+    if (optlen == TCPOLEN_TSTAMP_ALIGNED && opt[0] == TCPOPT_NOP && opt[1] == TCPOPT_NOP &&
+        opt[2] == TCPOPT_TIMESTAMP && opt[3] == TCPOLEN_TIMESTAMP) {
+        o->ts_present = true;
+        o->tsval = get_unaligned_be32(opt + 4);
+        o->tsecr = get_unaligned_be32(opt + 8);
+        return TCP_PARSE_OK;
+    }
     unsigned i = 0;
     while (i < optlen) {
         uint8_t kind = opt[i];

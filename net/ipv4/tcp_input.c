@@ -13,7 +13,6 @@
  *
  * All of it runs with the sock not owned by a task (softirq, or release_sock). */
 #include "net/ipv4/tcp.h"
-#include "kernel/lib/unaligned.h"
 #include "net/ipv4/ip.h"
 #include "net/ipv4/route.h"
 #include "net/core/trace_stations.h"
@@ -50,17 +49,8 @@ static void tcp_parse_skb_options(const struct sk_buff *skb, struct tcp_options 
         memset(o, 0, sizeof(*o));
         return;
     }
-    /* the common case: NOP NOP TS, aligned (RFC 7323 appendix A) */
+    /* (the aligned-timestamp common case is tcp_options_parse's fast path) */
     const uint8_t *p = (const uint8_t *)(th + 1);
-    if (hl == TCP_HLEN_MIN + TCPOLEN_TSTAMP_ALIGNED && !(th->flags & TCPHDR_SYN) &&
-        p[0] == TCPOPT_NOP && p[1] == TCPOPT_NOP && p[2] == TCPOPT_TIMESTAMP &&
-        p[3] == TCPOLEN_TIMESTAMP) {
-        memset(o, 0, sizeof(*o));
-        o->ts_present = true;
-        o->tsval = get_unaligned_be32(p + 4);
-        o->tsecr = get_unaligned_be32(p + 8);
-        return;
-    }
     if (tcp_options_parse(p, hl - TCP_HLEN_MIN, th->flags & TCPHDR_SYN, o))
         memset(o, 0, sizeof(*o));          /* tcp_v4_rcv rejected malformed ones already */
 }
