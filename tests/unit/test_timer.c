@@ -61,6 +61,17 @@ static uint64_t reset_to(uint64_t off)
     return start;
 }
 
+/* x fires at tick e exactly: not in the pass for e - 1, once in the pass for e. */
+static void expect_fires_at(struct ttimer *x, uint64_t e)
+{
+    int before = x->runs;
+    advance(e - 1);
+    CHECK_EQ(x->runs, before);
+    advance(e);
+    CHECK_EQ(x->runs, before + 1);
+    CHECK_EQ(x->ran_at, e);
+}
+
 static uint64_t rng_state = 88172645463325252ull;
 static uint64_t rnd(void) { return xorshift64(&rng_state); }
 
@@ -73,11 +84,7 @@ TEST(single_timer_exact_tick)
     CHECK(!mod_timer(&a.t, B + 5));
     CHECK(timer_pending(&a.t));
     CHECK_EQ(timers_next_expiry(), B + 5);
-    advance(B + 4);
-    CHECK_EQ(a.runs, 0);
-    advance(B + 5);
-    CHECK_EQ(a.runs, 1);
-    CHECK_EQ(a.ran_at, B + 5);
+    expect_fires_at(&a, B + 5);
     CHECK(!timer_pending(&a.t));
     CHECK_EQ(timers_next_expiry(), UINT64_MAX);
     CHECK(timer_action != NULL);     /* the wheel registered its softirq */
@@ -435,16 +442,8 @@ TEST(rearm_within_bucket_fires_at_new_expiry)
     CHECK_EQ(timers_next_expiry(), B + 980);
     mod_timer(&b.t, B + 5000);               /* level 2 */
     CHECK(mod_timer(&b.t, B + 5001));
-    advance(B + 979);
-    CHECK_EQ(a.runs, 0);
-    advance(B + 980);
-    CHECK_EQ(a.runs, 1);
-    CHECK_EQ(a.ran_at, B + 980);
-    advance(B + 5000);
-    CHECK_EQ(b.runs, 0);
-    advance(B + 5001);
-    CHECK_EQ(b.runs, 1);
-    CHECK_EQ(b.ran_at, B + 5001);
+    expect_fires_at(&a, B + 980);
+    expect_fires_at(&b, B + 5001);
 }
 
 /* A callback moves a batch-mate a full level-0 turn later: same slot index, but it is
@@ -469,11 +468,7 @@ TEST(callback_moves_batch_mate_a_turn_later)
     CHECK_EQ(mate.runs, 0);
     CHECK(timer_pending(&mate.t));
     CHECK_EQ(timers_next_expiry(), B + 266);
-    advance(B + 265);
-    CHECK_EQ(mate.runs, 0);
-    advance(B + 266);
-    CHECK_EQ(mate.runs, 1);
-    CHECK_EQ(mate.ran_at, B + 266);
+    expect_fires_at(&mate, B + 266);
 }
 
 /* Random operations against a plain-array model of the pending set. */
