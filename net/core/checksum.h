@@ -50,6 +50,13 @@ static inline __wsum csum_block_add(__wsum sum, __wsum block, size_t offset)
         block = (block >> 8) | (block << 24);
     return csum_add(sum, block);
 }
+/* Take off a block's sum that sits at offset inside the summed data. */
+static inline __wsum csum_block_sub(__wsum sum, __wsum block, size_t offset)
+{
+    if (offset & 1)
+        block = (block >> 8) | (block << 24);
+    return csum_sub(sum, block);
+}
 /* The partial sum of one 16-bit value as stored in memory. */
 static inline __wsum csum_unfold16(uint16_t v) { return v; }
 

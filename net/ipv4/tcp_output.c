@@ -14,8 +14,9 @@
  * For a route without scatter-gather the payload goes to the skb's linear area instead
  * (as Linux does when the device cannot take fragments), so the clone can be sent as it
  * is, without a linearising copy per transmission; such an skb is cut by copying its
- * tail. Without checksum offload the payload's sum is taken as the bytes are copied in
- * (tcp_sendmsg), and the transmission sums only the header.
+ * tail (summed in the same pass, so both parts keep a payload sum). Without checksum
+ * offload the payload's sum is taken as the bytes are copied in (tcp_sendmsg), and the
+ * transmission sums only the header.
  *
  * Also here: SYN, SYN-ACK (for request socks), pure ACKs, FIN, RST, window probes,
  * retransmission of single skbs, and the receive window we announce. */
@@ -323,12 +324,25 @@ int tcp_fragment(struct sock *sk, struct sk_buff *skb, uint32_t len, unsigned ms
     unsigned old_factor = tcp_skb_pcount(skb);
     if (linear) {
         /* payload in the linear area: the tail is copied out (never shared) */
-        skb_put_data(buff, skb->data + len, skb->len - len);
+        uint32_t tail = skb->len - len;
+        void *to = skb_put(buff, tail);
+        struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb = TCP_SKB_CB(buff);
+        if (cb->csum_len == skb->len) {
+            /* both parts keep a payload sum: the tail's is taken while it is copied,
+             * and taken off the whole (at its offset) for the head */
+            __wsum t = csum_partial_copy(skb->data + len, to, tail, 0);
+            ncb->csum = t;
+            ncb->csum_len = tail;
+            cb->csum = csum_block_sub(cb->csum, t, len);
+            cb->csum_len = len;
+        } else {
+            memcpy(to, skb->data + len, tail);
+        }
         skb_trim(skb, len);
     } else {
         skb_split(skb, buff, len);
+        tcp_skb_csum_invalidate(skb);
     }
-    tcp_skb_csum_invalidate(skb);
 
     struct tcp_skb_cb *cb = TCP_SKB_CB(skb), *ncb = TCP_SKB_CB(buff);
     ncb->seq = cb->seq + len;
