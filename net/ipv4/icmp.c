@@ -343,7 +343,7 @@ int icmp_rcv(struct sk_buff *skb)
         return -1;
     }
     const struct iphdr *iph = ip_hdr(skb);
-    bool to_group = ipv4_is_multicast(iph->daddr) || inet_addr_is_broadcast(skb->dev, iph->daddr);
+    bool to_group = ipv4_is_multicast(iph->daddr) || (IPCB(skb)->flags & IPSKB_BROADCAST);
     switch (r.type) {
     case ICMP_ECHO:
         ICMP_INC(InEchos);
