@@ -532,10 +532,11 @@ void route_dump(void)
                 printk(" src %s", in_ntoa(e->prefsrc, a));
             printk("\n");
         }
-    printk("route: %d routes, generation %u, lookups %llu (%llu without a route),"
-           " socket cache hits %llu stale %llu, rtables alive %llu\n",
+    printk("route: %d routes, generation %u, lookups %llu (%llu without a route, %llu from"
+           " the output cache), socket cache hits %llu stale %llu, rtables alive %llu\n",
            fib_count(), rt_genid(), (unsigned long long)stats.lookups,
-           (unsigned long long)stats.misses, (unsigned long long)stats.sk_cache_hits,
+           (unsigned long long)stats.misses, (unsigned long long)stats.out_cache_hits,
+           (unsigned long long)stats.sk_cache_hits,
            (unsigned long long)stats.sk_cache_stale,
            (unsigned long long)(stats.allocs - stats.frees));
     for (int i = 0; i < PMTU_CACHE_SIZE; i++) {
