@@ -66,7 +66,7 @@ static struct rtable *rt_out_cache_get(const struct flowi4 *fl4)
     unsigned long f = local_irq_save();
     struct rtable *rt = s->rt;
     if (!rt || s->daddr != fl4->daddr || s->saddr != fl4->saddr || s->oif != fl4->flowi4_oif ||
-        rt->rt_genid != genid || !rt->dev->up ||
+        rt->rt_genid != rt_genid() || !rt->dev->up ||
         (rt->mtu_expires && !time_before(jiffies, rt->mtu_expires))) {
         local_irq_restore(f);
         return NULL;
@@ -119,9 +119,11 @@ static struct pmtu_entry {
     uint64_t expires;            /* jiffies */
 } pmtu_cache[PMTU_CACHE_SIZE];
 
-/* The entry for daddr while in force; a lapsed one is freed on the way. */
-static unsigned pmtu_used;       /* entries set since the cache was last found empty */
+/* Entries in use, recounted by every scan (an update adds the one it takes): 0 means
+ * there is nothing to scan. */
+static unsigned pmtu_used;
 
+/* The entry for daddr while in force; a lapsed one is freed on the way. */
 static struct pmtu_entry *pmtu_find(uint32_t daddr)
 {
     if (!pmtu_used)
