@@ -43,7 +43,8 @@ static void obj_cache_push(struct obj_cache *c, void *o)
         o = NULL;
     }
     local_irq_restore(f);
-    kfree(o);
+    if (o)
+        kfree(o);                /* the list is full */
 }
 
 static void obj_cache_drain(struct obj_cache *c)
