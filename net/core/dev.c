@@ -3,6 +3,7 @@
  * notifications are net/core/dev_registry.c; the transmit entry dev_queue_xmit and the
  * qdisc live in net/core/dev_xmit.c and net/sched/. */
 #include "net/core/netdevice.h"
+#include "net/core/gso.h"
 #include "net/sched/sch_generic.h"
 #include "kernel/softirq.h"
 #include "kernel/arch/x86.h"
@@ -47,6 +48,10 @@ int register_netdev(struct net_device *dev)
 {
     if (!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit)
         return -EINVAL;
+    if (gso_enabled())
+        dev->features |= NETIF_F_GSO;   /* software segmentation for every device, as Linux */
+    if (!dev->gso_max_segs)
+        dev->gso_max_segs = GSO_MAX_SEGS;
     dev->ifindex = next_ifindex++;
     if (!dev->name[0])
         snprintf(dev->name, sizeof(dev->name), "eth%d", next_eth++);

@@ -31,6 +31,10 @@
 #define NETIF_F_TSO      BIT(3)   /* TCP segmentation offload (IPv4) */
 #define NETIF_F_RXCSUM   BIT(4)   /* receive checksum verification */
 #define NETIF_F_RXHASH   BIT(5)
+/* Software segmentation (Linux's NETIF_F_GSO, on for every device): the stack hands
+ * down packets of up to 64 KiB with gso_size set even when the device has no TSO, and
+ * the device layer cuts them into segments right before the driver (net/core/gso.h). */
+#define NETIF_F_GSO      BIT(6)
 
 /* flags (Linux's IFF_*): what kind of link this is */
 #define IFF_LOOPBACK     BIT(3)   /* frames sent come back in: the loopback device */

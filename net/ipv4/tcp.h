@@ -522,4 +522,8 @@ void tcp_release_cb(struct sock *sk);
 uint32_t tcp_probe0_when(const struct sock *sk, uint32_t max_ms);
 void tcp_check_probe_timer(struct sock *sk);
 
+/* Software segmentation of a TCP/IPv4 GSO packet (tcp_offload.c; net/core/gso.h): the
+ * segments with their TCP headers fixed, or NULL. */
+struct sk_buff *tcp4_gso_segment(struct sk_buff *skb, uint32_t features);
+
 #endif
