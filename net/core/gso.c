@@ -123,8 +123,17 @@ static struct sk_buff *skb_gso_segment(struct sk_buff *skb, uint32_t features)
 {
     struct packet_offload *po;
     list_for_each_entry(po, &offload_base, list)
-        if (po->type == skb->protocol)
+        if (po->type == skb->protocol && po->gso_segment)
             return po->gso_segment(skb, features);
+    return NULL;
+}
+
+struct packet_offload *gro_find_offload(uint16_t type)
+{
+    struct packet_offload *po;
+    list_for_each_entry(po, &offload_base, list)
+        if (po->type == type && po->gro_receive)
+            return po;
     return NULL;
 }
 

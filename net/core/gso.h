@@ -36,9 +36,15 @@ struct packet_offload {
     /* The segments of skb (data at the MAC header), chained by ->next; NULL when it
      * cannot be segmented (no memory, malformed). skb itself is left to the caller. */
     struct sk_buff *(*gso_segment)(struct sk_buff *skb, uint32_t features);
+    /* Receive side (net/core/gro.h): may skb (data at the network header) join one of
+     * the n packets NAPI holds? A gro_verdict; *slot names the held packet of skb's flow
+     * (-1: none). gro_complete fixes the headers of a held packet others joined. */
+    int (*gro_receive)(struct sk_buff **held, unsigned n, struct sk_buff *skb, int *slot);
+    void (*gro_complete)(struct sk_buff *skb);
     struct list_head list;
 };
 void dev_add_offload(struct packet_offload *po);
+struct packet_offload *gro_find_offload(uint16_t type);   /* with gro_receive, or NULL */
 
 /* Cut the payload after the first hdr_len bytes (all headers, from skb->data) into
  * gso_size pieces; each segment gets a copy of the headers and the header offsets,

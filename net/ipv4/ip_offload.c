@@ -1,11 +1,15 @@
-/* net/ipv4/ip_offload.c - IPv4's part of software segmentation (net/core/gso.h): the
- * packet_offload for ETH_P_IP. The transport cuts the payload and fixes its own header
- * (TCP: tcp4_gso_segment); here each segment gets its own IPv4 total length, a
- * consecutive id and a fresh header checksum. (Linux keeps this in af_inet.c; it has a
- * file of its own here so that sockets and offloads link apart.) */
+/* net/ipv4/ip_offload.c - IPv4's part of the software offloads, the packet_offload for
+ * ETH_P_IP. Send (GSO, net/core/gso.h): the transport cuts the payload and fixes its own
+ * header (TCP: tcp4_gso_segment); here each segment gets its own IPv4 total length, a
+ * consecutive id and a fresh header checksum. Receive (GRO, net/core/gro.h): only
+ * option-less, unfragmented IPv4 carrying TCP may be joined (tcp4_gro_receive decides
+ * the rest); a joined packet gets its total length and header checksum back here.
+ * (Linux keeps this in af_inet.c; it has a file of its own here so that sockets and
+ * offloads link apart.) */
 #include "net/ipv4/ip.h"
 #include "net/ipv4/tcp.h"
 #include "net/core/gso.h"
+#include "net/core/gro.h"
 #include "net/core/checksum.h"
 #include "net/core/netdevice.h"
 #include "kernel/init.h"
@@ -30,9 +34,32 @@ static struct sk_buff *inet_gso_segment(struct sk_buff *skb, uint32_t features)
     return segs;
 }
 
+static int inet_gro_receive(struct sk_buff **held, unsigned n, struct sk_buff *skb, int *slot)
+{
+    if (skb_headlen(skb) < sizeof(struct iphdr) + sizeof(struct tcphdr) ||
+        skb->ip_summed != CHECKSUM_UNNECESSARY)
+        return GRO_NORMAL;
+    const struct iphdr *iph = (const struct iphdr *)skb->data;
+    if (iph->version != 4 || iph->ihl != 5 || iph->protocol != IPPROTO_TCP ||
+        (ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) || ntohs(iph->tot_len) != skb->len)
+        return GRO_NORMAL;
+    return tcp4_gro_receive(held, n, skb, slot);
+}
+
+static void inet_gro_complete(struct sk_buff *skb)
+{
+    struct iphdr *iph = (struct iphdr *)skb->data;
+    iph->tot_len = htons((uint16_t)skb->len);
+    iph->check = 0;
+    iph->check = ip_fast_csum(iph, iph->ihl);
+    tcp4_gro_complete(skb);
+}
+
 static struct packet_offload ip_packet_offload = {
     .type = ETH_P_IP,
     .gso_segment = inet_gso_segment,
+    .gro_receive = inet_gro_receive,
+    .gro_complete = inet_gro_complete,
 };
 
 static int ipv4_offload_init(void)

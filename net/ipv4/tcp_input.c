@@ -230,7 +230,8 @@ static bool tcp_in_quickack_mode(const struct tcp_sock *tp)
 
 static void tcp_measure_rcv_mss(struct tcp_sock *tp, const struct sk_buff *skb)
 {
-    unsigned len = skb->len;
+    /* a packet GRO joined: its segments' size, not its own */
+    unsigned len = skb_shinfo(skb)->gso_size ? skb_shinfo(skb)->gso_size : skb->len;
     unsigned lss = tp->ack.last_seg_size;
     tp->ack.last_seg_size = 0;
     if (len >= tp->ack.rcv_mss) {

@@ -1,4 +1,4 @@
-// SOURCES: net/core/gso.c net/ipv4/tcp_offload.c net/core/dev_xmit.c net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/core/dev.c net/core/skbuff.c net/core/checksum.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c net/core/dev_registry.c tests/unit/fake_clock.c
+// SOURCES: net/core/gso.c net/core/gro.c net/ipv4/tcp_offload.c net/core/dev_xmit.c net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/core/dev.c net/core/skbuff.c net/core/checksum.c kernel/cmdline.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c net/core/dev_registry.c tests/unit/fake_clock.c
 /* tests/unit/test_gso.c - software segmentation under the real qdisc and device layer
  * (net/core/gso.h): a TCP/IPv4 packet of several MSS, its payload in page fragments as
  * tcp_sendmsg builds it, handed to dev_queue_xmit for a device without TSO, must reach
