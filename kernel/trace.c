@@ -97,14 +97,26 @@ size_t trace_snapshot(struct trace_event *out, size_t max)
 #define MAX_OPEN 64          /* journeys open at once (objects in flight) */
 #define MAX_HELD 16          /* events without an object waiting for a journey */
 
-struct open_j { const void *key[2]; int j; };
+/* A journey follows up to OPEN_KEYS objects: the first one and those LINK events join
+ * to it (TCP: the write-queue original, its clone, the clone's first GSO segment). */
+#define OPEN_KEYS 3
+struct open_j { const void *key[OPEN_KEYS]; int j; };
 
 static int find_open(struct open_j *o, int nopen, const void *obj)
 {
     for (int i = 0; i < nopen; i++)
-        if (o[i].key[0] == obj || o[i].key[1] == obj)
-            return i;
+        for (int k = 0; k < OPEN_KEYS; k++)
+            if (o[i].key[k] == obj)
+                return i;
     return -1;
+}
+
+static bool open_empty(const struct open_j *o)
+{
+    for (int k = 0; k < OPEN_KEYS; k++)
+        if (o->key[k])
+            return false;
+    return true;
 }
 
 size_t trace_journeys(struct trace_event *ev, size_t n, int *jid,
@@ -140,7 +152,7 @@ size_t trace_journeys(struct trace_event *ev, size_t n, int *jid,
                 nopen--;
             }
             j[nj] = (struct trace_journey){ .obj = ev[i].obj, .len = ev[i].len };
-            open[nopen] = (struct open_j){ { ev[i].obj, NULL }, (int)nj };
+            open[nopen] = (struct open_j){ { ev[i].obj }, (int)nj };
             o = nopen++;
             nj++;
         }
@@ -152,14 +164,24 @@ size_t trace_journeys(struct trace_event *ev, size_t n, int *jid,
         nheld = 0;
         jid[i] = jn;
         j[jn].nevents++;
-        if ((fl & TRACE_F_LINK) && ev[i].arg && !open[o].key[1])
-            open[o].key[1] = (const void *)(uintptr_t)ev[i].arg;
+        if ((fl & TRACE_F_LINK) && ev[i].arg) {
+            const void *linked = (const void *)(uintptr_t)ev[i].arg;
+            for (int k = 1; k < OPEN_KEYS; k++) {
+                if (open[o].key[k] == linked)
+                    break;
+                if (!open[o].key[k]) {
+                    open[o].key[k] = linked;
+                    break;
+                }
+            }
+        }
         if (fl & TRACE_F_END) {
-            if (open[o].key[0] == ev[i].obj)
-                open[o].key[0] = NULL;
-            else
-                open[o].key[1] = NULL;
-            if (!open[o].key[0] && !open[o].key[1]) {
+            for (int k = 0; k < OPEN_KEYS; k++)
+                if (open[o].key[k] == ev[i].obj) {
+                    open[o].key[k] = NULL;
+                    break;
+                }
+            if (open_empty(&open[o])) {
                 j[jn].complete = true;
                 memmove(open + o, open + o + 1, (size_t)(nopen - o - 1) * sizeof(open[0]));
                 nopen--;

@@ -25,7 +25,7 @@ mkdir -p "$out/obj"
 # stand-ins of the kernel below it (tests/unit/fake_*.c)
 SOURCES="net/socket.c net/sockopt.c net/kmsg.c net/core/sock.c net/core/datagram.c net/core/stream.c
   net/core/skbuff.c net/core/checksum.c net/core/neighbour.c net/core/dev.c net/core/dev_registry.c net/core/dev_xmit.c
-  net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/ethernet/eth_hdr.c
+  net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/core/gso.c net/core/gro.c net/ipv4/ip_offload.c net/ethernet/eth_hdr.c
   net/ipv4/af_inet.c net/ipv4/arp.c net/ipv4/arp_hdr.c net/ipv4/devinet.c net/ipv4/icmp.c
   net/ipv4/icmp_hdr.c net/ipv4/ip_fragment.c net/ipv4/ip_hdr.c net/ipv4/ip_input.c
   net/ipv4/ip_output.c net/ipv4/route.c net/ipv4/udp.c net/ipv4/udp_hdr.c

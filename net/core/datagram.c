@@ -84,6 +84,19 @@ int skb_copy_datagram_msg(const struct sk_buff *skb, unsigned offset, struct kms
         }
         pos += fr->size;
     }
+    /* then the packets GRO joined to this one (or a datagram's pieces), each in turn */
+    for (const struct sk_buff *l = sh->frag_list; len && l; l = l->next) {
+        if (offset < pos + l->len) {
+            unsigned in = offset - pos;
+            unsigned n = MIN(len, l->len - in);
+            int r = skb_copy_datagram_msg(l, in, m, n);
+            if (r)
+                return r;
+            offset += n;
+            len -= n;
+        }
+        pos += l->len;
+    }
     return len ? -EFAULT : 0;
 }
 

@@ -3,6 +3,8 @@
  * notifications are net/core/dev_registry.c; the transmit entry dev_queue_xmit and the
  * qdisc live in net/core/dev_xmit.c and net/sched/. */
 #include "net/core/netdevice.h"
+#include "net/core/gso.h"
+#include "net/core/gro.h"
 #include "net/sched/sch_generic.h"
 #include "kernel/softirq.h"
 #include "kernel/arch/x86.h"
@@ -47,6 +49,12 @@ int register_netdev(struct net_device *dev)
 {
     if (!dev->netdev_ops || !dev->netdev_ops->ndo_start_xmit)
         return -EINVAL;
+    if (gso_enabled())
+        dev->features |= NETIF_F_GSO;   /* software segmentation for every device, as Linux */
+    if (gro_enabled())
+        dev->features |= NETIF_F_GRO;   /* and receive coalescing for those using NAPI */
+    if (!dev->gso_max_segs)
+        dev->gso_max_segs = GSO_MAX_SEGS;
     dev->ifindex = next_ifindex++;
     if (!dev->name[0])
         snprintf(dev->name, sizeof(dev->name), "eth%d", next_eth++);
@@ -125,6 +133,7 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
         napi->complete_refused++;
         return false;
     }
+    napi_gro_flush(napi);             /* nothing stays held once the poll is over */
     unsigned long f = local_irq_save();
     napi->state &= ~NAPI_STATE_SCHED;
     local_irq_restore(f);
@@ -151,6 +160,8 @@ void net_rx_action(void)
         uint64_t refused = n->complete_refused;
         int work = n->poll(n, n->weight);
         n->polls++;
+        if (n->gro_count)
+            napi_gro_flush(n);        /* a poll that kept its NAPI: its runs go up now */
         budget -= work;
 
         f = local_irq_save();

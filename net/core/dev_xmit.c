@@ -5,6 +5,7 @@
 #include "kernel/lib/unaligned.h"
 #include "kernel/lib/hash.h"
 #include "net/sched/sch_generic.h"
+#include "net/core/gso.h"
 #include "kernel/softirq.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
@@ -88,16 +89,21 @@ int dev_queue_xmit(struct sk_buff *skb)
     int rc;
     if (likely(q)) {
         rc = __dev_xmit_skb(skb, q, dev, txq);
-    } else if (!netif_tx_queue_stopped(txq) &&
-               dev_hard_start_xmit(skb, dev, txq) == NETDEV_TX_OK) {
-        /* no qdisc (registration failed to attach one): straight to the driver */
-        xstats.no_qdisc++;
-        rc = NET_XMIT_SUCCESS;
     } else {
+        /* no qdisc (registration failed to attach one): straight to the driver, whatever
+         * it refuses is dropped */
         xstats.no_qdisc++;
-        xstats.busy_drops++;
-        kfree_skb(skb);
-        rc = NET_XMIT_DROP;
+        struct sk_buff *s = validate_xmit_skb(skb, dev);
+        rc = s ? NET_XMIT_SUCCESS : NET_XMIT_DROP;
+        for (struct sk_buff *n; s; s = n) {
+            n = s->next;
+            s->next = NULL;
+            if (netif_tx_queue_stopped(txq) || dev_hard_start_xmit(s, dev, txq) != NETDEV_TX_OK) {
+                xstats.busy_drops++;
+                kfree_skb(s);
+                rc = NET_XMIT_DROP;
+            }
+        }
     }
     local_bh_enable();
     return rc;

@@ -31,6 +31,14 @@
 #define NETIF_F_TSO      BIT(3)   /* TCP segmentation offload (IPv4) */
 #define NETIF_F_RXCSUM   BIT(4)   /* receive checksum verification */
 #define NETIF_F_RXHASH   BIT(5)
+/* Software segmentation (Linux's NETIF_F_GSO, on for every device): the stack hands
+ * down packets of up to 64 KiB with gso_size set even when the device has no TSO, and
+ * the device layer cuts them into segments right before the driver (net/core/gso.h). */
+#define NETIF_F_GSO      BIT(6)
+/* Receive coalescing in software (Linux's NETIF_F_GRO, on for every device): in-order TCP
+ * segments of one flow that arrive in one NAPI poll go up the stack as one packet
+ * (net/core/gro.h). */
+#define NETIF_F_GRO      BIT(7)
 
 /* flags (Linux's IFF_*): what kind of link this is */
 #define IFF_LOOPBACK     BIT(3)   /* frames sent come back in: the loopback device */
@@ -99,6 +107,11 @@ struct napi_struct {
     uint64_t polls, scheduled;
     uint64_t work;                  /* packets handled, as reported to napi_complete_done */
     uint64_t complete_refused;      /* completions refused: the poll had used its whole weight */
+    /* GRO (net/core/gro.h): packets held during one poll, each the start of one flow's
+     * run that later segments join; delivered when the poll ends or the run does */
+#define GRO_MAX_HELD 8
+    struct sk_buff *gro_held[GRO_MAX_HELD];
+    unsigned gro_count;
 };
 #define NAPI_STATE_SCHED 0x1
 

@@ -200,7 +200,8 @@ struct skb_stats {
     uint64_t allocs, frees, clones, copies, alloc_failures, drops;
 };
 void skb_get_stats(struct skb_stats *s);
-/* Return the cached sk_buff structs to kmalloc (memory pressure, leak checks). */
+/* Return the cached sk_buff structs and shared infos to kmalloc (memory pressure, leak
+ * checks). */
 void skb_head_cache_drain(void);
 
 #endif

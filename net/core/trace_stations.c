@@ -24,6 +24,7 @@ static const struct trace_station send_path[TS_NR_STATIONS] = {
     [TS_DEV_QUEUE_XMIT]      = { "dev_queue_xmit",      10, 0 },
     [TS_QDISC_ENQUEUE]       = { "qdisc_enqueue",       11, 0 },
     [TS_QDISC_DEQUEUE]       = { "qdisc_dequeue",       11, 0 },
+    [TS_SKB_GSO_SEGMENT]     = { "skb_gso_segment",     12, TRACE_F_LINK },
     [TS_DEV_HARD_START_XMIT] = { "dev_hard_start_xmit", 12, 0 },
     [TS_IGB_TX_MAP]          = { "igb_tx_map (TDT)",    13, 0 },
     [TS_IGB_TX_IRQ]          = { "igb_msix_ring (irq)",  0, 0 },

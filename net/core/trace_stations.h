@@ -27,6 +27,7 @@ enum trace_station_id {
     TS_DEV_QUEUE_XMIT,       /* arg the TX queue */
     TS_QDISC_ENQUEUE,        /* arg the backlog after it */
     TS_QDISC_DEQUEUE,
+    TS_SKB_GSO_SEGMENT,      /* validate_xmit_skb cut a GSO packet; arg its first segment (LINK) */
     TS_DEV_HARD_START_XMIT,
     TS_IGB_TX_MAP,           /* arg the TDT value written */
     TS_IGB_TX_IRQ,           /* arg the interrupt vector */

@@ -227,6 +227,22 @@ bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr)
     return ipv4_is_lbcast(addr) || any_ifaddr(dev, addr, is_subnet_broadcast);
 }
 
+unsigned inet_addr_class(struct net_device *dev, uint32_t addr)
+{
+    unsigned c = ipv4_is_lbcast(addr) ? INET_ADDR_BROADCAST : 0;
+    struct net_device *d;
+    list_for_each_entry(d, &net_devices, dev_list) {
+        const struct in_device *in = __in_dev_get(d);
+        for (int i = 0; in && i < in->nifa; i++) {
+            if (is_local(d, &in->ifa[i], addr))
+                c |= INET_ADDR_LOCAL;
+            if ((!dev || d == dev) && is_subnet_broadcast(d, &in->ifa[i], addr))
+                c |= INET_ADDR_BROADCAST;
+        }
+    }
+    return c;
+}
+
 int inet_parse_prefix(const char *s, uint32_t *addr, int *prefixlen)
 {
     if (!s)

@@ -227,15 +227,30 @@ int64_t icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, unsigned int payloa
 {
     if (payload_len > IP_MAX_PACKET - IPV4_MIN_HLEN - ICMP_HLEN)
         return -EMSGSIZE;
-    uint8_t *data = payload_len ? kmalloc(payload_len) : NULL;
-    if (payload_len && !data)
-        return -ENOMEM;
-    for (unsigned int i = 0; i < payload_len; i++)
-        data[i] = (uint8_t)(i * 7 + 3);
+    /* byte i of the payload is i * 7 + 3, which repeats every 256 bytes: the pattern
+     * is made once (as ping(8) fills its packet once), a longer payload is copied from
+     * it in 256-byte runs */
+    static uint8_t pattern[256];
+    static bool pattern_ready;
+    if (!pattern_ready) {
+        for (unsigned int i = 0; i < sizeof(pattern); i++)
+            pattern[i] = (uint8_t)(i * 7 + 3);
+        pattern_ready = true;
+    }
+    const uint8_t *data = pattern;
+    uint8_t *buf = NULL;
+    if (payload_len > sizeof(pattern)) {
+        buf = kmalloc(payload_len);
+        if (!buf)
+            return -ENOMEM;
+        for (unsigned int i = 0; i < payload_len; i += sizeof(pattern))
+            memcpy(buf + i, pattern, MIN(sizeof(pattern), payload_len - i));
+        data = buf;
+    }
     unsigned long f = local_irq_save();
     if (pinger.active) {
         local_irq_restore(f);
-        kfree(data);
+        kfree(buf);
         return -EBUSY;
     }
     pinger.active = true;
@@ -249,7 +264,7 @@ int64_t icmp_ping(uint32_t daddr, uint16_t id, uint16_t seq, unsigned int payloa
                            .data_len = payload_len };
     uint64_t t0 = ktime_get_ns();
     int err = icmp_xmit(daddr, 0, 0, &r, NULL, 0);
-    kfree(data);
+    kfree(buf);
     int64_t ret;
     if (err < 0) {
         ret = err;
@@ -343,7 +358,7 @@ int icmp_rcv(struct sk_buff *skb)
         return -1;
     }
     const struct iphdr *iph = ip_hdr(skb);
-    bool to_group = ipv4_is_multicast(iph->daddr) || inet_addr_is_broadcast(skb->dev, iph->daddr);
+    bool to_group = ipv4_is_multicast(iph->daddr) || (IPCB(skb)->flags & IPSKB_BROADCAST);
     switch (r.type) {
     case ICMP_ECHO:
         ICMP_INC(InEchos);

@@ -27,6 +27,12 @@ bool inet_addr_is_local(struct net_device *dev, uint32_t addr);
 uint32_t inet_select_addr(struct net_device *dev, uint32_t dst);
 /* Directed broadcast of one of dev's subnets, or 255.255.255.255. */
 bool inet_addr_is_broadcast(struct net_device *dev, uint32_t addr);
+/* Both questions in one pass over the addresses (the receive path asks them of every
+ * packet): INET_ADDR_LOCAL when inet_addr_is_local(NULL, addr), INET_ADDR_BROADCAST when
+ * inet_addr_is_broadcast(dev, addr). */
+#define INET_ADDR_LOCAL     0x1
+#define INET_ADDR_BROADCAST 0x2
+unsigned inet_addr_class(struct net_device *dev, uint32_t addr);
 /* Listeners for address changes (ready line, gratuitous ARP). */
 void inetaddr_register_notifier(void (*fn)(struct net_device *dev, uint32_t addr, bool added));
 

@@ -31,6 +31,9 @@ struct inet_skb_parm {
 };
 #define IPSKB_REASSEMBLED 0x1
 #define IPSKB_FRAG_DF     0x2    /* reassembled from fragments that all had DF */
+/* input: the destination is a broadcast on the receiving device (Linux's RTCF_BROADCAST
+ * on the input route), decided once by ip_rcv_finish for the protocols above */
+#define IPSKB_BROADCAST   0x4
 #define IPCB(skb) ((struct inet_skb_parm *)((skb)->cb))
 static inline struct rtable *skb_rtable(const struct sk_buff *skb) { return IPCB(skb)->rt; }
 

@@ -173,7 +173,9 @@ static struct sk_buff *ip_frag_reasm(struct ipq *q)
     /* the NIC saw only pieces: the transport checksum is still to be verified */
     skb->ip_summed = CHECKSUM_NONE;
     memset(IPCB(skb), 0, sizeof(struct inet_skb_parm));
-    IPCB(skb)->flags = IPSKB_REASSEMBLED | (q->all_df ? IPSKB_FRAG_DF : 0);
+    /* the head's input classification (it arrived on head->dev, as skb->dev says) */
+    IPCB(skb)->flags = IPSKB_REASSEMBLED | (q->all_df ? IPSKB_FRAG_DF : 0) |
+                       (IPCB(head)->flags & IPSKB_BROADCAST);
     IPCB(skb)->frag_max_size = q->max_size;
     return skb;
 }

@@ -55,8 +55,7 @@ static bool martian_source(struct net_device *dev, uint32_t saddr)
         return true;
     if (dev && (dev->flags & IFF_LOOPBACK))
         return false;
-    return ipv4_is_loopback(saddr) || inet_addr_is_broadcast(dev, saddr) ||
-           inet_addr_is_local(NULL, saddr);
+    return ipv4_is_loopback(saddr) || inet_addr_class(dev, saddr);
 }
 
 static int ip_local_deliver_finish(struct sock *sk, struct sk_buff *skb)
@@ -90,16 +89,20 @@ int ip_local_deliver(struct sk_buff *skb)
 /* Is the packet for this host? Our addresses on any interface (weak host model, RFC
  * 1122 section 3.3.4.2), broadcasts of our subnets and the limited broadcast, the
  * all-hosts group; and while an interface has no address yet, unicast frames sent to
- * its MAC (a DHCP server may offer by unicast). */
+ * its MAC (a DHCP server may offer by unicast). A broadcast is marked in IPCB for the
+ * protocols above (IPSKB_BROADCAST), so none of them scans the addresses again. */
 static bool ip_for_us(struct sk_buff *skb, uint32_t daddr)
 {
     struct net_device *dev = skb->dev;
     /* 127/8 is lo's: from a wire it is a martian destination (RFC 1122 3.2.1.3) */
     if (ipv4_is_loopback(daddr))
         return dev && (dev->flags & IFF_LOOPBACK);
-    if (inet_addr_is_local(NULL, daddr))
+    unsigned c = inet_addr_class(dev, daddr);
+    if (c & INET_ADDR_BROADCAST)
+        IPCB(skb)->flags |= IPSKB_BROADCAST;
+    if (c & INET_ADDR_LOCAL)
         return true;
-    if (inet_addr_is_broadcast(dev, daddr)) {
+    if (c & INET_ADDR_BROADCAST) {
         IP_INC_STATS(InBcastPkts);
         return true;
     }

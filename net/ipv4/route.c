@@ -41,6 +41,66 @@ static struct rt_stats stats;
 
 uint32_t rt_genid(void) { return READ_ONCE(genid); }
 
+/* --- the output route cache (route.h) ---
+ * Direct-mapped by destination: a slot holds one reference to the route last made for
+ * (daddr, requested saddr, oif). Whatever the result of a lookup depends on - the table,
+ * the addresses (devinet flushes on every change), the PMTU cache - moves the generation,
+ * so a slot from an older generation is never used; rt_cache_flush also drops them all
+ * at once, so no route outlives the table it was made from. */
+#define RT_OUT_CACHE_SIZE 64
+static struct rt_out_slot {
+    uint32_t daddr, saddr;
+    int oif;
+    struct rtable *rt;           /* NULL = empty */
+} rt_out_cache[RT_OUT_CACHE_SIZE];
+
+static inline struct rt_out_slot *rt_out_slot(uint32_t daddr)
+{
+    return &rt_out_cache[(daddr ^ (daddr >> 16)) % RT_OUT_CACHE_SIZE];
+}
+
+/* The cached route for fl4 while still good (a reference for the caller), else NULL. */
+static struct rtable *rt_out_cache_get(const struct flowi4 *fl4)
+{
+    struct rt_out_slot *s = rt_out_slot(fl4->daddr);
+    unsigned long f = local_irq_save();
+    struct rtable *rt = s->rt;
+    if (!rt || s->daddr != fl4->daddr || s->saddr != fl4->saddr || s->oif != fl4->flowi4_oif ||
+        rt->rt_genid != rt_genid() || !rt->dev->up ||
+        (rt->mtu_expires && !time_before(jiffies, rt->mtu_expires))) {
+        local_irq_restore(f);
+        return NULL;
+    }
+    rt->refcnt++;
+    stats.lookups++;
+    stats.out_cache_hits++;
+    local_irq_restore(f);
+    return rt;
+}
+
+/* Keep rt (made for fl4 as the caller asked, before saddr was filled in) in its slot. */
+static void rt_out_cache_put(uint32_t daddr, uint32_t saddr, int oif, struct rtable *rt)
+{
+    struct rt_out_slot *s = rt_out_slot(daddr);
+    unsigned long f = local_irq_save();
+    struct rtable *old = s->rt;
+    rt->refcnt++;
+    *s = (struct rt_out_slot){ daddr, saddr, oif, rt };
+    local_irq_restore(f);
+    ip_rt_put(old);
+}
+
+static void rt_out_cache_drop(void)
+{
+    for (int i = 0; i < RT_OUT_CACHE_SIZE; i++) {
+        unsigned long f = local_irq_save();
+        struct rtable *rt = rt_out_cache[i].rt;
+        rt_out_cache[i].rt = NULL;
+        local_irq_restore(f);
+        ip_rt_put(rt);
+    }
+}
+
 void rt_cache_flush(void)
 {
     unsigned long f = local_irq_save();
@@ -48,6 +108,7 @@ void rt_cache_flush(void)
     if (genid == 0)              /* 0 never matches a cached route's recorded value */
         genid = 1;
     local_irq_restore(f);
+    rt_out_cache_drop();
 }
 
 /* --- the PMTU cache (route.h) --- */
@@ -58,19 +119,34 @@ static struct pmtu_entry {
     uint64_t expires;            /* jiffies */
 } pmtu_cache[PMTU_CACHE_SIZE];
 
+/* Entries in use, recounted by every scan (an update adds the one it takes): 0 means
+ * there is nothing to scan. */
+static unsigned pmtu_used;
+
 /* The entry for daddr while in force; a lapsed one is freed on the way. */
 static struct pmtu_entry *pmtu_find(uint32_t daddr)
 {
+    if (!pmtu_used)
+        return NULL;             /* nothing learned: the common case costs no scan */
+    unsigned live = 0;
+    struct pmtu_entry *found = NULL;
     for (int i = 0; i < PMTU_CACHE_SIZE; i++) {
         struct pmtu_entry *e = &pmtu_cache[i];
-        if (!e->daddr || e->daddr != daddr)
+        if (!e->daddr)
             continue;
-        if (time_before(jiffies, e->expires))
-            return e;
-        e->daddr = 0;
-        stats.pmtu_expired++;
+        if (e->daddr == daddr) {
+            if (time_before(jiffies, e->expires)) {
+                found = e;
+            } else {
+                e->daddr = 0;
+                stats.pmtu_expired++;
+                continue;
+            }
+        }
+        live++;
     }
-    return NULL;
+    pmtu_used = live;
+    return found;
 }
 
 void ip_rt_update_pmtu(uint32_t daddr, unsigned mtu)
@@ -90,6 +166,8 @@ void ip_rt_update_pmtu(uint32_t daddr, unsigned mtu)
             if (!pmtu_cache[i].daddr || pmtu_cache[i].expires < e->expires)
                 e = &pmtu_cache[i];
     }
+    if (!e->daddr)
+        pmtu_used++;
     *e = (struct pmtu_entry){ daddr, mtu, jiffies + msecs_to_jiffies(IP_RT_MTU_EXPIRES_MS) };
     stats.pmtu_updates++;
     local_irq_restore(f);
@@ -299,6 +377,13 @@ struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
     uint32_t gw = 0, prefsrc = 0;
     unsigned flags = 0;
 
+    struct rtable *hit = rt_out_cache_get(fl4);
+    if (hit) {
+        if (!fl4->saddr)
+            fl4->saddr = hit->rt_src;
+        *err = 0;
+        return hit;
+    }
     unsigned long f = local_irq_save();
     stats.lookups++;
     local_irq_restore(f);
@@ -354,12 +439,14 @@ struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err)
         rt->mtu = pe->mtu;
         rt->mtu_expires = pe->expires;
     }
-    local_irq_restore(f);
-    if (!fl4->saddr)
-        fl4->saddr = rt->rt_src;
-    f = local_irq_save();
     stats.allocs++;
     local_irq_restore(f);
+    /* a route from the table (not the on-link guess for an unconfigured device, which
+     * depends on which device is up) is kept for the next packet to the same place */
+    if (e)
+        rt_out_cache_put(daddr, fl4->saddr, fl4->flowi4_oif, rt);
+    if (!fl4->saddr)
+        fl4->saddr = rt->rt_src;
     *err = 0;
     return rt;
 miss:
@@ -447,10 +534,11 @@ void route_dump(void)
                 printk(" src %s", in_ntoa(e->prefsrc, a));
             printk("\n");
         }
-    printk("route: %d routes, generation %u, lookups %llu (%llu without a route),"
-           " socket cache hits %llu stale %llu, rtables alive %llu\n",
+    printk("route: %d routes, generation %u, lookups %llu (%llu without a route, %llu from"
+           " the output cache), socket cache hits %llu stale %llu, rtables alive %llu\n",
            fib_count(), rt_genid(), (unsigned long long)stats.lookups,
-           (unsigned long long)stats.misses, (unsigned long long)stats.sk_cache_hits,
+           (unsigned long long)stats.misses, (unsigned long long)stats.out_cache_hits,
+           (unsigned long long)stats.sk_cache_hits,
            (unsigned long long)stats.sk_cache_stale,
            (unsigned long long)(stats.allocs - stats.frees));
     for (int i = 0; i < PMTU_CACHE_SIZE; i++) {

@@ -89,7 +89,8 @@ int ip_route_del_local(uint32_t dst, int prefixlen);
 int ip_route_del(uint32_t dst, int prefixlen, uint32_t gw);
 /* Remove gateway routes whose gateway is no longer on a connected subnet. */
 void ip_route_prune_unreachable(void);
-/* Invalidate every cached route (the generation moves on). */
+/* Invalidate every cached route (the generation moves on) and drop the output route
+ * cache's references. */
 void rt_cache_flush(void);
 uint32_t rt_genid(void);
 
@@ -98,7 +99,11 @@ uint32_t rt_genid(void);
  * caller, or NULL with *err = -ENETUNREACH (no route), -EINVAL (saddr not ours),
  * -ENOMEM. A limited broadcast (255.255.255.255), or any destination with flowi4_oif
  * set on a device without a matching route, goes out on-link through that device (or
- * the first device that is up) - what a DHCP client needs before it has an address. */
+ * the first device that is up) - what a DHCP client needs before it has an address.
+ * A route made from the table is kept, by destination, in a small output cache (Linux
+ * keeps them on the next hop): the next lookup for the same daddr, requested saddr and
+ * oif gets the same rtable, another reference, without scanning the table, while the
+ * generation is unchanged, its device is up and a learned PMTU in it has not lapsed. */
 struct rtable *ip_route_output_flow(struct flowi4 *fl4, int *err);
 /* Fill fl4 from the arguments (network order) and look up. */
 struct rtable *ip_route_output_ports(struct flowi4 *fl4, uint32_t daddr, uint32_t saddr,
@@ -127,6 +132,7 @@ unsigned ip_rt_pmtu(uint32_t daddr);
 struct rt_stats {
     uint64_t lookups, misses, allocs, frees;
     uint64_t sk_cache_hits, sk_cache_stale;
+    uint64_t out_cache_hits;     /* output lookups answered by the route cache */
     uint64_t pmtu_updates, pmtu_expired;
     int routes;
 };

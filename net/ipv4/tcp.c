@@ -4,10 +4,10 @@
  *
  * tcp_sendmsg: with the sock owned, copy the user's bytes once into page fragments at the
  * tail skb of the write queue (a new skb when the tail is full or already sent), each skb
- * growing to size_goal (many MSS with TSO); into the skb's linear area instead when the
- * route cannot take fragments (no NETIF_F_SG), and summed as they are copied when it
- * cannot checksum (no NETIF_F_IP_CSUM), so the transmission sums only the header
- * (Linux's skb_add_data_nocache); push when forced (more than half the peer's
+ * growing to size_goal (many MSS with TSO or GSO); into the skb's linear area instead when
+ * the route can take neither fragments (NETIF_F_SG) nor GSO, and then summed as they are
+ * copied when it cannot checksum (no NETIF_F_IP_CSUM), so the transmission sums only the
+ * header (Linux's skb_add_data_nocache); push when forced (more than half the peer's
  * largest window unpushed) or when the tail is the send head; at the end tcp_push
  * honours Nagle, TCP_NODELAY, TCP_CORK and MSG_MORE. A full send buffer (or memory the
  * protocol may not take) makes the writer sleep until ACKs free space, or EAGAIN.
@@ -225,9 +225,12 @@ long tcp_sendmsg(struct sock *sk, struct kmsg *m, size_t size)
         }
     }
     mss_now = tcp_send_mss(sk, &size_goal, flags);
-    /* what the route can offload (tcp_send_mss looked it up) */
-    bool linear = !(tp->route_caps & NETIF_F_SG);
-    bool sum_here = !(tp->route_caps & NETIF_F_IP_CSUM);
+    /* What the route can offload (tcp_send_mss looked it up). With GSO the device layer
+     * cuts, linearises and sums (Linux then treats the route as SG and HW_CSUM); only a
+     * route without it gets linear payload, summed here. */
+    bool gso = tp->route_caps & NETIF_F_GSO;
+    bool linear = !(tp->route_caps & NETIF_F_SG) && !gso;
+    bool sum_here = !(tp->route_caps & NETIF_F_IP_CSUM) && !gso;
     while (m->iov_idx < m->iovlen && copied < (long)m->len) {
         if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) {
             err = -EPIPE;

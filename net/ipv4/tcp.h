@@ -537,4 +537,13 @@ void tcp_release_cb(struct sock *sk);
 uint32_t tcp_probe0_when(const struct sock *sk, uint32_t max_ms);
 void tcp_check_probe_timer(struct sock *sk);
 
+/* Software segmentation of a TCP/IPv4 GSO packet (tcp_offload.c; net/core/gso.h): the
+ * segments with their TCP headers fixed, or NULL. */
+struct sk_buff *tcp4_gso_segment(struct sk_buff *skb, uint32_t features);
+/* Receive coalescing of TCP/IPv4 (tcp_offload.c; net/core/gro.h): a gro_verdict for skb
+ * (data at its option-less IPv4 header, checksums verified); and the GSO fields of a
+ * joined packet. */
+int tcp4_gro_receive(struct sk_buff **held, unsigned n, struct sk_buff *skb, int *slot);
+void tcp4_gro_complete(struct sk_buff *skb);
+
 #endif

@@ -220,7 +220,8 @@ static bool tcp_in_quickack_mode(const struct tcp_sock *tp)
 
 static void tcp_measure_rcv_mss(struct tcp_sock *tp, const struct sk_buff *skb)
 {
-    unsigned len = skb->len;
+    /* a packet GRO joined: its segments' size, not its own */
+    unsigned len = skb_shinfo(skb)->gso_size ? skb_shinfo(skb)->gso_size : skb->len;
     unsigned lss = tp->ack.last_seg_size;
     tp->ack.last_seg_size = 0;
     if (len >= tp->ack.rcv_mss) {
@@ -271,10 +272,13 @@ static void __tcp_ack_snd_check(struct sock *sk, bool ofo_possible)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     unsigned rcv_mss = tp->ack.rcv_mss ? tp->ack.rcv_mss : TCP_MSS_DEFAULT;
-    /* more than one full segment unacknowledged and the window would not shrink, or
-     * quick-ACK mode, or an ACK owed at once */
+    /* More than one full segment unacknowledged, and either the application has read
+     * everything or the window we would announce now reaches at least as far right as
+     * the one announced (when data waits unread, the read's tcp_cleanup_rbuf sends the
+     * ACK instead: one ACK for the whole batch the read drains); or quick-ACK mode; or
+     * an ACK owed at once. */
     if ((tp->rcv_nxt - tp->rcv_wup > rcv_mss &&
-         tcp_receive_window(tp) <= tp->rcv_wnd) ||
+         (tp->rcv_nxt == tp->copied_seq || __tcp_select_window_pub(sk) >= tp->rcv_wnd)) ||
         tcp_in_quickack_mode(tp) || (tp->ack.pending & ICSK_ACK_NOW)) {
         tcp_send_ack(sk);
         return;

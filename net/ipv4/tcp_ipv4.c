@@ -423,9 +423,10 @@ static void tcp_segs_in(struct tcp_sock *tp, const struct sk_buff *skb)
     const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
     uint32_t len = cb->end_seq - cb->seq;
     len -= !!(cb->tcp_flags & TCPHDR_SYN) + !!(cb->tcp_flags & TCPHDR_FIN);
-    tp->segs_in++;
+    unsigned segs = skb_shinfo(skb)->gso_segs ? skb_shinfo(skb)->gso_segs : 1;   /* GRO */
+    tp->segs_in += segs;
     if (len)
-        tp->data_segs_in++;
+        tp->data_segs_in += segs;
 }
 
 int tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
@@ -494,7 +495,8 @@ static int tcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 
 int tcp_v4_rcv(struct sk_buff *skb)
 {
-    TCP_INC_STATS(InSegs);
+    /* a packet GRO joined counts as the segments it carries, as on Linux */
+    TCP_ADD_STATS(InSegs, skb_shinfo(skb)->gso_segs ? skb_shinfo(skb)->gso_segs : 1);
     if (skb->pkt_type != PACKET_HOST)
         goto discard;
     if (!pskb_may_pull(skb, TCP_HLEN_MIN))

@@ -11,12 +11,12 @@
  * to IP is a clone that shares those pages, while the original stays queued for
  * retransmission. A clone still in the driver's ring is never written to: before the
  * next transmission of the same skb its header area is made private (skb_unshare_head).
- * For a route without scatter-gather the payload goes to the skb's linear area instead
- * (as Linux does when the device cannot take fragments), so the clone can be sent as it
- * is, without a linearising copy per transmission; such an skb is cut by copying its
- * tail (summed in the same pass, so both parts keep a payload sum). Without checksum
- * offload the payload's sum is taken as the bytes are copied in (tcp_sendmsg), and the
- * transmission sums only the header.
+ * For a route with neither scatter-gather nor GSO the payload goes to the skb's linear
+ * area instead (as Linux does when the device cannot take fragments), so the clone can
+ * be sent as it is, without a linearising copy per transmission; such an skb is cut by
+ * copying its tail (summed in the same pass, so both parts keep a payload sum). Without
+ * checksum offload the payload's sum is taken as the bytes are copied in (tcp_sendmsg),
+ * and the transmission sums only the header.
  *
  * Also here: SYN, SYN-ACK (for request socks), pure ACKs, FIN, RST, window probes,
  * retransmission of single skbs, and the receive window we announce. */
@@ -207,18 +207,22 @@ unsigned tcp_current_mss(struct sock *sk)
     return mss;
 }
 
-static bool tcp_can_tso(const struct tcp_sock *tp)
+/* Packets of several MSS: the NIC cuts them (TSO, with scatter-gather and checksum
+ * offload), or the device layer does just before the driver (GSO, net/core/gso.h). */
+static bool tcp_can_gso(const struct tcp_sock *tp)
 {
-    return (tp->route_caps & (NETIF_F_TSO | NETIF_F_SG | NETIF_F_IP_CSUM)) ==
+    return (tp->route_caps & NETIF_F_GSO) ||
+           (tp->route_caps & (NETIF_F_TSO | NETIF_F_SG | NETIF_F_IP_CSUM)) ==
            (NETIF_F_TSO | NETIF_F_SG | NETIF_F_IP_CSUM);
 }
 
 /* size_goal: how big tcp_sendmsg lets one skb grow (Linux's tcp_xmit_size_goal): one MSS
- * without TSO, else as many MSS as fit in 64 KiB and half the peer's largest window. */
+ * without TSO and GSO, else as many MSS as fit in 64 KiB and half the peer's largest
+ * window. */
 static unsigned tcp_xmit_size_goal(struct sock *sk, unsigned mss_now, int flags)
 {
     struct tcp_sock *tp = tcp_sk(sk);
-    if (!tcp_can_tso(tp) || (flags & MSG_OOB))
+    if (!tcp_can_gso(tp) || (flags & MSG_OOB))
         return mss_now;
     uint32_t gso_max = 65536 - (MAX_TCP_HEADER + 1);
     uint32_t half_win = tp->max_window > TCP_MSS_DEFAULT ? tp->max_window / 2 : tp->max_window;
@@ -437,7 +441,8 @@ static void tcp_set_csum(struct sock *sk, struct sk_buff *skb, struct tcphdr *th
 {
     struct tcp_sock *tp = tcp_sk(sk);
     uint32_t saddr = sk->inet_saddr, daddr = sk->inet_daddr;
-    if (tp->route_caps & NETIF_F_IP_CSUM) {
+    /* a GSO packet's segments get their sums where they are cut (tcp4_gso_segment) */
+    if ((tp->route_caps & NETIF_F_IP_CSUM) || skb_is_gso(skb)) {
         skb->ip_summed = CHECKSUM_PARTIAL;
         skb->csum_start = (uint16_t)(skb_transport_header(skb) - skb->head);
         skb->csum_offset = offsetof(struct tcphdr, check);
@@ -467,7 +472,7 @@ int tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone_it)
     if (clone_it) {
         tcb->tx_time_us = tcp_clock_us();
         struct sk_buff *c;
-        if (skb_is_nonlinear(skb) && !(tp->route_caps & NETIF_F_SG)) {
+        if (skb_is_nonlinear(skb) && !(tp->route_caps & NETIF_F_SG) && tcp_skb_pcount(skb) <= 1) {
             c = skb_copy(skb);               /* a device without scatter-gather */
         } else {
             /* a clone of this skb from an earlier transmission may still sit in the

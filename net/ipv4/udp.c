@@ -398,7 +398,7 @@ int udp_rcv(struct sk_buff *skb)
     uint16_t sport = uh->source, dport = uh->dest;
     skb_pull(skb, UDP_HLEN);
 
-    if (ipv4_is_multicast(iph->daddr) || inet_addr_is_broadcast(skb->dev, iph->daddr)) {
+    if (ipv4_is_multicast(iph->daddr) || (IPCB(skb)->flags & IPSKB_BROADCAST)) {
         udp_mcast_deliver(skb, iph->saddr, sport, iph->daddr, dport);
         return 0;
     }

@@ -95,6 +95,14 @@ int nf_hook(unsigned int hook, struct sock *sk, struct sk_buff *skb, struct net_
     trace_skb(TS_NF_HOOK, skb, hook);
     (void)in;
     (void)out;
+    if (hook < NF_INET_NUMHOOKS && !nf_hook_nrules[hook]) {
+        /* no rule at this hook (the usual case): counted and accepted, nothing read */
+        unsigned long f = local_irq_save();
+        hook_stats[hook].packets++;
+        hook_stats[hook].accepted++;
+        local_irq_restore(f);
+        return okfn(sk, skb);
+    }
     if (nf_hook_verdict(hook, skb) == NF_DROP) {
         kfree_skb(skb);
         return -EPERM;

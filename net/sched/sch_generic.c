@@ -10,6 +10,7 @@
 #include "kernel/init.h"
 #include "kernel/errno.h"
 #include "net/core/trace_stations.h"
+#include "net/core/gso.h"
 
 /* Qdiscs waiting for NET_TX, in the order they asked. Touched from interrupt handlers
  * too (a driver may wake its queue there), so only with interrupts masked. */
@@ -44,12 +45,14 @@ void qdisc_reset(struct Qdisc *q)
 {
     if (q->ops->reset)
         q->ops->reset(q);
-    if (q->gso_skb) {
-        qdisc_qstats_sub(q, q->gso_skb);
+    for (struct sk_buff *n, *skb = q->gso_skb; skb; skb = n) {
+        n = skb->next;
+        skb->next = NULL;
+        qdisc_qstats_sub(q, skb);
         q->qstats.drops++;
-        kfree_skb(q->gso_skb);
-        q->gso_skb = NULL;
+        kfree_skb(skb);
     }
+    q->gso_skb = NULL;
 }
 
 static void unschedule(struct Qdisc *q)
@@ -110,10 +113,16 @@ void dev_requeue_skb(struct sk_buff *skb, struct Qdisc *q)
 {
     /* Held outside the qdisc's own queues so that its policy cannot reorder it: it was
      * already chosen as the next packet and goes first when the driver has room. It
-     * stays counted in qlen/backlog, which also keeps dev_queue_xmit from bypassing it. */
-    q->gso_skb = skb;
+     * stays counted in qlen/backlog, which also keeps dev_queue_xmit from bypassing it.
+     * skb may head a chain (->next): the unsent segments of a GSO packet, in order; they
+     * go in front of anything requeued before. */
+    struct sk_buff *last = skb;
     q->qstats.requeues++;
-    qdisc_qstats_add(q, skb);
+    qdisc_qstats_add(q, last);
+    for (; last->next; last = last->next)
+        qdisc_qstats_add(q, last->next);
+    last->next = q->gso_skb;
+    q->gso_skb = skb;
     /* A driver that refuses without stopping its queue will not wake it either: retry
      * from NET_TX (Linux does the same). A stopped queue waits for netif_tx_wake_queue. */
     if (!netif_tx_queue_stopped(q->dev_queue)) {
@@ -130,7 +139,8 @@ static struct sk_buff *dequeue_skb(struct Qdisc *q)
         return NULL;
     struct sk_buff *skb = q->gso_skb;
     if (skb) {
-        q->gso_skb = NULL;
+        q->gso_skb = skb->next;
+        skb->next = NULL;
         qdisc_qstats_sub(q, skb);
         return skb;
     }
@@ -140,21 +150,32 @@ static struct sk_buff *dequeue_skb(struct Qdisc *q)
 bool sch_direct_xmit(struct sk_buff *skb, struct Qdisc *q, struct net_device *dev,
                      struct netdev_queue *txq)
 {
-    unsigned int len = skb->len;
-    netdev_tx_t rc = NETDEV_TX_BUSY;
-    if (!netif_tx_queue_stopped(txq)) {
-        /* more queued behind this one: one doorbell for the batch (the quota's end
-         * reschedules NET_TX, which sends the rest and rings it) */
-        txq->xmit_more = qdisc_qlen(q) > 0;
-        rc = dev_hard_start_xmit(skb, dev, txq);
-        txq->xmit_more = false;
+    /* a GSO packet the device cannot take becomes its segments here (net/core/gso.h) */
+    skb = validate_xmit_skb(skb, dev);
+    if (!skb)
+        return !netif_tx_queue_stopped(txq);     /* dropped and counted there */
+    /* more queued behind this one: one doorbell for the batch (the quota's end
+     * reschedules NET_TX, which sends the rest and rings it) */
+    bool behind = qdisc_qlen(q) > 0;
+    while (skb) {
+        struct sk_buff *next = skb->next;
+        unsigned int len = skb->len;
+        netdev_tx_t rc = NETDEV_TX_BUSY;
+        if (!netif_tx_queue_stopped(txq)) {
+            skb->next = NULL;
+            txq->xmit_more = next || behind;
+            rc = dev_hard_start_xmit(skb, dev, txq);
+            txq->xmit_more = false;
+        }
+        if (rc != NETDEV_TX_OK) {
+            skb->next = next;
+            dev_requeue_skb(skb, q);             /* with the segments still unsent */
+            return false;
+        }
+        q->bstats.packets++;
+        q->bstats.bytes += len;
+        skb = next;
     }
-    if (rc != NETDEV_TX_OK) {
-        dev_requeue_skb(skb, q);
-        return false;
-    }
-    q->bstats.packets++;
-    q->bstats.bytes += len;
     return !netif_tx_queue_stopped(txq);
 }
 

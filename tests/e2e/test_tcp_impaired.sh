@@ -6,7 +6,9 @@
 # with the guest as client and as server, and no receiver waiting longer than
 # TCP_MAX_GAP_MS (3000 ms: a few RTOs) between two arrivals of data. Prints the relay's
 # counts and tshark's tcp.analysis flags (retransmissions, duplicate ACKs, out-of-order,
-# ...) for the host's side of the link.
+# ...) for the host's side of the link. The guest runs without TSO (igb.tso=0), so
+# what it sends is cut into segments by its own device layer (GSO, net/core/gso.h) and
+# every retransmission of a lost segment goes through that cut as well.
 # While the guest has no TCP (its tcp_xfer prints "no TCP"), the TCP cases are skipped.
 # TCP_GUEST=linux runs the same checks against a Linux stand-in (tests/e2e/tcp_lib.sh).
 # Sizes: TCP_IMPAIRED_BYTES (20 MiB); TCP_SOAK=1 for 200 MiB each way.
@@ -38,7 +40,7 @@ TCP_BG_PIDS+=("$cap_pid")
 
 STANDIN_APPS="serve 5001
 sendrecv $HOST_IP 5002 $BYTES 51"
-guest_boot $T "ip=$GUEST_IP/24 gw=$HOST_IP apps=tcp_xfer:serve:5001,tcp_xfer:sendrecv:$HOST_IP:5002:$BYTES:51" relay
+guest_boot $T "ip=$GUEST_IP/24 gw=$HOST_IP igb.tso=0 apps=tcp_xfer:serve:5001,tcp_xfer:sendrecv:$HOST_IP:5002:$BYTES:51" relay
 
 guest_tcp_or_exit $T "${CASES[@]}"
 

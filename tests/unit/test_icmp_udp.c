@@ -613,6 +613,35 @@ TEST(lookup_preference_and_broadcast)
     stack_down(d);
 }
 
+/* The receive path decides "broadcast" once (ip_rcv_finish, IPCB's IPSKB_BROADCAST): a
+ * datagram to the subnet broadcast that arrives in fragments is still one, after
+ * reassembly - every wildcard socket gets it, and an echo request to it is ignored. */
+TEST(fragmented_broadcast_stays_broadcast)
+{
+    struct net_device *d = stack_up();
+    struct sock *w1 = usock(), *w2 = usock();
+    w1->sk_reuse = w2->sk_reuse = true;
+    CHECK_EQ(udp_prot.get_port(w1, 5001), 0);
+    CHECK_EQ(udp_prot.get_port(w2, 5001), 0);
+    static uint8_t u[3000];
+    struct udp_repr ur = { .sport = 6000, .dport = 5001, .payload = pat, .payload_len = 2000 };
+    size_t n = udp_hdr_emit(&ur, u, sizeof(u), ipa("10.0.2.3"), ipa("10.0.2.255"), true);
+    CHECK_EQ(n, 2008);
+    rx_deliver(d, rx_ip(d, "10.0.2.3", "10.0.2.255", 17, u + 1480, (unsigned)n - 1480, 901, 1480, false));
+    rx_deliver(d, rx_ip(d, "10.0.2.3", "10.0.2.255", 17, u, 1480, 901, 0, true));
+    CHECK_EQ(skb_queue_len(&w1->sk_receive_queue), 1);
+    CHECK_EQ(skb_queue_len(&w2->sk_receive_queue), 1);
+    static uint8_t m[2100];
+    int e = icmp_msg(m, ICMP_ECHO, 0, 78, 1, pat, 2000);
+    uint64_t ign = icmpstats.in_bcast_echo_ignored;
+    rx_deliver(d, rx_ip(d, "10.0.2.3", "10.0.2.255", 1, m, 1480, 902, 0, true));
+    rx_deliver(d, rx_ip(d, "10.0.2.3", "10.0.2.255", 1, m + 1480, (unsigned)e - 1480, 902, 1480, false));
+    CHECK_EQ(icmpstats.in_bcast_echo_ignored - ign, 1);
+    CHECK_EQ(tx_count(d), 0);
+    uclose(w1); uclose(w2);
+    stack_down(d);
+}
+
 TEST(receive_queue_bounded)
 {
     struct net_device *d = stack_up();
@@ -726,6 +755,7 @@ TEST(connected_send_uses_cached_route)
     CHECK(__ipv4_neigh_lookup_noref(d, ipa("10.0.2.3")) != NULL);
     fake_netdev_clear(d);
     uclose(c);
+    rt_cache_flush();                  /* the output route cache holds the last one */
     rt_get_stats(&r1);
     CHECK_EQ(r1.allocs, r1.frees);
     stack_down(d);

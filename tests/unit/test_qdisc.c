@@ -1,4 +1,4 @@
-// SOURCES: net/core/dev_xmit.c net/sched/sch_generic.c net/sched/sch_pfifo_fast.c net/core/dev.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c net/core/dev_registry.c tests/unit/fake_clock.c
+// SOURCES: net/core/dev_xmit.c net/sched/sch_generic.c net/core/gso.c net/core/gro.c kernel/cmdline.c net/sched/sch_pfifo_fast.c net/core/dev.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c net/core/dev_registry.c tests/unit/fake_clock.c
 /* tests/unit/test_qdisc.c - the transmit path from dev_queue_xmit to the driver, against
  * a fake driver that can refuse packets with NETDEV_TX_BUSY: bypass of an empty qdisc,
  * the 64-packet quota handing over to NET_TX, requeue keeping the refused packet first

@@ -274,7 +274,7 @@ TEST(socket_cache_invalidated_by_generation)
     memset(&sk, 0, sizeof(sk));
     int err;
     struct rtable *rt = lookup("10.0.2.2", &err);
-    CHECK_EQ(rt->refcnt, 1);
+    CHECK_EQ(rt->refcnt, 2);                       /* ours and the output cache's */
     sk_dst_set(&sk, rt);
     CHECK(__sk_dst_check(&sk) == rt);
     CHECK(__sk_dst_check(&sk) == rt);
@@ -294,7 +294,7 @@ TEST(socket_cache_invalidated_by_generation)
     sk_dst_set(&sk, rt);
     rt_hold(rt);
     sk_dst_reset(&sk);
-    CHECK_EQ(rt->refcnt, 1);
+    CHECK_EQ(rt->refcnt, 2);                       /* ours and the output cache's */
     ip_rt_put(rt);
     /* the device going down also invalidates */
     rt = lookup("10.0.2.2", &err);
@@ -302,6 +302,7 @@ TEST(socket_cache_invalidated_by_generation)
     d->up = false;
     CHECK(__sk_dst_check(&sk) == NULL);
     d->up = true;
+    rt_cache_flush();                              /* the output cache lets go too */
     rt_get_stats(&s1);
     CHECK_EQ(s1.allocs, s1.frees);                 /* no rtable leaked */
     fake_netdev_free(d);
@@ -437,6 +438,105 @@ TEST(pmtu_cache_lowers_then_lapses)
     rt_get_stats(&s1);
     CHECK_EQ(s1.pmtu_updates, s0.pmtu_updates + 2);
     CHECK_EQ(s1.pmtu_expired, s0.pmtu_expired + 1);
+    rt_cache_flush();
+    rt_get_stats(&s1);
+    CHECK_EQ(s1.allocs, s1.frees);
+    fake_netdev_free(d);
+}
+
+/* The output route cache: a second lookup for the same flow is the same rtable, without
+ * a table scan; every change its result depends on gives a fresh one - routes, addresses
+ * (source selection), a learned PMTU and its lapse, the device going down - and a flush
+ * releases every route it held. */
+TEST(output_route_cache_hits_and_invalidation)
+{
+    struct net_device *d = setup();
+    CHECK_EQ(inet_addr_add(d, A("10.0.2.15"), 24), 0);
+    CHECK_EQ(ip_route_add(0, 0, A("10.0.2.2"), NULL, 0, RTPROT_STATIC), 0);
+    int err;
+    struct rt_stats s0, s1;
+    rt_get_stats(&s0);
+    struct rtable *a = lookup("192.0.2.1", &err);
+    struct flowi4 fl = { .daddr = A("192.0.2.1") };
+    struct rtable *b = ip_route_output_flow(&fl, &err);
+    CHECK(a && a == b);
+    CHECK_EQ(err, 0);
+    CHECK_EQ(fl.saddr, A("10.0.2.15"));              /* filled in on a hit too */
+    CHECK_EQ(a->refcnt, 3);
+    rt_get_stats(&s1);
+    CHECK_EQ(s1.out_cache_hits, s0.out_cache_hits + 1);
+    CHECK_EQ(s1.lookups, s0.lookups + 2);            /* a hit is still a lookup */
+    ip_rt_put(b);
+    /* another requested source or output device is another flow */
+    struct flowi4 fs = { .daddr = A("192.0.2.1"), .saddr = A("10.0.2.15") };
+    b = ip_route_output_flow(&fs, &err);
+    CHECK(b && b != a);
+    ip_rt_put(b);
+    struct flowi4 fo = { .daddr = A("192.0.2.1"), .flowi4_oif = d->ifindex };
+    b = ip_route_output_flow(&fo, &err);
+    CHECK(b && b != a && b->dev == d);
+    ip_rt_put(b);
+    /* a saddr that is not ours is refused, cache or not */
+    struct flowi4 fx = { .daddr = A("192.0.2.1"), .saddr = A("10.0.2.99") };
+    CHECK(ip_route_output_flow(&fx, &err) == NULL && err == -EINVAL);
+
+    /* a route change: the more specific route wins at once */
+    CHECK_EQ(ip_route_add(A("192.0.2.0"), 24, A("10.0.2.3"), NULL, 0, RTPROT_STATIC), 0);
+    b = lookup("192.0.2.1", &err);
+    CHECK(b && b != a && b->rt_gateway == A("10.0.2.3"));
+    ip_rt_put(b);
+    CHECK_EQ(a->refcnt, 1);                          /* the cache let go of the old one */
+    ip_rt_put(a);
+    CHECK_EQ(ip_route_del(A("192.0.2.0"), 24, 0), 0);
+    b = lookup("192.0.2.1", &err);
+    CHECK(b && b->rt_gateway == A("10.0.2.2"));
+    ip_rt_put(b);
+
+    /* an address change: 10.0.3.7 goes from the gateway to on-link, with a new source */
+    b = lookup("10.0.3.7", &err);
+    CHECK(b && b->rt_gateway == A("10.0.2.2") && b->rt_src == A("10.0.2.15"));
+    ip_rt_put(b);
+    CHECK_EQ(inet_addr_add(d, A("10.0.3.15"), 24), 0);
+    struct flowi4 f3 = { .daddr = A("10.0.3.7") };
+    b = ip_route_output_flow(&f3, &err);
+    CHECK(b && b->rt_gateway == 0 && b->rt_src == A("10.0.3.15") && f3.saddr == A("10.0.3.15"));
+    ip_rt_put(b);
+    CHECK_EQ(inet_addr_del(d, A("10.0.3.15")), 0);
+    b = lookup("10.0.3.7", &err);
+    CHECK(b && b->rt_gateway == A("10.0.2.2") && b->rt_src == A("10.0.2.15"));
+    ip_rt_put(b);
+
+    /* a learned PMTU, and its lapse */
+    b = lookup("192.0.2.1", &err);
+    CHECK(b && b->mtu == 1500);
+    ip_rt_put(b);
+    ip_rt_update_pmtu(A("192.0.2.1"), 1400);
+    b = lookup("192.0.2.1", &err);
+    CHECK(b && b->mtu == 1400);
+    ip_rt_put(b);
+    struct rtable *c = lookup("192.0.2.1", &err);     /* cached with its PMTU */
+    CHECK(c == b && c->mtu == 1400);
+    ip_rt_put(c);
+    jiffies += msecs_to_jiffies(IP_RT_MTU_EXPIRES_MS);
+    b = lookup("192.0.2.1", &err);
+    CHECK(b && b != c && b->mtu == 1500);
+    ip_rt_put(b);
+
+    /* the device going down: not answered from the cache */
+    a = lookup("192.0.2.1", &err);
+    d->up = false;
+    b = lookup("192.0.2.1", &err);
+    CHECK(b && b != a && b->dev == d);               /* the table's answer, made afresh */
+    ip_rt_put(b);
+    d->up = true;
+    ip_rt_put(a);
+
+    /* the route goes: so does the cached answer */
+    CHECK_EQ(ip_route_del(0, 0, 0), 0);
+    CHECK(lookup("192.0.2.1", &err) == NULL && err == -ENETUNREACH);
+
+    rt_cache_flush();
+    rt_get_stats(&s1);
     CHECK_EQ(s1.allocs, s1.frees);
     fake_netdev_free(d);
 }

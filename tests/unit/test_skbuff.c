@@ -144,3 +144,36 @@ TEARDOWN()
     skb_head_cache_drain();
     CHECK_EQ(fake_mm_live, 0);
 }
+
+/* The free lists (Linux's skbuff_head_cache): a freed packet's sk_buff and shared info
+ * serve the next one, which starts as clean as a fresh allocation - no fragments, no
+ * piece chain, one data reference - and costs one kmalloc, its data. A clone's struct
+ * goes back too; the shared info only with the last reference. Draining returns all. */
+TEST(head_and_shared_info_recycled_clean)
+{
+    skb_head_cache_drain();
+    long live0 = fake_mm_live;
+    struct sk_buff *a = alloc_skb(128);
+    CHECK_EQ(fake_mm_live, live0 + 3);            /* struct, data, shared info */
+    struct skb_shared_info *sh = a->shinfo;
+    skb_add_frag(a, alloc_pages(0), 0, 100);
+    a->shinfo->frag_list = alloc_skb(64);
+    a->shinfo->gso_size = 1448;
+    struct sk_buff *c = skb_clone(a);
+    consume_skb(a);
+    CHECK(c->shinfo == sh && sh->dataref == 1);   /* still the clone's */
+    consume_skb(c);
+    long live1 = fake_mm_live;
+    struct sk_buff *b = alloc_skb(128);
+    CHECK_EQ(fake_mm_live, live1 + 1);            /* only the data area is new */
+    CHECK(b->shinfo == sh);                       /* the last one given back */
+    CHECK_EQ(b->shinfo->dataref, 1);
+    CHECK_EQ(b->shinfo->nr_frags, 0);
+    CHECK(b->shinfo->frag_list == NULL);
+    CHECK_EQ(b->shinfo->gso_size, 0);
+    CHECK_EQ(b->len, 0);
+    CHECK(b->next == NULL && b->sk == NULL && b->destructor == NULL);
+    consume_skb(b);
+    skb_head_cache_drain();
+    CHECK_EQ(fake_mm_live, live0);
+}

@@ -351,7 +351,8 @@ static int igb_probe(struct pci_dev *pdev, const struct pci_device_id *id)
     memcpy(dev->dev_addr, a->perm_addr, ETH_ALEN);
     dev->netdev_ops = &igb_netdev_ops;
     dev->mtu = ETH_DATA_LEN;
-    /* TCP reads these at connect (route_caps): without NETIF_F_TSO it sends one MSS per skb */
+    /* TCP reads these at connect (route_caps): without NETIF_F_TSO the device layer cuts its
+     * packets into segments (GSO, net/core/gso.h) */
     dev->features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_HW_CSUM_IPV4HDR |
                     (a->tso ? NETIF_F_TSO : 0) | NETIF_F_RXCSUM |
                     (a->num_queues > 1 ? NETIF_F_RXHASH : 0);

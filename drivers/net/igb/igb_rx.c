@@ -1,6 +1,6 @@
 /* drivers/net/igb/igb_rx.c - the receive side: rings of advanced one-buffer descriptors,
  * each pointing at the 2 KiB linear area of its own sk_buff, and igb_clean_rx_irq, which
- * NAPI runs to hand completed frames to netif_receive_skb and re-arm the slots.
+ * NAPI runs to hand completed frames to napi_gro_receive and re-arm the slots.
  *
  * Every slot always holds a buffer: a completed slot is re-armed at once, with a fresh
  * skb when its frame goes up the stack, or with the same skb when the frame is dropped
@@ -8,6 +8,7 @@
  * allocation failure and the tail is simply the slot before next_to_clean.
  */
 #include "drivers/net/igb/igb.h"
+#include "net/core/gro.h"
 #include "kernel/lib/unaligned.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
@@ -171,7 +172,8 @@ int igb_configure_rx(struct igb_adapter *a)
 }
 
 /* Station 18, RX half: completed descriptors -> skb_put(len), checksum status,
- * eth_type_trans, netif_receive_skb; re-arm each slot and move RDT in batches. */
+ * eth_type_trans, napi_gro_receive (which joins a flow's in-order TCP segments before
+ * netif_receive_skb, net/core/gro.h); re-arm each slot and move RDT in batches. */
 int igb_clean_rx_irq(struct igb_q_vector *q, int budget)
 {
     struct igb_ring *r = q->rx_ring;
@@ -240,7 +242,7 @@ int igb_clean_rx_irq(struct igb_q_vector *q, int budget)
         packets++;
         bytes += res.len;
         up->protocol = eth_type_trans(up, dev);
-        netif_receive_skb(up);
+        napi_gro_receive(&q->napi, up);
     }
     r->next_to_clean = i;
     if (rearmed) {
