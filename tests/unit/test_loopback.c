@@ -1,4 +1,4 @@
-// SOURCES: net/core/dev_xmit.c net/sched/sch_generic.c net/core/gso.c kernel/cmdline.c net/sched/sch_pfifo_fast.c net/core/sock.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c tests/unit/fake_clock.c
+// SOURCES: net/core/dev_xmit.c net/sched/sch_generic.c net/core/gso.c net/core/gro.c kernel/cmdline.c net/sched/sch_pfifo_fast.c net/core/sock.c net/core/skbuff.c kernel/lib/string.c kernel/lib/vsprintf.c kernel/printk.c tests/unit/fake_console.c tests/unit/fake_mm.c tests/unit/fake_softirq.c tests/unit/fake_clock.c
 /* tests/unit/test_loopback.c - the loopback device and the backlog under it: a frame
  * sent through lo comes back up to the protocol handler, but only from NET_RX (never
  * inside the sender's call); CHECKSUM_PARTIAL arrives as CHECKSUM_UNNECESSARY; the
