@@ -34,7 +34,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--iso", default=os.path.join(ROOT, "build/wirepath.iso"))
     ap.add_argument("--firmware", default="bios", choices=["bios", "uefi"])
-    ap.add_argument("--cmdline", default="")
+    ap.add_argument("--cmdline", default="ip=10.0.2.15/24 gw=10.0.2.2",
+                    help="kernel words (default: a static address, as make bench gives one)")
     ap.add_argument("--until", default=r"udp_echo: listening on udp port 7",
                     help="serial line that ends the run (default: udp_echo listening, as make bench)")
     ap.add_argument("--timeout", type=float, default=120.0)
@@ -139,14 +140,20 @@ def main():
                 return t
         return None
 
+    booting = first("serial", r"Booting .wirepath")
+    before_menu = [b[1] for b in bursts if booting is not None and b[1] < booting]
     marks = [("QEMU start (tools/qemu.sh spawned)", 0.0)]
     marks.append(("SeaBIOS first output", first("seabios", ".")))
-    marks.append(("SeaBIOS boots the CD", first("seabios", r"Booting from (DVD|CD)")))
-    marks.append(("first CD read", reads[0][0] if reads else None))
-    marks.append(("GRUB: 'Booting' (menu done, entry runs)", first("serial", r"Booting .wirepath")))
+    marks.append(("SeaBIOS jumps to GRUB's boot sector", first("seabios", r"Booting from [0-9a-f]+:7c00")))
+    marks.append(("GRUB: last CD read before its menu", before_menu[-1] if before_menu else None))
+    marks.append(("GRUB: 'Booting' (menu done, entry runs)", booting))
     marks.append(("kernel entry (from its own stamps)", entry))
-    ready = first("serial", r"wirepath: platform ready")
-    marks.append(("kernel: platform ready line", ready))
+    marks.append(("kernel: TSC calibrated", first("serial", r"\] time: TSC")))
+    marks.append(("kernel: tick running (LAPIC calibrated)", first("serial", r"\] tick: LAPIC")))
+    marks.append(("igb: autonegotiation restarted (QEMU)", first("qemu", r"negotiation_start")))
+    marks.append(("igb: link up (QEMU)", first("qemu", r"negotiation_done")))
+    marks.append(("kernel: platform ready line", first("serial", r"wirepath: platform ready")))
+    marks.append(("wirepath: ready ip= line", first("serial", r"wirepath: ready ip=")))
     marks.append(("end: " + a.until, first("serial", a.until)))
     print("%-46s %9s %9s" % ("stage reached", "host ms", "+ms"))
     last = None
