@@ -17,9 +17,11 @@ Usage: tools/boot_timeline.py [--iso ISO] [--firmware bios|uefi] [--cmdline WORD
                               [--until REGEX] [--timeout S] [--events] [--keep DIR]
 """
 import argparse
+import atexit
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,8 @@ def main():
     a = ap.parse_args()
 
     tmp = a.keep or tempfile.mkdtemp(prefix="boot_timeline.")
+    if not a.keep:
+        atexit.register(shutil.rmtree, tmp, True)
     os.makedirs(tmp, exist_ok=True)
     dbg_fifo = os.path.join(tmp, "debugcon.fifo")
     trace_log = os.path.join(tmp, "trace.log")
