@@ -156,7 +156,9 @@ $(KERNEL): $(OBJS) linker.ld
 $(ISO): $(KERNEL) boot/grub.cfg
 	@tools/deps.sh build
 	@mkdir -p $(ISODIR)/boot/grub
-	cp $(KERNEL) $(ISODIR)/boot/kernel.elf
+	@# GRUB reads the whole file, and loads every section for the ELF-sections tag: the
+	@# image boots without its debug info (half the file). gdb uses $(KERNEL) itself.
+	objcopy --strip-debug $(KERNEL) $(ISODIR)/boot/kernel.elf
 	cp boot/grub.cfg $(ISODIR)/boot/grub/grub.cfg
 	@# One hybrid image: GRUB for BIOS (El Torito + MBR) and for UEFI (an EFI system
 	@# partition image), so the ISO boots either way, also written raw to a USB stick.

@@ -15,7 +15,7 @@
 
 #define CAL_WINDOWS   3       /* sharp windows wanted */
 #define CAL_MAX_TRIES 10
-#define CAL_WINDOW_NS (10 * NSEC_PER_MSEC)
+#define CAL_WINDOW_NS (2 * NSEC_PER_MSEC)
 
 volatile uint64_t jiffies;
 static uint64_t lapic_timer_rate;   /* counts per second after the divide-by-16 */
