@@ -10,6 +10,8 @@
  *       extended (ss -i) a second, indented line per socket: rtt, cwnd, retransmits and
  *       the rest of what `ss -ti` shows.
  *   tcp_mib_dump(): the "Tcp:" (and "TcpExt:") lines of netstat -s. */
+#include "net/core/gso.h"
+#include "net/core/gro.h"
 #include "kernel/shell/shell.h"
 #include "kernel/errno.h"
 #include "kernel/init.h"
@@ -116,6 +118,23 @@ static int cmd_ss(int argc, char **argv)
 
 /* --- netstat -s --- */
 
+/* the device layer's software offloads (net/core/gso.h, gro.h), after the MIBs */
+static void offload_stats_dump(void)
+{
+    struct gso_stats g;
+    struct gro_stats r;
+    gso_get_stats(&g);
+    gro_get_stats(&r);
+    printk("Offload:\n"
+           "    %llu packets cut into %llu segments (GSO), %llu dropped\n"
+           "    %llu runs started, %llu segments joined, %llu held packets delivered, "
+           "%llu frames passed as they were (GRO)\n",
+           (unsigned long long)g.packets, (unsigned long long)g.segs,
+           (unsigned long long)g.failed, (unsigned long long)r.held,
+           (unsigned long long)r.merged, (unsigned long long)r.flushed,
+           (unsigned long long)r.normal);
+}
+
 static int cmd_netstat(int argc, char **argv)
 {
     if (argc != 2 || strcmp(argv[1], "-s"))
@@ -124,6 +143,7 @@ static int cmd_netstat(int argc, char **argv)
     icmp_stats_dump();
     tcp_mib_dump();
     udp_stats_dump();
+    offload_stats_dump();
     return 0;
 }
 

@@ -11,14 +11,8 @@
 CMDLINE_KEY(gro, "gro", "0 = no receive coalescing: every TCP segment goes up the stack on its own (default 1)");
 
 static struct gro_stats rstats;
-static int gro_on = -1;            /* read from the command line on first use */
-
-bool gro_enabled(void)
-{
-    if (gro_on < 0)
-        gro_on = cmdline_get_u64("gro", 1) != 0;
-    return gro_on;
-}
+/* read when a device registers (register_netdev), not per packet */
+bool gro_enabled(void) { return cmdline_get_u64("gro", 1) != 0; }
 
 void gro_get_stats(struct gro_stats *s) { *s = rstats; }
 

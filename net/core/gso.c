@@ -13,14 +13,8 @@ CMDLINE_KEY(gso, "gso", "0 = no software segmentation: TCP sends one MSS per pac
 
 static LIST_HEAD(offload_base);
 static struct gso_stats gstats;
-static int gso_on = -1;            /* read from the command line on first use */
-
-bool gso_enabled(void)
-{
-    if (gso_on < 0)
-        gso_on = cmdline_get_u64("gso", 1) != 0;
-    return gso_on;
-}
+/* read when a device registers (register_netdev), not per packet */
+bool gso_enabled(void) { return cmdline_get_u64("gso", 1) != 0; }
 
 void gso_get_stats(struct gso_stats *s) { *s = gstats; }
 

@@ -4,6 +4,8 @@
  * buffer came back after their traffic (skb counters back to their baseline), and
  * `make bench` divides the driver's interrupts and register accesses by packets. It also
  * registers the stack's sections of /proc/wirepath/stats. */
+#include "net/core/gso.h"
+#include "net/core/gro.h"
 #include "net/core/skbuff.h"
 #include "net/core/netdevice.h"
 #include "net/core/sock.h"
@@ -34,16 +36,21 @@ static void netstat_tick(struct timer_list *t)
         dev->netdev_ops->ndo_get_stats64(dev, &d);
     struct sock_stats ks;
     sock_get_stats(&ks);
+    struct gso_stats gs;        /* segments GSO made, segments GRO joined */
+    gso_get_stats(&gs);
+    struct gro_stats gr;
+    gro_get_stats(&gr);
     char line[256];
     snprintf(line, sizeof(line),
              "skb alive=%llu data=%llu bytes=%llu | softirq NET_TX=%llu NET_RX=%llu | tx=%llu rx=%llu"
-             " | socks=%llu",
+             " | socks=%llu | gso=%llu gro=%llu",
              (unsigned long long)s.alive, (unsigned long long)s.data_alive,
              (unsigned long long)s.bytes_held,
              (unsigned long long)softirq_count(NET_TX_SOFTIRQ),
              (unsigned long long)softirq_count(NET_RX_SOFTIRQ),
              (unsigned long long)d.tx_packets, (unsigned long long)d.rx_packets,
-             (unsigned long long)ks.socks_alive);
+             (unsigned long long)ks.socks_alive, (unsigned long long)gs.segs,
+             (unsigned long long)gr.merged);
     if (strcmp(line, last) != 0) {
         strlcpy(last, line, sizeof(last));
         /* the driver's costs ride along but do not count as a change: its watchdog reads

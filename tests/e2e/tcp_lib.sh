@@ -173,6 +173,28 @@ guest_socks() {
   fi
 }
 
+# guest_offload_check CASE gso|gro TIMEOUT: a case that passes once the guest's newest
+# netstat line counts segments its GSO made (gso=) or its GRO joined (gro=); skipped for
+# the Linux stand-in, which prints no such line
+guest_offload_check() {
+  local name=$1 key=$2 t=$3 i n=""
+  if [ "$TCP_GUEST" = linux ]; then
+    e2e_skip "$name" "the Linux stand-in prints no netstat line"
+    return
+  fi
+  for ((i = 0; i < t * 5; i++)); do
+    n=$(grep -a 'netstat: skb' "$GUEST_LOG" | tail -1 | sed -nE "s/.* $key=([0-9]+).*/\1/p")
+    [ -n "$n" ] && [ "$n" -gt 0 ] && break
+    sleep 0.2
+  done
+  if [ -n "$n" ] && [ "$n" -gt 0 ]; then
+    e2e_ok "$name"
+    echo "e2e: $name: $key=$n"
+  else
+    e2e_fail "$name" "the guest's netstat line shows $key=${n:-nothing} after ${t}s"
+  fi
+}
+
 # socks_back_to BASELINE TIMEOUT: true once guest_socks is at or under BASELINE
 socks_back_to() {
   local base=$1 t=${2:-30} i n

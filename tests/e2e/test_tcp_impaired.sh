@@ -8,7 +8,8 @@
 # counts and tshark's tcp.analysis flags (retransmissions, duplicate ACKs, out-of-order,
 # ...) for the host's side of the link. The guest runs without TSO (igb.tso=0), so
 # what it sends is cut into segments by its own device layer (GSO, net/core/gso.h) and
-# every retransmission of a lost segment goes through that cut as well.
+# every retransmission of a lost segment goes through that cut as well (the guest's
+# netstat line must count segments cut).
 # While the guest has no TCP (its tcp_xfer prints "no TCP"), the TCP cases are skipped.
 # TCP_GUEST=linux runs the same checks against a Linux stand-in (tests/e2e/tcp_lib.sh).
 # Sizes: TCP_IMPAIRED_BYTES (20 MiB); TCP_SOAK=1 for 200 MiB each way.
@@ -21,7 +22,7 @@ BYTES=${TCP_IMPAIRED_BYTES:-20971520}
 MAX_GAP_MS=${TCP_MAX_GAP_MS:-3000}
 SEED=${RELAY_SEED:-1}
 T=tcp_impaired
-CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source)
+CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source guest_gso_cut_segments)
 
 trap tcp_cleanup EXIT
 tcp_setup_or_exit tcpimp $T
@@ -40,7 +41,7 @@ TCP_BG_PIDS+=("$cap_pid")
 
 STANDIN_APPS="serve 5001
 sendrecv $HOST_IP 5002 $BYTES 51"
-guest_boot $T "ip=$GUEST_IP/24 gw=$HOST_IP igb.tso=0 apps=tcp_xfer:serve:5001,tcp_xfer:sendrecv:$HOST_IP:5002:$BYTES:51" relay
+guest_boot $T "ip=$GUEST_IP/24 gw=$HOST_IP igb.tso=0 netstat=1 apps=tcp_xfer:serve:5001,tcp_xfer:sendrecv:$HOST_IP:5002:$BYTES:51" relay
 
 guest_tcp_or_exit $T "${CASES[@]}"
 
@@ -49,6 +50,7 @@ check_host_client "$T.guest_server_sink" send "$BYTES" 61 "$MAX_GAP_MS"
 c=$(in_ns timeout "$XFER_TIMEOUT" "$TCP_XFER" recv $GUEST_IP 5001 "$BYTES" 62)
 s=$(guest_line "serve-source bytes=$BYTES sha256=$(field "$c" sha256)" 10)
 xfer_check "$T.guest_server_source" "$c" "$s" "$BYTES" "$MAX_GAP_MS"
+guest_offload_check "$T.guest_gso_cut_segments" gso 10
 
 kill -INT "$cap_pid" 2>/dev/null
 wait "$cap_pid" 2>/dev/null

@@ -3,7 +3,8 @@
 # 198.18.0.2): the guest runs apps/tcp_xfer as a server (port 5001) and, from boot, as a
 # client of the host's tcp_xfer server (port 5002). Checks:
 #   - 100 MiB each way byte-exact (pattern checked at every byte, sha256 equal at both
-#     ends) with the guest as client and as server;
+#     ends) with the guest as client and as server; what the guest received went up
+#     its stack in runs its GRO joined (the netstat line counts joined segments);
 #   - with the host's capture running: 4 MiB each way, 1,000 sequential and 50
 #     concurrent short connections (connect, echo a line, close) with the guest's socket
 #     count (netstat= line) back to where it was, nc and curl (telnet://) interop, a
@@ -29,7 +30,7 @@ FLOOD_BYTES=${TCP_FLOOD_BYTES:-$((BULK * 4))}
 MAX_GAP_MS=${TCP_MAX_GAP_MS:-3000}
 T=tcp_tap
 CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source
-       captured_send captured_recv conns_1000_sequential_50_concurrent conns_no_leaked_socket
+       captured_send captured_recv guest_gro_joined_segments conns_1000_sequential_50_concurrent conns_no_leaked_socket
        http_100_sequential http_50_concurrent http_curl_100_keepalive nc_interop curl_interop closed_port_refused pcap_no_malformed
        pcap_guest_checksums_good
        syn_flood_transfer_keeps_flowing syn_flood_new_connections_accepted)
@@ -60,6 +61,8 @@ for _ in $(seq 50); do [ -s "$pcap" ] && break; sleep 0.1; done
 check_host_client "$T.captured_send" send $SMALL 33
 check_host_client "$T.captured_recv" recv $SMALL 34
 
+# what the guest received went up the stack in runs its GRO joined (net/core/gro.h)
+guest_offload_check "$T.guest_gro_joined_segments" gro 10
 sleep 2    # the guest's netstat line (every second) catches up with the transfers
 base=$(guest_socks)
 check_conns "$T.conns_1000_sequential_50_concurrent" 1000 50
