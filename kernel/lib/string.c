@@ -1,19 +1,54 @@
 /* kernel/lib/string.c - freestanding string routines (gcc may also emit calls to the
  * mem* ones for struct copies, so they must exist under these exact names). */
 #include "kernel/lib/string.h"
+#include "kernel/arch/x86.h"
 
 #ifndef WP_HOSTED
-void *memset(void *s, int c, size_t n)
+
+/* Does the CPU move strings fast with rep movsb at any length (CPUID.(EAX=7,ECX=0):EDX
+ * bit 4, FSRM)? Then one rep movsb is the best copy (Linux's memcpy picks it the same
+ * way). Without it - QEMU's default TCG CPU among others, where every iteration of a
+ * rep is a trip through the emulator - eight bytes per iteration: the TCP copies to and
+ * from users got from 800-900 to 1,300 Mbit/s received under TCG. */
+static int rep_movsb_fast = -1;
+
+static bool cpu_has_fsrm(void)
 {
-    void *r = s;
-    __asm__ volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
-    return r;
+    uint32_t a, b, c, d;
+    cpuid(0, 0, &a, &b, &c, &d);
+    if (a < 7)
+        return false;
+    cpuid(7, 0, &a, &b, &c, &d);
+    return (d >> 4) & 1;
 }
 
 void *memcpy(void *restrict d, const void *restrict s, size_t n)
 {
     void *r = d;
+    if (__builtin_expect(rep_movsb_fast < 0, 0))
+        rep_movsb_fast = cpu_has_fsrm();
+    if (n >= 64 && !rep_movsb_fast) {
+        size_t q = n >> 3;
+        __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) :: "memory");
+        n &= 7;
+    }
     __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
+    return r;
+}
+
+/* memset the same way: eight bytes per iteration where rep stosb is not fast */
+void *memset(void *s, int c, size_t n)
+{
+    void *r = s;
+    if (__builtin_expect(rep_movsb_fast < 0, 0))
+        rep_movsb_fast = cpu_has_fsrm();
+    if (n >= 64 && !rep_movsb_fast) {
+        size_t q = n >> 3;
+        uint64_t v = 0x0101010101010101ull * (uint8_t)c;
+        __asm__ volatile("rep stosq" : "+D"(s), "+c"(q) : "a"(v) : "memory");
+        n &= 7;
+    }
+    __asm__ volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
     return r;
 }
 
