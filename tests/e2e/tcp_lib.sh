@@ -210,7 +210,7 @@ socks_back_to() {
 # tcp.analysis flags counted into one line
 tshark_report() {
   local pcap=$1 name=$2 out
-  out=$(tshark -r "$pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+  out=$(tshark -r "$pcap" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "${E2E_TSHARK_DATA[@]}" \
         -o tcp.analyze_sequence_numbers:TRUE -T fields -E separator=/t -E occurrence=f \
         -e ip.src -e _ws.malformed -e frame.number -e tcp.checksum.status \
         -e ip.checksum.status -e tcp.analysis.flags -e tcp.analysis.retransmission \

@@ -87,7 +87,7 @@ if command -v tshark >/dev/null; then
     for t in 1 2 3 5; do
       [ \$(tshark -r '$pcap' -Y \"dhcp.option.dhcp == \$t\" 2>/dev/null | wc -l) -ge 1 ] || exit 1
     done"
-  e2e_check "dhcp.user_pcap_no_malformed" bash -c "[ \$(tshark -r '$pcap' -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l) -eq 0 ]"
+  e2e_check "dhcp.user_pcap_no_malformed" bash -c "[ \$(tshark -r '$pcap' ${E2E_TSHARK_DATA[*]} -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l) -eq 0 ]"
   e2e_check "dhcp.user_pcap_checksums_good" bash -c "[ \$(tshark -r '$pcap' -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -Y 'ip.checksum.status == 0 || udp.checksum.status == 0' 2>/dev/null | wc -l) -eq 0 ]"
   e2e_check "dhcp.user_pcap_gratuitous_arp" bash -c "[ \$(tshark -r '$pcap' -Y 'arp.isgratuitous == 1 && arp.src.proto_ipv4 == 10.0.2.15' 2>/dev/null | wc -l) -ge 1 ]"
   # RFC 5227: three probes of the offered address (sender 0.0.0.0), all before the
@@ -205,7 +205,7 @@ for _ in $(seq 50); do grep -q " $addr " "$leases" || { gone=yes; break; }; slee
 if [ $gone = yes ]; then e2e_ok "dhcp.lease_gone_from_dnsmasq_file"; else e2e_fail "dhcp.lease_gone_from_dnsmasq_file" "$(cat "$leases")"; fi
 guest_stop
 if command -v tshark >/dev/null; then
-  e2e_check "dhcp.dnsmasq_pcap_no_malformed" bash -c "[ \$(tshark -r '$pcap2' -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l) -eq 0 ]"
+  e2e_check "dhcp.dnsmasq_pcap_no_malformed" bash -c "[ \$(tshark -r '$pcap2' ${E2E_TSHARK_DATA[*]} -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l) -eq 0 ]"
   e2e_check "dhcp.dnsmasq_pcap_unicast_renewal" bash -c "[ \$(tshark -r '$pcap2' -Y 'dhcp.option.dhcp == 3 && ip.dst == 198.18.0.1 && dhcp.ip.client == $addr' 2>/dev/null | wc -l) -ge 1 ]"
   # the renewal ACK is unicast to us: UDP must not answer it with port unreachable
   e2e_check "dhcp.dnsmasq_pcap_no_icmp_unreachable" bash -c "[ \$(tshark -r '$pcap2' -Y 'icmp.type == 3 && ip.src == $addr' 2>/dev/null | wc -l) -eq 0 ]"

@@ -102,7 +102,7 @@ e2e_check "icmp_udp.no_panic" bash -c "! grep -qiE 'panic|exception|BUG at' '$GU
 
 if command -v tshark >/dev/null; then
   # (ICMP checksums are always verified by Wireshark; IP and UDP ones on request)
-  tsh() { tshark -r "$pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE "$@"; }
+  tsh() { tshark -r "$pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE "${E2E_TSHARK_DATA[@]}" "$@"; }
   # a filter's match count; a tshark error (bad filter or option) counts as -1, so that
   # it fails the checks instead of passing them with nothing read
   count() { local out; out=$(tsh -Y "$1" 2>/dev/null) || { echo -1; return; }; echo -n "$out" | grep -c .; }

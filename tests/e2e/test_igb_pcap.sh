@@ -37,7 +37,7 @@ e2e_check "igb_pcap.ktest_passed" bash -c "[ $rc -eq 33 ] && grep -qE '\] [0-9]+
 count() {
   local filter=$1; shift
   tshark -r "$pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
-         -o tcp.check_checksum:TRUE "$@" -Y "$filter" 2>/dev/null | wc -l
+         -o tcp.check_checksum:TRUE "${E2E_TSHARK_DATA[@]}" "$@" -Y "$filter" 2>/dev/null | wc -l
 }
 expect() {   # expect NAME OP VALUE FILTER
   local name=$1 op=$2 want=$3 filter=$4 n

@@ -102,7 +102,7 @@ e2e_check "udp_echo.app_still_running" bash -c "! grep -q 'app udp_echo .*exited
 e2e_check "udp_echo.no_panic_or_fault" bash -c "! grep -qiE 'panic|exception|killed' '$log'"
 guest_stop
 if command -v tshark >/dev/null 2>&1 && [ -s "$pcap" ]; then
-  bad=$(tshark -r "$pcap" -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+  bad=$(tshark -r "$pcap" -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE "${E2E_TSHARK_DATA[@]}" \
           -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
   udp=$(tshark -r "$pcap" -Y 'udp.port == 7' 2>/dev/null | wc -l)
   echo "e2e: udp_echo capture: $udp packets on port 7, $bad malformed or with bad checksums"
