@@ -228,8 +228,14 @@ static void fd_sock_put(struct fd_sock *s)
         fput(s->file);
 }
 
-#define FD_SOCK(name, fd) \
-    struct fd_sock name __attribute__((cleanup(fd_sock_put))) = fd_sock_get(fd)
+/* FD_SOCK(fs, sock, fd) opens a system call on a socket descriptor: it declares fs and
+ * sock, the socket behind fd, and returns fs.err (-EBADF, -ENOTSOCK) from the calling
+ * system call when fd is no socket. */
+#define FD_SOCK(fs, sock, fd)                                                           \
+    struct fd_sock fs __attribute__((cleanup(fd_sock_put))) = fd_sock_get(fd);          \
+    struct socket *sock = fs.sock;                                                      \
+    if (!sock)                                                                          \
+        return fs.err
 
 /* --- moving addresses and lengths (Linux's move_addr_to_kernel/_user) --- */
 
@@ -300,10 +306,7 @@ long sys_socket(int family, int type, int protocol)
 
 long sys_bind(int fd, const struct sockaddr *uaddr, int addrlen)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct sockaddr_in a;
     int err = move_addr_to_kernel(uaddr, addrlen, &a);
     if (!err && addrlen < (int)sizeof(struct sockaddr_in))
@@ -315,10 +318,7 @@ long sys_bind(int fd, const struct sockaddr *uaddr, int addrlen)
 
 long sys_connect(int fd, const struct sockaddr *uaddr, int addrlen)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct sockaddr_in a;
     int err = move_addr_to_kernel(uaddr, addrlen, &a);
     /* AF_UNSPEC (dissolve the association) needs only the family */
@@ -332,10 +332,7 @@ long sys_connect(int fd, const struct sockaddr *uaddr, int addrlen)
 
 long sys_listen(int fd, int backlog)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     if ((unsigned)backlog > SOMAXCONN)
         backlog = SOMAXCONN;
     return sock->ops->listen ? sock->ops->listen(sock, backlog) : -EOPNOTSUPP;
@@ -345,10 +342,7 @@ long sys_accept4(int fd, struct sockaddr *uaddr, int *uaddrlen, int flags)
 {
     if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
         return einval();
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     if (!sock->ops->accept || sock->ops->accept == sock_no_accept)
         return -EOPNOTSUPP;
     struct socket *newsock = sock_alloc(sock->type);
@@ -395,10 +389,7 @@ long sys_sendto(int fd, const void *buf, size_t len, unsigned flags,
         len = MAX_RW_COUNT;
     if (!access_ok(buf, len))
         return efault();
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct iovec iov = { (void *)buf, len };
     struct kmsg m;
     user_msg(&m, &iov, 1, len, (int)flags);
@@ -422,10 +413,7 @@ long sys_recvfrom(int fd, void *buf, size_t len, unsigned flags,
         len = MAX_RW_COUNT;
     if (!access_ok(buf, len))
         return efault();
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct iovec iov = { buf, len };
     struct kmsg m;
     user_msg(&m, &iov, 1, len, 0);
@@ -493,10 +481,7 @@ static long msghdr_import(const struct msghdr *umsg, struct msghdr *k, struct km
 long sys_sendmsg(int fd, const struct msghdr *umsg, unsigned flags)
 {
     trace_point(TS_SYS_SENDTO, NULL, 0, fd);
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct msghdr k;
     struct iovec fast[FAST_IOVS], *iov;
     struct kmsg m;
@@ -512,10 +497,7 @@ long sys_sendmsg(int fd, const struct msghdr *umsg, unsigned flags)
 
 long sys_recvmsg(int fd, struct msghdr *umsg, unsigned flags)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct msghdr k;
     struct iovec fast[FAST_IOVS], *iov;
     struct kmsg m;
@@ -542,10 +524,7 @@ long sys_recvmsg(int fd, struct msghdr *umsg, unsigned flags)
 
 long sys_shutdown(int fd, int how)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     return sock->ops->shutdown ? sock->ops->shutdown(sock, how) : -EOPNOTSUPP;
 }
 
@@ -553,10 +532,7 @@ long sys_setsockopt(int fd, int level, int name, const void *uval, int len)
 {
     if (len < 0)
         return einval();
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     /* Copy what the option can use: an int, a struct timeval, or (other levels) up to
      * 64 bytes; the protocol sees the caller's length. */
     char kval[64];
@@ -579,10 +555,7 @@ long sys_setsockopt(int fd, int level, int name, const void *uval, int len)
 
 long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     int len;
     char kval[64];
     if (copy_from_user(&len, ulen, sizeof(len)))
@@ -608,10 +581,7 @@ long sys_getsockopt(int fd, int level, int name, void *uval, int *ulen)
 
 static long getname(int fd, struct sockaddr *uaddr, int *ulen, int peer)
 {
-    FD_SOCK(fs, fd);
-    struct socket *sock = fs.sock;
-    if (!sock)
-        return fs.err;
+    FD_SOCK(fs, sock, fd);
     struct sockaddr_in a;
     memset(&a, 0, sizeof(a));
     int err = sock->ops->getname(sock, &a, peer);

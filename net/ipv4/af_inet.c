@@ -336,20 +336,20 @@ unsigned inet_dgram_poll(struct socket *sock)
     return mask;
 }
 
+/* The calls both halves share (bind, names, options, send and receive go through the
+ * protocol's struct proto); each table below adds what differs: connect, accept, poll and
+ * listen. */
+#define INET_COMMON_OPS                                                                 \
+    .family = AF_INET, .release = inet_release, .bind = inet_bind,                      \
+    .getname = inet_getname, .shutdown = inet_shutdown, .setsockopt = inet_setsockopt,  \
+    .getsockopt = inet_getsockopt, .sendmsg = inet_sendmsg, .recvmsg = inet_recvmsg
+
 const struct proto_ops inet_dgram_ops = {
-    .family = AF_INET,
-    .release = inet_release,
-    .bind = inet_bind,
+    INET_COMMON_OPS,
     .connect = inet_dgram_connect,
     .accept = sock_no_accept,
-    .getname = inet_getname,
     .poll = inet_dgram_poll,
     .listen = sock_no_listen,
-    .shutdown = inet_shutdown,
-    .setsockopt = inet_setsockopt,
-    .getsockopt = inet_getsockopt,
-    .sendmsg = inet_sendmsg,
-    .recvmsg = inet_recvmsg,
 };
 
 /* --- the stream half (connection-oriented: TCP) --- */
@@ -482,19 +482,11 @@ unsigned inet_stream_poll(struct socket *sock)
 /* The stream half: connect, accept and listen of the connection-oriented protocols, the
  * rest shared with datagram sockets. Reachable once tcp_prot registers for SOCK_STREAM. */
 const struct proto_ops inet_stream_ops = {
-    .family = AF_INET,
-    .release = inet_release,
-    .bind = inet_bind,
+    INET_COMMON_OPS,
     .connect = inet_stream_connect,
     .accept = inet_accept,
-    .getname = inet_getname,
     .poll = inet_stream_poll,
     .listen = inet_listen,
-    .shutdown = inet_shutdown,
-    .setsockopt = inet_setsockopt,
-    .getsockopt = inet_getsockopt,
-    .sendmsg = inet_sendmsg,
-    .recvmsg = inet_recvmsg,
 };
 
 static const struct net_proto_family inet_family_ops = {
