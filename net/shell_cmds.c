@@ -3,8 +3,7 @@
  * nf and ping. Each reads its layer through that layer's dump or iterator function;
  * the output follows the Linux tool of the same name.
  *
- * TCP fills its part through two functions it defines (net/ipv4/tcp*.c); until then
- * these weak declarations resolve to NULL and the TCP rows and counters are left out:
+ * TCP fills its part through two functions declared in net/ipv4/tcp.h:
  *   tcp_ss_dump(extended, states): one row per TCP socket whose state is in the mask
  *       `states` (bit 1 << sk_state), in the ss columns below (Netid "tcp"), with
  *       extended (ss -i) a second, indented line per socket: rtt, cwnd, retransmits and

@@ -267,7 +267,7 @@ void igb_configure_irq_hw(struct igb_adapter *a)
     if (a->irq_mode != IGB_IRQ_MSIX) {
         if (m->has_gpie)
             wr32(a, E1000_GPIE, 0);
-        /* QEMU raises TXDW only with a valid IVAR TX entry even without MSI-X (ref
+        /* QEMU raises TXDW only with a valid IVAR TX entry even without MSI-X (igb-82576.md
          * sec. 11.3); harmless on silicon, where IVAR matters only in MSI-X mode. */
         if (m->ivar_in_legacy) {
             igb_write_ivar(a, 0, false, 0);

@@ -52,8 +52,10 @@ struct igb_mac_info {
     bool has_gpie;             /* GPIE (82576+); 82575 sets MSI-X mode bits in CTRL_EXT */
     bool tx_ctx_idx_per_queue; /* TX context slot must be unique per queue (82575) */
     bool ivar_in_legacy;       /* program IVAR in MSI/INTx mode too: QEMU raises TXDW only
-                                  with a valid IVAR TX entry (igb-82576.md 11.3); IVAR MACs only */
-    bool queue0_enabled_at_reset; /* RXDCTL0/TXDCTL0 come up enabled: disable first (sec. 5.3) */
+                                  with a valid IVAR TX entry (igb-82576.md sec. 11.3);
+                                  IVAR MACs only */
+    bool queue0_enabled_at_reset; /* RXDCTL0/TXDCTL0 come up enabled: disable first
+                                     (igb-82576.md sec. 11.5) */
     bool verified_in_qemu;     /* the only MAC exercised by the tests (QEMU -device igb) */
     /* hooks */
     /* IVAR register index and bit shift of a queue's RX or TX entry (NULL for MSIXBM). */

@@ -43,7 +43,7 @@
 #define E1000_STATUS_DEV_RST_SET BIT(20)  /* 82580 and later, write 1 to clear */
 
 #define E1000_EECD_PRES        BIT(8)    /* NVM present */
-#define E1000_EECD_AUTO_RD     BIT(9)    /* NVM auto-read done; QEMU never sets it (igb-82576.md 11.2) */
+#define E1000_EECD_AUTO_RD     BIT(9)    /* NVM auto-read done; QEMU never sets it (igb-82576.md sec. 11.2) */
 #define E1000_EECD_FLASH_DETECTED_I210 BIT(19)
 
 #define E1000_EERD_START       BIT(0)

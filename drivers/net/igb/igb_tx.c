@@ -93,7 +93,8 @@ void igb_configure_tx(struct igb_adapter *a)
         igb_configure_tx_ring(a, &a->tx_ring[i]);
     /* TCTL (igb-82576.md sec. 6.1): pad short frames (so no software padding below 60 bytes),
      * collision threshold, retransmit on late collision. Enabled before any TDT write
-     * because QEMU only transmits at a TDT write made while TCTL.EN is set (sec. 11.4). */
+     * because QEMU only transmits at a TDT write made while TCTL.EN is set
+     * (igb-82576.md sec. 11.4). */
     uint32_t tctl = rd32(a, E1000_TCTL);
     tctl &= ~E1000_TCTL_CT_MASK;
     tctl |= E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_RTLC |
