@@ -137,6 +137,8 @@ struct sender_arg {
     uint64_t delay_ms;
     int action;                 /* 0: send "ping", 1: shut the receiver down */
     struct socket *target;
+    bool reader_queued;         /* action 1: a reader slept on the target's sk_wq */
+    uint64_t shut_ns;           /* action 1: when the shutdown happened */
 };
 
 static int sender_task(void *p)
@@ -144,6 +146,8 @@ static int sender_task(void *p)
     struct sender_arg *a = p;
     msleep(a->delay_ms);
     if (a->action == 1) {
+        a->reader_queued = !list_empty(&a->target->sk->sk_wq.waiters);
+        a->shut_ns = ktime_get_ns();
         a->target->ops->shutdown(a->target, SHUT_RD);
         return 0;
     }
@@ -159,7 +163,7 @@ KTEST(sockets, blocked_reader_is_woken_by_a_send)
 {
     struct socket *r = kt_socket(5001);
     KT_ASSERT(r != NULL);
-    static struct sender_arg a = { 5001, 30, 0, NULL };
+    static struct sender_arg a = { .port = 5001, .delay_ms = 30 };
     KT_ASSERT(task_create("kt-sender", sender_task, &a) != NULL);
     uint64_t t0 = ktime_get_ns();
     char buf[16];
@@ -205,13 +209,18 @@ KTEST(sockets, shutdown_wakes_a_sleeping_reader)
 {
     struct socket *r = kt_socket(5004);
     KT_ASSERT(r != NULL);
-    static struct sender_arg a = { 0, 20, 1, NULL };
-    a.target = r;
+    static struct sender_arg a;
+    a = (struct sender_arg){ .delay_ms = 20, .action = 1, .target = r };
     KT_ASSERT(task_create("kt-shut", sender_task, &a) != NULL);
     char buf[8];
     long n = kt_recv(r, buf, sizeof(buf), 0);
+    uint64_t returned = ktime_get_ns();
     sock_release(r);
     KT_EXPECT_EQ(n, 0);                      /* end of file */
+    /* the reader was asleep on the socket's queue when the shutdown came, and returned
+     * only after it */
+    KT_ASSERT_MSG(a.reader_queued, "no reader was waiting on sk_wq at the shutdown");
+    KT_ASSERT_MSG(a.shut_ns != 0 && returned >= a.shut_ns, "the read returned before the shutdown");
 }
 
 KTEST(sockets, datagrams_queue_in_order_and_nothing_leaks)
