@@ -346,10 +346,8 @@ unsigned inet_dgram_poll(struct socket *sock)
 
 const struct proto_ops inet_dgram_ops = {
     INET_COMMON_OPS,
-    .connect = inet_dgram_connect,
-    .accept = sock_no_accept,
-    .poll = inet_dgram_poll,
-    .listen = sock_no_listen,
+    .connect = inet_dgram_connect, .accept = sock_no_accept,
+    .poll = inet_dgram_poll, .listen = sock_no_listen,
 };
 
 /* --- the stream half (connection-oriented: TCP) --- */
@@ -483,10 +481,8 @@ unsigned inet_stream_poll(struct socket *sock)
  * rest shared with datagram sockets. Reachable once tcp_prot registers for SOCK_STREAM. */
 const struct proto_ops inet_stream_ops = {
     INET_COMMON_OPS,
-    .connect = inet_stream_connect,
-    .accept = inet_accept,
-    .poll = inet_stream_poll,
-    .listen = inet_listen,
+    .connect = inet_stream_connect, .accept = inet_accept,
+    .poll = inet_stream_poll, .listen = inet_listen,
 };
 
 static const struct net_proto_family inet_family_ops = {
