@@ -152,8 +152,7 @@ def echo_checks(port):
     def reset_then_serves():
         s = conn(port)
         s.sendall(os.urandom(50000))
-        reset_close(s)
-        time.sleep(0.2)
+        reset_close(s)          # the RST reaches the guest before the next SYN
         d = os.urandom(1000)
         return True if echo_roundtrip(port, d) == d else "no echo after a client reset"
 
@@ -221,6 +220,24 @@ def iperf3(port, *args, timeout=60):
 
 def mbps(bits):
     return "%.1f Mbit/s" % (bits / 1e6)
+
+
+def log_count(log, text):
+    """How many lines of the server's log contain text (0 without a log)."""
+    if not log:
+        return 0
+    with open(log, errors="replace") as f:
+        return sum(text in line for line in f)
+
+
+def log_grows(log, text, n0, timeout):
+    """True once the log has more than n0 lines containing text, within timeout seconds."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if log_count(log, text) > n0:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def iperf3_checks(port, log):
@@ -324,9 +341,12 @@ def iperf3_checks(port, log):
         if st != b"\x01\x02":
             return "got %r, not TEST_START TEST_RUNNING" % st
         d.sendall(os.urandom(100000))
+        aborted = log_count(log, "aborted")
         reset_close(d)
         reset_close(s)
-        time.sleep(0.3)
+        # the next client comes once the server has given the dropped test up
+        if log and not log_grows(log, "aborted", aborted, 20):
+            return "no new 'aborted' line in %s within 20 s" % log
         return serves_next()
 
     check("iperf3.mid_test_disconnect_then_serves", mid_test)
@@ -334,7 +354,7 @@ def iperf3_checks(port, log):
     def stalled():
         s = conn(port)
         s.sendall(cookie[:10])          # and then nothing
-        time.sleep(0.3)
+        # the server accepts in queue order, so this connection is the test and the next busy
         rc, j, text = iperf3(port, "-t", "1")
         # iperf3 --json reports the refusal in "error" (its exit status is not reliable here)
         if "busy" not in j.get("error", ""):

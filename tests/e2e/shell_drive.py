@@ -161,6 +161,15 @@ def report_journey(case, info, listing, stations, must, tail):
         print("INFO %s\njourney of %s" % (info, j.rstrip()))
 
 
+def traced_to(station, tries=25):
+    """True once `trace show` (asked at most tries times) has a journey that reached station."""
+    for _ in range(tries):
+        if station in (run("trace show 20", 30) or ""):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def http_get(conn, path):
     conn.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     data = b""
@@ -283,9 +292,10 @@ if held is not None:
         tcp_ok = got is not None and len(got[1]) == 1024
     except OSError:
         pass
-    time.sleep(0.5)         # the host's ACK of the page (delayed ACK) reaches the guest
+    # the journeys end when the host's (delayed) ACK of the page frees the originals
+    tcp_ok = tcp_ok and traced_to("tcp_clean_rtx_queue")
 run("trace off")
-report("shell.http_page_for_trace", tcp_ok, "no page over the held connection")
+report("shell.http_page_for_trace", tcp_ok, "no page over the held connection, or no ACK of it traced")
 tcp_stations = ["sys_sendto", "sock_sendmsg", "inet_sendmsg", "tcp_sendmsg", "tcp_write_xmit",
                 "tcp_transmit_skb", "ip_queue_xmit", "nf_hook", "nf_hook", "ip_finish_output2",
                 "neigh_output", "dev_queue_xmit", "dev_hard_start_xmit", "igb_tx_map",
@@ -302,7 +312,7 @@ run("trace on")
 if held is not None:
     try:
         http_get(held, b"/1m")
-        time.sleep(0.5)
+        traced_to("tcp_clean_rtx_queue")
     except OSError:
         pass
 run("trace off")

@@ -195,6 +195,43 @@ guest_offload_check() {
   fi
 }
 
+# guest_quiet NAME QUIET_S TIMEOUT_S: a case that passes once the guest has sent and
+# received nothing new for QUIET_S seconds: no new netstat line (wirepath), the stand-in's
+# wp1 packet counters unchanged (Linux)
+standin_packets() { ip netns exec "$TCP_STANDIN_NS" cat /sys/class/net/wp1/statistics/tx_packets \
+                      /sys/class/net/wp1/statistics/rx_packets 2>/dev/null | tr '\n' ' '; }
+guest_quiet() {
+  local name=$1 quiet=$2 t=$3 i n last="" still=0
+  if [ "$TCP_GUEST" != linux ]; then
+    if netstat_quiet "$quiet" "$t"; then e2e_ok "$name"
+    else e2e_fail "$name" "the guest's netstat line kept changing for ${t}s"; fi
+    return
+  fi
+  for ((i = 0; i < t * 10; i++)); do
+    n=$(standin_packets)
+    if [ -n "$n" ] && [ "$n" = "$last" ]; then
+      still=$((still + 1))
+      [ "$still" -ge $((quiet * 10)) ] && { e2e_ok "$name"; return; }
+    else
+      still=0
+      last=$n
+    fi
+    sleep 0.1
+  done
+  e2e_fail "$name" "the stand-in's packet counters kept changing for ${t}s"
+}
+
+# socks_above BASELINE TIMEOUT: true once guest_socks is above BASELINE (a connection opened)
+socks_above() {
+  local base=$1 t=${2:-30} i n
+  for ((i = 0; i < t * 5; i++)); do
+    n=$(guest_socks)
+    [ -n "$n" ] && [ "$n" -gt "$base" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # socks_back_to BASELINE TIMEOUT: true once guest_socks is at or under BASELINE
 socks_back_to() {
   local base=$1 t=${2:-30} i n

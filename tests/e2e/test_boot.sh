@@ -38,4 +38,29 @@ else
   if [ "$busy_pct" -lt 20 ]; then e2e_ok "boot.idles_halted"
   else e2e_fail "boot.idles_halted" "QEMU at ${busy_pct}% CPU while idle"; fi
 fi
+
+# The ISO users boot carries no in-kernel test code (built only into wirepath-ktest.iso):
+# the kernel inside the ISO has an empty .ktest section, no ktest symbol and no "ktest:"
+# text, while the test image's kernel has all three (so the check can tell them apart).
+ktest_marks() {   # ELF -> "cases symbols strings"
+  local start end
+  start=$(nm "$1" | awk '$3 == "__ktest_start" {print $1}')
+  end=$(nm "$1" | awk '$3 == "__ktest_end" {print $1}')
+  echo "$(( 16#${end:-0} - 16#${start:-0} )) $(nm "$1" | grep -c ' ktest_fn_\| kt_') $(grep -ac 'ktest: ' "$1")"
+}
+iso_kernel=$E2E_OUT/iso-kernel.elf
+rm -f "$iso_kernel"
+xorriso -osirrox on -indev "$E2E_ROOT/build/wirepath.iso" -extract /boot/kernel.elf "$iso_kernel" >/dev/null 2>&1
+if [ ! -s "$iso_kernel" ] || [ ! -s "$E2E_ROOT/build/test-image/kernel.elf" ]; then
+  e2e_fail "boot.iso_carries_no_test_code" "cannot extract the ISO's kernel, or no test image to compare"
+else
+  read -r c s t <<<"$(ktest_marks "$iso_kernel")"
+  read -r tc ts tt <<<"$(ktest_marks "$E2E_ROOT/build/test-image/kernel.elf")"
+  echo "e2e: .ktest bytes, test symbols, 'ktest: ' texts: ISO $c $s $t, test image $tc $ts $tt"
+  if [ "$c" -eq 0 ] && [ "$s" -eq 0 ] && [ "$t" -eq 0 ] && [ "$tc" -gt 0 ] && [ "$ts" -gt 0 ] && [ "$tt" -gt 0 ]; then
+    e2e_ok "boot.iso_carries_no_test_code"
+  else
+    e2e_fail "boot.iso_carries_no_test_code" "ISO kernel: $c bytes of cases, $s symbols, $t texts"
+  fi
+fi
 e2e_finish

@@ -139,8 +139,13 @@ ip netns exec "$NS" dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
     --dhcp-leasefile="$leases" --pid-file= --log-dhcp --log-facility="$dlog" \
     >"$E2E_OUT/dnsmasq.out" 2>&1 &
 DNSMASQ_PID=$!
-sleep 0.5
-if kill -0 "$DNSMASQ_PID" 2>/dev/null; then
+# started once it listens on the DHCP server port in the namespace
+for _ in $(seq 50); do
+  kill -0 "$DNSMASQ_PID" 2>/dev/null || break
+  ip netns exec "$NS" ss -Hlun 'sport = :67' 2>/dev/null | grep -q . && break
+  sleep 0.1
+done
+if kill -0 "$DNSMASQ_PID" 2>/dev/null && ip netns exec "$NS" ss -Hlun 'sport = :67' | grep -q .; then
   e2e_ok "dhcp.dnsmasq_started"
 else
   e2e_fail "dhcp.dnsmasq_started" "$(head -3 "$E2E_OUT/dnsmasq.out")"

@@ -31,8 +31,14 @@ counts() {
   local tx rx
   tx=$(in_ns cat /sys/class/net/wp0/statistics/tx_packets)
   rx=$(in_ns cat /sys/class/net/wp0/statistics/rx_packets)
+  local reports i
+  reports=$(grep -c '^relay: from_guest ' "$relay_log")
   kill -USR1 "$RELAY_PID"
-  sleep 0.3
+  # the relay prints its report (to_guest, then from_guest) at its next loop turn
+  for ((i = 0; i < 50; i++)); do
+    [ "$(grep -c '^relay: from_guest ' "$relay_log")" -gt "$reports" ] && break
+    sleep 0.1
+  done
   echo "$tx $rx $(relay_field "$relay_log" to_guest in) $(relay_field "$relay_log" from_guest out)"
 }
 read -r tx0 rx0 in0 out0 <<<"$(counts)"

@@ -63,7 +63,8 @@ check_host_client "$T.captured_recv" recv $SMALL 34
 
 # what the guest received went up the stack in runs its GRO joined (net/core/gro.h)
 guest_offload_check "$T.guest_gro_joined_segments" gro 10
-sleep 2    # the guest's netstat line (every second) catches up with the transfers
+# the socket count once the guest's netstat line (every second) has caught up
+guest_quiet "$T.idle_before_conns" 2 30
 base=$(guest_socks)
 check_conns "$T.conns_1000_sequential_50_concurrent" 1000 50
 if [ -n "$base" ] && socks_back_to "$base" 60; then
@@ -139,18 +140,23 @@ if [[ $out == *"connect failed, errno 111"* ]]; then
 else
   e2e_fail "$T.closed_port_refused" "${out:-no output} (want ECONNREFUSED)"
 fi
-sleep 1
+# the capture ends once the guest's last frames (the refused port's RST and the closes'
+# ACKs) are out
+guest_quiet "$T.idle_before_capture_ends" 1 20
 kill -INT "$cap_pid" 2>/dev/null
 wait "$cap_pid" 2>/dev/null
 tshark_report "$pcap" "$T"
 
 # --- a SYN flood during a transfer ---
 guest_mac=$(in_ns ip neigh show $GUEST_IP dev wp0 | awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}')
+socks0=$(guest_socks)
 ip netns exec "$TCP_NS" timeout "$XFER_TIMEOUT" "$TCP_XFER" recv $GUEST_IP 5001 "$FLOOD_BYTES" 41 \
     >"$TCP_DIR/flood-xfer.log" 2>&1 &
 xfer_pid=$!
 TCP_BG_PIDS+=("$xfer_pid")
-sleep 1
+# the flood starts once the transfer's connection is open in the guest
+if socks_above "${socks0:-0}" 20; then e2e_ok "$T.flood_transfer_connected"
+else e2e_fail "$T.flood_transfer_connected" "sockets ${socks0:-?} before, $(guest_socks) after 20 s"; fi
 flood=$(cat <<'PY'
 import random, socket, struct, sys, time
 from scapy.all import Ether, IP, TCP, get_if_hwaddr
