@@ -207,8 +207,9 @@ one_round() {
   p=$(in_ns ping -q -c "$PING_N" -i 0.05 -W 2 "$GUEST" 2>/dev/null | sed -nE 's|^rtt [^=]*= [0-9.]+/([0-9.]+)/.*|\1|p')
   [ -n "$p" ] && record "$kind" ping_rtt_avg_us "$(awk -v v="$p" 'BEGIN { printf "%.0f", v * 1000 }')"
   local e
-  e=$(in_ns /usr/bin/python3 "$client" echo "$GUEST" 7 "$ECHO_N" "$WINDOW" 2>&1)
+  e=$(in_ns env QEMU_PID="$GPID" /usr/bin/python3 "$client" echo "$GUEST" 7 "$ECHO_N" "$WINDOW" 2>&1)
   echo "$e" >"$out/$label.echo"
+  split_record "$kind" udp_echo "$e"
   local med pps
   med=$(sed -nE 's/^echo_rtt median_us ([0-9]+).*/\1/p' <<<"$e")
   pps=$(sed -nE 's/^echo_pps ([0-9]+).*/\1/p' <<<"$e")
@@ -217,6 +218,33 @@ one_round() {
   tcp_phases "$kind" "$label" ""
   guest_stop
   return 0
+}
+
+# ---- where the time goes: QEMU's CPU time by thread (bench_client.py's cpu_split) ----
+# split_record KIND NAME OUTPUT: a client's "cpu_split wall_us W vcpu_us V other_us O" line
+# (per sequential round trip) as NAME_wall_us, NAME_vcpu_us, NAME_other_us
+split_record() {
+  local w v o
+  read -r w v o < <(sed -nE 's/^cpu_split wall_us ([0-9.]+) vcpu_us ([0-9.]+) other_us ([0-9.]+).*/\1 \2 \3/p' <<<"$3")
+  [ -n "${o:-}" ] || return 0
+  record "$1" "$2_wall_us" "$w"; record "$1" "$2_vcpu_us" "$v"; record "$1" "$2_other_us" "$o"
+}
+# busy_start / busy_record KIND NAME: the share of wall time QEMU's vCPU thread and its
+# other threads ran between the two calls, as NAME_vcpu_busy_pct and NAME_other_busy_pct
+# (a vCPU near 100% means the guest, with the device work it triggers, is the limit)
+busy_start() { BUSY0=$(/usr/bin/python3 "$client" qemucpu "$GPID" 2>/dev/null); BUSY_T0=$(date +%s%N); }
+busy_record() {
+  local c1 t1
+  c1=$(/usr/bin/python3 "$client" qemucpu "$GPID" 2>/dev/null) || return 0
+  t1=$(date +%s%N)
+  [ -n "${BUSY0:-}" ] || return 0
+  awk -v a="$BUSY0" -v b="$c1" -v dt=$((t1 - BUSY_T0)) -v kind="$1" -v n="$2" -v res="$results" '
+    BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      if (dt <= 0) exit
+      printf "%s %s_vcpu_busy_pct %.1f\n", kind, n, 100 * (y[1] - x[1]) / dt >> res
+      printf "%s %s_other_busy_pct %.1f\n", kind, n, 100 * (y[2] - x[2]) / dt >> res
+    }'
 }
 
 # ---- TCP and HTTP, against a booted guest running $TCP_APPS with netstat=1 ----
@@ -272,8 +300,10 @@ tcp_phases() {
     [ -n "${TCP_BYTES:-}" ] && len=(-n "$TCP_BYTES")
     [ "$d" = send ] && rev=-R
     l0=$(nslast)
+    busy_start
     in_ns timeout $((TCP_SECONDS + TCP_OMIT + 30)) iperf3 -c "$GUEST" -p 5201 $rev "${len[@]}" -J \
       >"$j" 2>&1
+    busy_record "$kind" "$name"
     l1=""
     if settle; then
       l1=$(nslast)
@@ -289,12 +319,15 @@ tcp_phases() {
     costs "$kind" "$name" "$l0" "$l1" "$bytes"
   done
   [ -n "$sfx" ] && return 0
-  r=$(in_ns /usr/bin/python3 "$client" tcpecho "$GUEST" 7 "$TCP_ECHO_N" 64 2>&1)
+  r=$(in_ns env QEMU_PID="$GPID" /usr/bin/python3 "$client" tcpecho "$GUEST" 7 "$TCP_ECHO_N" 64 2>&1)
   echo "bench: $label: $r"
+  split_record "$kind" tcp_echo "$r"
   r=$(sed -nE 's/^tcpecho_rtt median_us ([0-9]+) .*/\1/p' <<<"$r")
   [ -n "$r" ] && record "$kind" tcp_echo_rtt_median_us "$r"
+  busy_start
   in_ns timeout $((HTTP_SECONDS + 30)) wrk -t1 -c"$HTTP_CONNS" -d"${HTTP_SECONDS}s" --latency \
     "http://$GUEST/" >"$out/$label.wrk" 2>&1
+  busy_record "$kind" http
   r=$(/usr/bin/python3 "$client" wrk "$out/$label.wrk" 2>&1)
   echo "bench: $label: $r"
   if [[ $r =~ ^wrk\ rps\ ([0-9]+)\ median_us\ ([0-9]+) ]]; then
@@ -471,6 +504,25 @@ for ph in tcp_send tcp_send_notso tcp_recv; do
   for n in net_tx net_rx irq pkts; do fig "${ph}_${n}_per_mb" "per MB"; done
   w=$(awk -v n="${ph}_mmio_wr_per_mb" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
   echo "${ph}_mmio_wr_per_mb wirepath=${w:-none} linux=n/a ratio=n/a per MB"
+done
+# Where the time goes (QEMU's CPU time by thread; see bench_client.py): per sequential
+# echo round trip, the wall time, the vCPU thread's time (the guest and the device work
+# its register accesses run) and the other QEMU threads' (tap reads, the igb model's
+# receive); the rest is the host's stack, the client, and waiting to be scheduled.
+# *_rtt_if_guest_free_ratio: the RTT ratio wirepath would have if its vCPU time were zero
+# and everything else stayed (wall - vcpu of wirepath over Linux's wall).
+for ph in udp_echo tcp_echo; do
+  grep -q " ${ph}_wall_us " "$results" || continue
+  for n in wall vcpu other; do fig "${ph}_${n}_us" "us per round trip"; done
+  w=$(awk -v n="${ph}_wall_us" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
+  v=$(awk -v n="${ph}_vcpu_us" '$1 == "wirepath" && $2 == n { print $3 }' "$results" | median)
+  l=$(awk -v n="${ph}_wall_us" '$1 == "linux" && $2 == n { print $3 }' "$results" | median)
+  echo "${ph}_rtt_if_guest_free_ratio $(awk -v w="${w:-}" -v v="${v:-}" -v l="${l:-}" 'BEGIN { if (w == "" || v == "" || l == "" || l + 0 == 0) print "n/a"; else printf "%.2f", (w - v) / l }')"
+done
+for ph in tcp_send tcp_send_notso tcp_recv http; do
+  grep -q " ${ph}_vcpu_busy_pct " "$results" || continue
+  fig "${ph}_vcpu_busy_pct" "% of wall time (QEMU's vCPU thread)"
+  fig "${ph}_other_busy_pct" "% of wall time (QEMU's other threads)"
 done
 f=$(awk '$2 == "floor_frames_per_s" { print $3 }' "$results" | median)
 echo "floor_frames_per_s ${f:-none}"

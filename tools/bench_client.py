@@ -15,6 +15,18 @@
                                                    retransmissions of an `iperf3 -J` report
   bench_client.py wrk FILE                         requests/s and median latency (us) of a
                                                    `wrk --latency` report
+  bench_client.py qemucpu PID                      QEMU's CPU time so far, in ns: "VCPU OTHER"
+
+Where the time goes (echo, tcpecho; QEMU_PID in the environment): around the sequential
+round trips, the QEMU process's CPU time per thread (/proc/PID/task/*/schedstat, ns) is
+read before and after and printed per round trip beside the wall time:
+  cpu_split wall_us W vcpu_us V other_us O
+V is the vCPU thread (QEMU started with -name debug-threads=on names it "CPU 0/TCG"): the
+guest's instructions and the device model's work on the guest's register accesses
+(a TDT write runs the igb transmit and the tap write); it sleeps while the guest halts.
+O is every other QEMU thread, chiefly the main loop: tap reads, the igb model's receive
+DMA and the interrupt it raises. What W has beyond V + O is outside QEMU (the host's
+stack, this client) or waiting to be scheduled.
 
 Receivers print one result line when stopped; a rate is taken between the first and
 the last arrival (receipt on this host, not what the sender believes it sent). Every
@@ -112,6 +124,56 @@ def udprecv(addr, port, seconds):
         print("udprecv %d %d %.0f" % (size, n, rate(n - 1, first, last)))
 
 
+def qemu_cpu(pid):
+    """(vcpu_ns, other_ns) of QEMU process PID, or None when it cannot be read."""
+    import os
+    vcpu = other = 0
+    try:
+        tids = os.listdir("/proc/%s/task" % pid)
+    except OSError:
+        return None
+    for tid in tids:
+        try:
+            with open("/proc/%s/task/%s/comm" % (pid, tid)) as f:
+                comm = f.read().strip()
+            with open("/proc/%s/task/%s/schedstat" % (pid, tid)) as f:
+                ns = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue            # a thread that ended meanwhile
+        if comm.startswith("CPU ") and (comm.endswith("/TCG") or comm.endswith("/KVM")):
+            vcpu += ns
+        else:
+            other += ns
+    return vcpu, other
+
+
+def qemucpu(pid):
+    c = qemu_cpu(pid)
+    if c is None:
+        sys.exit("qemucpu: no process %s" % pid)
+    print("%d %d" % c)
+
+
+class CpuSplit:
+    """QEMU's CPU time across a stretch of n round trips (QEMU_PID from the environment)."""
+
+    def __init__(self):
+        import os
+        self.pid = os.environ.get("QEMU_PID", "")
+        self.c0 = qemu_cpu(self.pid) if self.pid else None
+        self.t0 = time.perf_counter()
+
+    def report(self, n):
+        if self.c0 is None or n <= 0:
+            return
+        wall = time.perf_counter() - self.t0
+        c1 = qemu_cpu(self.pid)
+        if c1 is None:
+            return
+        print("cpu_split wall_us %.1f vcpu_us %.1f other_us %.1f" % (
+            wall * 1e6 / n, (c1[0] - self.c0[0]) / 1e3 / n, (c1[1] - self.c0[1]) / 1e3 / n))
+
+
 def echo(host, port, n, window):
     n, window = int(n), int(window)
     dst = (host, int(port))
@@ -120,6 +182,7 @@ def echo(host, port, n, window):
     s.connect(dst)
     s.settimeout(1.0)
     rtts, lost = [], 0
+    split = CpuSplit()
     for i in range(n):
         msg = b"%08d" % i + b"x" * 56
         t0 = time.perf_counter()
@@ -130,6 +193,7 @@ def echo(host, port, n, window):
             rtts.append((time.perf_counter() - t0) * 1e6)
         except socket.timeout:
             lost += 1
+    split.report(len(rtts) if not lost else 0)     # a timeout's second would swamp it
     if rtts:
         print("echo_rtt median_us %.0f min_us %.0f lost %d" % (statistics.median(rtts), min(rtts), lost))
     else:
@@ -175,6 +239,7 @@ def tcpecho(host, port, n, size):
     s = socket.create_connection((host, int(port)), timeout=5)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     rtts = []
+    split = CpuSplit()
     for i in range(n):
         msg = (b"%08d" % i + b"t" * size)[:size]
         t0 = time.perf_counter()
@@ -188,6 +253,7 @@ def tcpecho(host, port, n, size):
         rtts.append((time.perf_counter() - t0) * 1e6)
         if got != msg:
             sys.exit("tcpecho: round trip %d came back different" % i)
+    split.report(n)
     s.close()
     print("tcpecho_rtt median_us %.0f min_us %.0f n %d" % (statistics.median(rtts), min(rtts), n))
 
@@ -220,7 +286,7 @@ def wrk(path):
 
 
 COMMANDS = {"frames": frames, "udprecv": udprecv, "echo": echo, "udpcheck": udpcheck,
-            "tcpecho": tcpecho, "iperf3": iperf3, "wrk": wrk}
+            "tcpecho": tcpecho, "iperf3": iperf3, "wrk": wrk, "qemucpu": qemucpu}
 
 
 def main():

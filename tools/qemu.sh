@@ -25,6 +25,8 @@
 #   CPU      QEMU -cpu model, e.g. max or qemu64,+x2apic  (QEMU's default; host with kvm)
 #   DISPLAY_OPTS QEMU -display value          (none)
 #   QMP      unix socket path for QEMU's QMP monitor (screendump, pmemsave ...)
+#   NAME     the guest's name for QEMU (wirepath); its threads are named too, so
+#            tools/bench.sh can tell the vCPU's CPU time from the main loop's
 # Further arguments are passed to QEMU unchanged.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +39,8 @@ MAC=${MAC:-52:54:00:12:34:56}
 
 args=(-M q35 -m "$MEM" -accel "$ACCEL" -display "${DISPLAY_OPTS:-none}" -no-reboot
       -cdrom "$ISO" -boot d -serial "${SERIAL:-mon:stdio}"
-      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+      -device isa-debug-exit,iobase=0xf4,iosize=0x04
+      -name "${NAME:-wirepath},debug-threads=on")   # threads named: "CPU 0/TCG" is the vCPU
 [ -n "${QMP:-}" ] && args+=(-qmp "unix:$QMP,server=on,wait=off")
 if [ -n "${CPU:-}" ]; then args+=(-cpu "$CPU"); elif [ "$ACCEL" = kvm ]; then args+=(-cpu host); fi
 case "${FIRMWARE:-bios}" in

@@ -24,6 +24,12 @@ for n in tcp_send_mbit tcp_recv_mbit tcp_echo_rtt_median_us http_latency_median_
          tcp_recv_net_rx_per_mb; do
   e2e_check "bench.figure_$n" grep -qE "^$n wirepath=$num linux=$num ratio=($num|n/a) " "$log"
 done
+# where the time goes: QEMU's CPU time by thread, for both guests
+for n in udp_echo_wall_us udp_echo_vcpu_us udp_echo_other_us tcp_echo_wall_us tcp_echo_vcpu_us \
+         tcp_send_vcpu_busy_pct tcp_recv_vcpu_busy_pct http_vcpu_busy_pct http_other_busy_pct; do
+  e2e_check "bench.figure_$n" grep -qE "^$n wirepath=$num linux=$num ratio=($num|n/a) " "$log"
+done
+e2e_check "bench.figure_udp_echo_rtt_if_guest_free_ratio" grep -qE "^udp_echo_rtt_if_guest_free_ratio $num$" "$log"
 e2e_check "bench.figure_tcp_send_mmio_wr_per_mb" grep -qE "^tcp_send_mmio_wr_per_mb wirepath=$num linux=n/a " "$log"
 # the TSO-off boot is left out of the tiny run, and says so
 e2e_check "bench.figure_tcp_send_notso_mbit" grep -qE "^tcp_send_notso_mbit skipped \(.+\)" "$log"
