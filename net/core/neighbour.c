@@ -113,10 +113,19 @@ void neigh_probe(struct neighbour *n)
         nops->solicit(n, skb_peek(&n->arp_queue));
 }
 
+/* The arp_queue's two ends, keeping arp_queue_bytes. */
+static struct sk_buff *unres_dequeue(struct neighbour *n)
+{
+    struct sk_buff *skb = skb_dequeue(&n->arp_queue);
+    if (skb)
+        n->arp_queue_bytes -= skb->truesize;
+    return skb;
+}
+
 static void drop_queued(struct neighbour *n, bool report)
 {
     struct sk_buff *skb;
-    while ((skb = skb_dequeue(&n->arp_queue))) {
+    while ((skb = unres_dequeue(n))) {
         stats.unres_discards++;
         n->queue_drops++;
         if (report && error_report)
@@ -191,15 +200,16 @@ static void neigh_timer_handler(struct timer_list *t)
 
 static void queue_for_resolution(struct neighbour *n, struct sk_buff *skb)
 {
-    if (skb_queue_len(&n->arp_queue) >= NEIGH_QUEUE_LEN) {
-        /* the newest packet is the most useful one when the address turns up */
-        struct sk_buff *old = skb_dequeue(&n->arp_queue);
-        kfree_skb(old);
+    /* the newest packets are the most useful ones when the address turns up */
+    while (!skb_queue_empty(&n->arp_queue) &&
+           n->arp_queue_bytes + skb->truesize > NEIGH_QUEUE_BYTES) {
+        kfree_skb(unres_dequeue(n));
         n->queue_drops++;
         stats.queue_overflows++;
         stats.unres_discards++;
     }
     skb_queue_tail(&n->arp_queue, skb);
+    n->arp_queue_bytes += skb->truesize;
 }
 
 int neigh_event_send(struct neighbour *n, struct sk_buff *skb)
@@ -308,7 +318,7 @@ void neigh_update(struct neighbour *n, const uint8_t *lladdr, uint8_t new_state)
     /* packets that waited for this address go now, in order */
     if (!(old & NUD_VALID)) {
         struct sk_buff *skb;
-        while ((skb = skb_dequeue(&n->arp_queue)))
+        while ((skb = unres_dequeue(n)))
             n->output(n, skb);
     }
     local_bh_enable();

@@ -52,7 +52,10 @@
 #define NEIGH_FAILED_HOLD     (3 * HZ)     /* -EHOSTUNREACH without retrying this long */
 #define NEIGH_GC_INTERVAL     (30 * HZ)
 #define NEIGH_GC_STALETIME    (60 * HZ)    /* unused STALE entries older than this go */
-#define NEIGH_QUEUE_LEN       3            /* packets waiting for resolution, per entry */
+/* Bytes (truesize) of packets waiting for resolution, per entry: Linux's unres_qlen_bytes
+ * default. A count of 3 packets, the old limit, loses the replies a burst of new peers'
+ * SYNs calls for (8 SYN-ACKs, 5 dropped) while the gateway's address is looked up. */
+#define NEIGH_QUEUE_BYTES     212992u
 #define NEIGH_TABLE_MAX       256          /* entries; a full table collects garbage */
 #define NEIGH_HASH_SIZE       64
 
@@ -67,6 +70,7 @@ struct neighbour {
     uint64_t confirmed, updated, used;   /* jiffies */
     struct timer_list timer;
     struct sk_buff_head arp_queue;   /* packets waiting for resolution (bounded) */
+    unsigned int arp_queue_bytes;    /* their truesize, at most NEIGH_QUEUE_BYTES */
     uint8_t hh_data[ETH_HLEN];       /* cached Ethernet header once resolved (neigh_hh_output) */
     bool hh_valid;
     int (*output)(struct neighbour *n, struct sk_buff *skb);  /* resolve or connected output */

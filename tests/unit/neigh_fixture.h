@@ -24,9 +24,9 @@ static void neigh_test_mark(void)
 }
 
 /* 20 bytes of IPv4 header, at the network header, with these addresses (network order) */
-static struct sk_buff *ip_stub(uint32_t saddr, uint32_t daddr)
+static struct sk_buff *ip_stub_sized(uint32_t saddr, uint32_t daddr, unsigned bufsize)
 {
-    struct sk_buff *skb = alloc_skb(256);
+    struct sk_buff *skb = alloc_skb(bufsize);
     skb_reserve(skb, 64);
     uint8_t *ip = skb_put(skb, 20);
     memset(ip, 0, 20);
@@ -37,6 +37,7 @@ static struct sk_buff *ip_stub(uint32_t saddr, uint32_t daddr)
     skb->protocol = ETH_P_IP;
     return skb;
 }
+static struct sk_buff *ip_stub(uint32_t saddr, uint32_t daddr) { return ip_stub_sized(saddr, daddr, 256); }
 
 TEARDOWN()
 {

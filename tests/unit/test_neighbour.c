@@ -72,6 +72,8 @@ static void advance_ms(uint64_t ms) { tick_to(jiffies + msecs_to_jiffies(ms)); }
 /* An "IP packet" as the IP layer hands it down; its destination field stands in for a
  * sequence number, read back from what was sent. */
 static struct sk_buff *pkt(uint32_t seq) { return ip_stub(0, seq); }
+/* one with a 64 KiB buffer: three fit in NEIGH_QUEUE_BYTES, a fourth does not */
+static struct sk_buff *big_pkt(uint32_t seq) { return ip_stub_sized(0, seq, 65536); }
 static uint32_t sent_seq(int i) { uint32_t s; memcpy(&s, sent[i].data + ETH_HLEN + 16, 4); return s; }
 
 static struct neigh_stats nst(void) { struct neigh_stats s; neigh_get_stats(&s); return s; }
@@ -94,14 +96,15 @@ TEST(resolve_queue_overflow_drops_oldest_then_flush_in_order)
     CHECK_EQ(n->nud_state, NUD_NONE);
     CHECK(__ipv4_neigh_lookup_noref(&dev, IP(10, 0, 2, 2)) == n);
     CHECK(__neigh_create(IP(10, 0, 2, 2), &dev) == n);     /* same entry again */
-    CHECK_EQ(neigh_output(n, pkt(1)), 0);
+    CHECK_EQ(neigh_output(n, big_pkt(1)), 0);
     CHECK_EQ(n->nud_state, NUD_INCOMPLETE);
     CHECK_EQ(nsolicit, 1);                   /* the first request goes out at once */
     CHECK(!solicit_unicast[0]);
     CHECK_EQ(nsent, 0);
     for (uint32_t s = 2; s <= 5; s++)
-        CHECK_EQ(neigh_output(n, pkt(s)), 0);
-    CHECK_EQ(skb_queue_len(&n->arp_queue), NEIGH_QUEUE_LEN);
+        CHECK_EQ(neigh_output(n, big_pkt(s)), 0);
+    CHECK_EQ(skb_queue_len(&n->arp_queue), 3);
+    CHECK(n->arp_queue_bytes <= NEIGH_QUEUE_BYTES);
     CHECK_EQ(n->queue_drops, 2);             /* 1 and 2 made room for 4 and 5 */
     CHECK_EQ(nst().queue_overflows, 2);
     CHECK_EQ(nsolicit, 1);                   /* no extra requests for extra packets */
@@ -127,6 +130,25 @@ TEST(resolve_queue_overflow_drops_oldest_then_flush_in_order)
     CHECK_EQ(nst().hh_output, hh0 + 1);
     CHECK(memcmp(sent[3].data, n->hh_data, ETH_HLEN) == 0);
     CHECK_EQ(nsolicit, 1);
+}
+
+/* A burst of small packets to a peer being resolved (the SYN-ACKs for eight SYNs arriving
+ * together before the gateway's address is known) all wait and all go, in order. */
+TEST(small_packets_all_wait_for_resolution)
+{
+    setup();
+    struct neighbour *n = __neigh_create(IP(10, 0, 2, 2), &dev);
+    CHECK(n != NULL);
+    for (uint32_t s = 1; s <= 32; s++)
+        CHECK_EQ(neigh_output(n, pkt(s)), 0);
+    CHECK_EQ(skb_queue_len(&n->arp_queue), 32);
+    CHECK_EQ(n->queue_drops, 0);
+    CHECK_EQ(nsolicit, 1);
+    neigh_update(n, peer, NUD_REACHABLE);
+    CHECK_EQ(nsent, 32);
+    for (int i = 0; i < 32; i++)
+        CHECK_EQ(sent_seq(i), (uint32_t)i + 1);
+    CHECK_EQ(n->arp_queue_bytes, 0);
 }
 
 TEST(failure_after_three_probes_reports_and_holds)
@@ -338,8 +360,9 @@ TEST(periodic_gc_collects_old_stale_and_failed)
     CHECK_EQ(f->nud_state, NUD_FAILED);
     CHECK_EQ(nst().entries, 3);
     uint64_t runs0 = nst().periodic_gc_runs;
-    /* keep r in use so that it stays */
-    for (int i = 0; i < 70; i++) {
+    /* keep r in use so that it stays; 100 s: the 60 s staleness plus a whole 30 s GC
+     * period, so a run falls after it whatever the GC timer's phase */
+    for (int i = 0; i < 100; i++) {
         advance_ms(1000);
         if (r->nud_state & NUD_VALID)
             neigh_output(r, pkt(2));
