@@ -7,6 +7,7 @@ raw sockets do what those tools cannot (half-close, resets, pipelining, slow and
 oversized requests, protocol garbage).
 
   services_client.py SERVICE PORT [--host H] [--log FILE] [--idle S] [--stats linux|wirepath]
+                     [--wrk-timeout S]
   services_client.py --list SERVICE      the check names, one a line (for reporting skips)
 
 Prints "OK name", "FAIL name why" and "INFO name text" lines; every socket operation and
@@ -405,7 +406,7 @@ def curl(*args, timeout=30):
     return p.returncode, p.stdout, p.stderr.decode(errors="replace")
 
 
-def http_checks(port, idle, stats):
+def http_checks(port, idle, stats, wrk_timeout):
     base = "http://%s:%d" % (HOST, port)
 
     def keepalive():
@@ -497,7 +498,8 @@ def http_checks(port, idle, stats):
         out("INFO", "http.408_slow_client", "408 after %.1f s (idle limit %d s)" % (took, idle))
 
     def wrk():
-        p = subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", "10s", "--timeout", "5s", base + "/1k"],
+        p = subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", "10s", "--timeout", "%ds" % wrk_timeout,
+                            base + "/1k"],
                            capture_output=True, text=True, timeout=60)
         m = re.search(r"(\d+) requests in", p.stdout)
         rps = re.search(r"Requests/sec:\s+([\d.]+)", p.stdout)
@@ -553,7 +555,8 @@ def main():
     elif svc == "iperf3":
         iperf3_checks(port, opts.get("--log"))
     elif svc == "http":
-        http_checks(port, int(opts.get("--idle", "10")), opts.get("--stats", "linux"))
+        http_checks(port, int(opts.get("--idle", "10")), opts.get("--stats", "linux"),
+                    int(opts.get("--wrk-timeout", "5")))
     else:
         sys.exit("unknown service " + svc)
 

@@ -31,7 +31,7 @@ MAX_GAP_MS=${TCP_MAX_GAP_MS:-3000}
 T=tcp_tap
 CASES=(guest_client_send guest_client_recv guest_server_sink guest_server_source
        captured_send captured_recv guest_gro_joined_segments conns_1000_sequential_50_concurrent conns_no_leaked_socket
-       http_100_sequential http_50_concurrent http_curl_100_keepalive nc_interop curl_interop closed_port_refused pcap_no_malformed
+       http_100_sequential http_50_concurrent http_curl_100_keepalive http_wrk_10s_no_errors http_wrk_no_leaked_socket nc_interop curl_interop closed_port_refused pcap_no_malformed
        pcap_guest_checksums_good
        syn_flood_transfer_keeps_flowing syn_flood_new_connections_accepted)
 
@@ -146,6 +146,25 @@ guest_quiet "$T.idle_before_capture_ends" 1 20
 kill -INT "$cap_pid" 2>/dev/null
 wait "$cap_pid" 2>/dev/null
 tshark_report "$pcap" "$T"
+
+# wrk against httpd over the tap, after the capture (its 100,000-odd requests would swamp
+# the pcap): 16 connections for 10 s, every request answered within 5 s with a 200
+if [ "$TCP_GUEST" = linux ]; then
+  e2e_skip "$T.http_wrk_10s_no_errors" "the Linux stand-in runs no httpd"
+  e2e_skip "$T.http_wrk_no_leaked_socket" "the Linux stand-in runs no httpd"
+else
+  w=$(in_ns timeout 60 wrk -t2 -c16 -d10s --timeout 5s --latency "http://$GUEST_IP/1k" 2>&1)
+  reqs=$(sed -nE 's/^ *([0-9]+) requests in .*/\1/p' <<<"$w")
+  echo "e2e: $T: wrk: ${reqs:-no} requests; $(grep -E '^ +Latency ' <<<"$w" | head -1 | tr -s ' ')"
+  if [ -n "$reqs" ] && [ "$reqs" -gt 0 ] && ! grep -qE 'Socket errors|Non-2xx' <<<"$w"; then
+    e2e_ok "$T.http_wrk_10s_no_errors"
+  else
+    e2e_fail "$T.http_wrk_10s_no_errors" "$(grep -E 'requests in|Socket errors|Non-2xx' <<<"$w" | tr '\n' ' ')"
+  fi
+  # wrk's connections close: the guest's sockets back to the count before the churn
+  if [ -n "$base" ] && socks_back_to "$base" 60; then e2e_ok "$T.http_wrk_no_leaked_socket"
+  else e2e_fail "$T.http_wrk_no_leaked_socket" "sockets ${base:-?} before, $(guest_socks) after"; fi
+fi
 
 # --- a SYN flood during a transfer ---
 guest_mac=$(in_ns ip neigh show $GUEST_IP dev wp0 | awk '{for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1)}')
