@@ -10,6 +10,8 @@
 
 #include "kernel/compiler.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/time.h"
 
 struct ktest {
     const char *suite;
@@ -42,6 +44,16 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
 #define KT_EXPECT_EQ(a, b) do { long long __a = (long long)(a), __b = (long long)(b);           \
         if (__a != __b) { ktest_fail(t, __FILE__, __LINE__, "%s == %lld, expected %s == %lld", \
                                      #a, __a, #b, __b); return; } } while (0)
+
+/* Wait until cond holds or ms milliseconds pass, sleeping a millisecond at a time so that
+ * interrupts, softirqs and timers run; evaluates to whether cond held. A case waits on the
+ * state it needs (a counter, a queue, a socket state) this way, never with a fixed
+ * settling sleep, and checks the result. */
+#define KT_WAIT_FOR(cond, ms) ({ uint64_t __end = ktime_get_ns() + (uint64_t)(ms) * NSEC_PER_MSEC; \
+        bool __ok;                                                                          \
+        while (!(__ok = (cond)) && ktime_get_ns() < __end)                                 \
+            msleep(1);                                                                      \
+        __ok; })
 
 /* The runner and the cases are built only into the test image (make KTEST=1, which
  * defines CONFIG_KTEST): the image users boot has neither, and there ktest_mode is the

@@ -232,8 +232,12 @@ KTEST(sched, exited_tasks_are_reaped)
     for (int i = 0; i < 20; i++)
         KT_ASSERT(task_create("exiter", exit_task, (void *)(uintptr_t)i));
     KT_ASSERT(task_create("nofn", NULL, NULL) == NULL);
-    msleep(5);                            /* they run, exit, and idle frees them */
+    /* they run, exit, and idle frees them */
+    bool done = KT_WAIT_FOR(exits_ran == 20 && (sched_get_stats(&s1),
+                                                 s1.tasks_reaped - s0.tasks_reaped >= 20), 1000);
     sched_get_stats(&s1);
+    KT_ASSERT_MSG(done, "%d of 20 ran, %llu reaped", exits_ran,
+                  (unsigned long long)(s1.tasks_reaped - s0.tasks_reaped));
     KT_EXPECT_EQ(exits_ran, 20);
     KT_EXPECT_EQ(s1.tasks_created - s0.tasks_created, 20);
     KT_EXPECT_EQ(s1.tasks_reaped - s0.tasks_reaped, 20);

@@ -24,12 +24,15 @@ static int run_app(const char *name, int argc, const char *const *argv)
     return code;
 }
 
-/* Pages come back once the dead task is reaped (on the next task_create or idle pass). */
-static uint64_t settled_pages_free(void)
+/* Pages come back once the dead task is reaped (on the next task_create or idle pass):
+ * true once no more tasks are alive than the given count. */
+static int tasks_alive(void)
 {
-    msleep(5);
-    return pages_free();
+    struct sched_stats s;
+    sched_get_stats(&s);
+    return s.nr_tasks;
 }
+static bool reaped_down_to(int tasks) { return KT_WAIT_FOR(tasks_alive() <= tasks, 2000); }
 
 KTEST(apps, syscall_test_passes_and_kernel_is_unchanged)
 {
@@ -84,11 +87,14 @@ KTEST(apps, corrupt_image_is_refused)
 KTEST(apps, repeated_apps_leak_nothing)
 {
     /* warm up caches (kmalloc slabs, skb heads) before measuring */
+    int tasks0 = tasks_alive();
     KT_EXPECT_EQ(run_app("syscall_test", 0, NULL), 0);
-    uint64_t free0 = settled_pages_free();
+    KT_ASSERT_MSG(reaped_down_to(tasks0), "%d tasks alive, %d before", tasks_alive(), tasks0);
+    uint64_t free0 = pages_free();
     for (int i = 0; i < 3; i++)
         KT_EXPECT_EQ(run_app("syscall_test", 0, NULL), 0);
-    uint64_t free1 = settled_pages_free();
+    KT_ASSERT_MSG(reaped_down_to(tasks0), "%d tasks alive, %d before", tasks_alive(), tasks0);
+    uint64_t free1 = pages_free();
     /* a few pages of slack for slabs that stay partly used */
     KT_ASSERT_MSG(free1 + 8 >= free0, "pages free %llu before, %llu after",
                   (unsigned long long)free0, (unsigned long long)free1);

@@ -134,8 +134,9 @@ KTEST(neigh, resolve_gateway_by_arp)
     KT_EXPECT_EQ(send_via_neigh(dev, GW, echo_request(dev, GW, 2), &st), 0);
     neigh_get_stats(&s1);
     KT_EXPECT_EQ(s1.hh_output, s0.hh_output + 1);
-    msleep(50);                                /* TX completion frees the buffers */
-    KT_EXPECT_EQ(skbs_alive(), alive);
+    /* TX completion frees the buffers */
+    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == alive, 2000), "%llu buffers still alive",
+                  (unsigned long long)(skbs_alive() - alive));
     neigh_dump();
     kt_done(dev);
 }
@@ -165,8 +166,8 @@ KTEST(neigh, unanswered_address_fails_after_three_requests)
     KT_EXPECT_EQ(a1.tx_requests - a0.tx_requests, NEIGH_MCAST_PROBES);
     /* and the sender of the next packet is told at once */
     KT_EXPECT_EQ(send_via_neigh(dev, NOBODY, echo_request(dev, NOBODY, 3), NULL), -EHOSTUNREACH);
-    msleep(50);
-    KT_EXPECT_EQ(skbs_alive(), alive);
+    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == alive, 2000), "%llu buffers still alive",
+                  (unsigned long long)(skbs_alive() - alive));
     kt_done(dev);
 }
 
@@ -248,7 +249,7 @@ KTEST(qdisc, burst_beyond_ring_stops_wakes_and_drains)
     KT_EXPECT_EQ(drops, drops0);
     KT_ASSERT(stops > stops0 && wakes > wakes0);
     KT_ASSERT(softirq_count(NET_TX_SOFTIRQ) > tx0);
-    msleep(50);
-    KT_EXPECT_EQ(skbs_alive(), alive);
+    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == alive, 2000), "%llu buffers still alive",
+                  (unsigned long long)(skbs_alive() - alive));
     kt_done(dev);
 }
