@@ -56,16 +56,15 @@ guest_wait() {
   return 1
 }
 
-# netstat_quiet QUIET_S TIMEOUT_S: true once the guest (booted with netstat=1) is idle: its
-# serial log has a netstat line and no new one for QUIET_S seconds (the line is printed each
-# second only when a buffer, socket, softirq or packet counter changed); false after
-# TIMEOUT_S or when the guest is gone
-netstat_quiet() {
-  local quiet=$1 t=$2 i n last=-1 still=0
+# output_settles QUIET_S TIMEOUT_S COMMAND...: true once COMMAND prints something and then
+# the same thing for QUIET_S seconds (a counter that stopped moving); false after TIMEOUT_S
+# or when the guest is gone
+output_settles() {
+  local quiet=$1 t=$2 i n last="" still=0; shift 2
   for ((i = 0; i < t * 10; i++)); do
     kill -0 "$GUEST_PID" 2>/dev/null || return 1
-    n=$(grep -ac 'netstat: skb' "$GUEST_LOG" 2>/dev/null)
-    if [ "${n:-0}" -gt 0 ] && [ "$n" = "$last" ]; then
+    n=$("$@")
+    if [ -n "$n" ] && [ "$n" = "$last" ]; then
       still=$((still + 1))
       [ "$still" -ge $((quiet * 10)) ] && return 0
     else
@@ -76,6 +75,12 @@ netstat_quiet() {
   done
   return 1
 }
+
+# netstat_quiet QUIET_S TIMEOUT_S: true once the guest (booted with netstat=1) is idle: its
+# serial log has a netstat line and no new one for QUIET_S seconds (the line is printed each
+# second only when a buffer, socket, softirq or packet counter changed)
+netstat_lines() { grep -ac 'netstat: skb' "$GUEST_LOG" 2>/dev/null | grep -v '^0$'; }
+netstat_quiet() { output_settles "$1" "$2" netstat_lines; }
 
 # netns_tap_or_exit T NS ADDR: a network namespace NS of the test's own, lo up, with a tap
 # wp0 holding ADDR/24 (left down: the caller brings it up once its listeners are in place);

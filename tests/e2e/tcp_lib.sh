@@ -201,47 +201,30 @@ guest_offload_check() {
 standin_packets() { ip netns exec "$TCP_STANDIN_NS" cat /sys/class/net/wp1/statistics/tx_packets \
                       /sys/class/net/wp1/statistics/rx_packets 2>/dev/null | tr '\n' ' '; }
 guest_quiet() {
-  local name=$1 quiet=$2 t=$3 i n last="" still=0
+  local name=$1 quiet=$2 t=$3
   if [ "$TCP_GUEST" != linux ]; then
     if netstat_quiet "$quiet" "$t"; then e2e_ok "$name"
     else e2e_fail "$name" "the guest's netstat line kept changing for ${t}s"; fi
-    return
+  elif output_settles "$quiet" "$t" standin_packets; then
+    e2e_ok "$name"
+  else
+    e2e_fail "$name" "the stand-in's packet counters kept changing for ${t}s"
   fi
-  for ((i = 0; i < t * 10; i++)); do
-    n=$(standin_packets)
-    if [ -n "$n" ] && [ "$n" = "$last" ]; then
-      still=$((still + 1))
-      [ "$still" -ge $((quiet * 10)) ] && { e2e_ok "$name"; return; }
-    else
-      still=0
-      last=$n
-    fi
-    sleep 0.1
-  done
-  e2e_fail "$name" "the stand-in's packet counters kept changing for ${t}s"
 }
 
-# socks_above BASELINE TIMEOUT: true once guest_socks is above BASELINE (a connection opened)
-socks_above() {
-  local base=$1 t=${2:-30} i n
+# socks_reach -gt|-le BASELINE TIMEOUT: true once guest_socks compares so with BASELINE
+socks_reach() {
+  local op=$1 base=$2 t=${3:-30} i n
   for ((i = 0; i < t * 5; i++)); do
     n=$(guest_socks)
-    [ -n "$n" ] && [ "$n" -gt "$base" ] && return 0
+    [ -n "$n" ] && [ "$n" "$op" "$base" ] && return 0
     sleep 0.2
   done
   return 1
 }
-
-# socks_back_to BASELINE TIMEOUT: true once guest_socks is at or under BASELINE
-socks_back_to() {
-  local base=$1 t=${2:-30} i n
-  for ((i = 0; i < t * 5; i++)); do
-    n=$(guest_socks)
-    [ -n "$n" ] && [ "$n" -le "$base" ] && return 0
-    sleep 0.2
-  done
-  return 1
-}
+# socks_above BASELINE TIMEOUT: a connection opened; socks_back_to: they closed again
+socks_above() { socks_reach -gt "$@"; }
+socks_back_to() { socks_reach -le "$@"; }
 
 # tshark_report PCAP NAME: no malformed frame and no bad checksum from the guest; the
 # tcp.analysis flags counted into one line
