@@ -73,10 +73,10 @@ else
   e2e_fail "$T.conns_no_leaked_socket" "sockets ${base:-?} before, $(guest_socks) after"
 fi
 
-# HTTP against httpd over the tap, not QEMU's user networking: slirp connects its
-# forwarded connections to the guest about two per second and holds their data meanwhile
-# (a Linux guest fares the same), so there the later requests of a burst reach httpd
-# after its 10 s idle limit.
+# HTTP against httpd over the tap, not QEMU's user networking: slirp accepts one forwarded
+# connection per turn of its poll loop and holds the data of the rest meanwhile (a Linux
+# guest fares the same), so there the later requests of a burst reach httpd after its
+# 10 s idle limit.
 #   sequential: 100 requests, each on a new connection, one after the other;
 #   concurrent: 50 connections opened at once, each request sent before any answer is read.
 http='import socket, sys
