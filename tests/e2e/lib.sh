@@ -21,6 +21,13 @@ GUEST_LOG=""
 # builds are judged.
 E2E_TSHARK_DATA=(-d "udp.port==32768-60999,data" -d "tcp.port==32768-60999,data")
 
+# A bad TCP checksum, as tshark judges one, less QEMU's igb quirk (docs/igb-82576.md, QEMU
+# 19): the model finishes an inserted TCP checksum as UDP's, so a segment whose checksum
+# is 0x0000 leaves with 0xFFFF (one in 65,536, whatever the guest). Both are zero in
+# one's-complement arithmetic and receivers accept either; tshark marks that case with
+# the expert item tcp.checksum.ffff, which is counted apart and not called bad.
+E2E_TCP_BAD_CSUM='tcp.checksum.status == "Bad" && !tcp.checksum.ffff'
+
 e2e_ok()   { echo "e2e: $1 ... ok"; E2E_PASSED=$((E2E_PASSED + 1)); }
 e2e_fail() { echo "e2e: $1 ... FAIL${2:+ ($2)}"; E2E_FAILED=$((E2E_FAILED + 1)); }
 # e2e_skip NAME WHY: a case that cannot run here (never counted as passed)

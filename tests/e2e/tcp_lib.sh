@@ -226,7 +226,8 @@ socks_reach() {
 socks_above() { socks_reach -gt "$@"; }
 socks_back_to() { socks_reach -le "$@"; }
 
-# tshark_report PCAP NAME: no malformed frame and no bad checksum from the guest; the
+# tshark_report PCAP NAME: no malformed frame and no bad checksum from the guest (QEMU's
+# 0xFFFF for a zero TCP checksum counted apart: E2E_TCP_BAD_CSUM in lib.sh); the
 # tcp.analysis flags counted into one line
 tshark_report() {
   local pcap=$1 name=$2 out
@@ -238,17 +239,18 @@ tshark_report() {
         -e tcp.analysis.duplicate_ack -e tcp.analysis.out_of_order \
         -e tcp.analysis.lost_segment -e tcp.analysis.ack_lost_segment \
         -e tcp.analysis.zero_window -e tcp.analysis.window_full \
-        -e tcp.analysis.keep_alive -e tcp.analysis.reused_ports 2>/dev/null) || {
+        -e tcp.analysis.keep_alive -e tcp.analysis.reused_ports -e tcp.checksum.ffff 2>/dev/null) || {
     e2e_fail "$name.tshark" "tshark could not read $pcap"; return; }
   # tshark prints FT_NONE fields as their name when present: count non-empty columns
   awk -F'\t' -v g="$GUEST_IP" -v name="$name" '
     BEGIN { split("retransmission fast_retransmission spurious_retransmission duplicate_ack out_of_order lost_segment ack_lost_segment zero_window window_full keep_alive reused_ports", f, " ") }
     { frames++
       if ($2 != "") malformed++
-      if ($1 == g && ($4 == "0" || $5 == "0")) badsum++
+      if ($1 == g && ($5 == "0" || ($4 == "0" && $18 == ""))) badsum++
+      else if ($1 == g && $4 == "0") ffff++
       if ($6 != "") flagged++
       for (i = 7; i <= 17; i++) if ($i != "") c[i - 6]++ }
-    END { printf "tshark: %s: frames=%d malformed=%d bad_checksum_from_guest=%d flagged=%d", name, frames, malformed, badsum, flagged
+    END { printf "tshark: %s: frames=%d malformed=%d bad_checksum_from_guest=%d qemu_ffff_for_zero=%d flagged=%d", name, frames, malformed, badsum, ffff, flagged
           for (i = 1; i <= 11; i++) printf " %s=%d", f[i], c[i] + 0
           printf "\n" }' <<<"$out" >"$TCP_DIR/tshark.txt"
   cat "$TCP_DIR/tshark.txt"
