@@ -990,7 +990,8 @@ void tcp_mib_dump(void)
     MIBLINE(DelayedACKs); MIBLINE(DelayedACKLost); MIBLINE(ListenOverflows);
     MIBLINE(ListenDrops); MIBLINE(TCPPureAcks); MIBLINE(TCPHPAcks); MIBLINE(TCPHPHits);
     MIBLINE(TCPSackRecovery); MIBLINE(TCPRenoRecovery); MIBLINE(TCPFastRetrans);
-    MIBLINE(TCPSlowStartRetrans); MIBLINE(TCPTimeouts); MIBLINE(TCPDSACKOldSent);
+    MIBLINE(TCPSlowStartRetrans); MIBLINE(TCPTimeouts); MIBLINE(TCPLossUndo);
+    MIBLINE(TCPFullUndo); MIBLINE(TCPDSACKUndo); MIBLINE(TCPDSACKOldSent);
     MIBLINE(TCPDSACKOfoSent); MIBLINE(TCPDSACKRecv); MIBLINE(TCPAbortOnData);
     MIBLINE(TCPAbortOnClose); MIBLINE(TCPAbortOnLinger); MIBLINE(TCPAbortOnTimeout);
     MIBLINE(TCPBacklogDrop); MIBLINE(TCPRcvQDrop); MIBLINE(TCPOFOQueue); MIBLINE(TCPOFODrop);
@@ -1081,7 +1082,8 @@ static void tcp_stats_dump(struct stats_out *o)
     J(SyncookiesSent); J(SyncookiesRecv); J(SyncookiesFailed); J(EmbryonicRsts); J(TW);
     J(PAWSEstab); J(DelayedACKs); J(DelayedACKLost); J(ListenOverflows); J(ListenDrops);
     J(TCPPureAcks); J(TCPHPAcks); J(TCPHPHits); J(TCPSackRecovery); J(TCPRenoRecovery);
-    J(TCPFastRetrans); J(TCPSlowStartRetrans); J(TCPTimeouts); J(TCPDSACKOldSent);
+    J(TCPFastRetrans); J(TCPSlowStartRetrans); J(TCPTimeouts); J(TCPLossUndo); J(TCPFullUndo);
+    J(TCPDSACKUndo); J(TCPDSACKOldSent);
     J(TCPDSACKRecv); J(TCPAbortOnData); J(TCPAbortOnClose); J(TCPAbortOnTimeout);
     J(TCPBacklogDrop); J(TCPRcvQDrop); J(TCPOFOQueue); J(TCPOFODrop); J(TCPChallengeACK);
     J(TCPSYNChallenge); J(TCPOrigDataSent); J(TCPKeepAlive); J(TCPInflightResync);

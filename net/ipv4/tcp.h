@@ -203,7 +203,12 @@ struct tcp_sock {
     uint32_t max_packets_out;        /* for tcp_is_cwnd_limited */
     bool is_cwnd_limited;
     uint8_t ca_state;
+    /* undo (Linux's): snd_una when the episode began (0: nothing to undo); undo_retrans:
+     * retransmissions of it not yet reported back as duplicates (D-SACK), -1 before the
+     * first; all reported, or an ACK echoing a TSval older than retrans_tsval, proves the
+     * retransmissions spurious and the window is given back */
     uint32_t undo_marker;
+    int undo_retrans;
     uint64_t lsndtime_ms, lrcvtime_ms, last_ack_rcv_ms;
     const struct tcp_congestion_ops *ca_ops;
     uint64_t ca_priv[TCP_CA_PRIV_WORDS];
@@ -217,6 +222,7 @@ struct tcp_sock {
     uint8_t backoff;
     uint8_t probes_out;              /* zero-window or keepalive probes unanswered */
     uint64_t retrans_stamp_ms;       /* first retransmission of this episode */
+    uint32_t retrans_tsval;          /* the TSval it carried (Eifel, RFC 3522) */
     uint32_t total_retrans;
     uint8_t syn_retries;             /* TCP_SYNCNT, 0 = default */
     uint32_t user_timeout_ms;        /* TCP_USER_TIMEOUT */
@@ -298,7 +304,7 @@ struct tcp_mib {
     uint64_t TCPAbortOnLinger, TCPBacklogDrop, TCPRcvQDrop, TCPOFOQueue, TCPOFODrop, TCPOFOMerge;
     uint64_t TCPChallengeACK, TCPSYNChallenge, TCPToZeroWindowAdv, TCPFromZeroWindowAdv;
     uint64_t TCPSynRetrans, TCPOrigDataSent, TCPKeepAlive, TCPWantZeroWindowAdv;
-    uint64_t TCPPartialUndo, TCPMemoryPressures, TCPRcvPruned, TCPSpuriousRTOs;
+    uint64_t TCPFullUndo, TCPDSACKUndo, TCPMemoryPressures, TCPRcvPruned;
     uint64_t TCPACKSkippedPAWS, TCPACKSkippedSeq, TCPACKSkippedChallenge, PAWSActive;
     uint64_t OutOfWindowIcmps, TCPZeroWindowDrop, TCPRetransFail, TCPSackShifted;
     uint64_t TCPAutoCorking, TCPWinProbe, TCPMTUPDiscovery, TCPRenoReorder;

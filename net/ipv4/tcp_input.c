@@ -28,6 +28,7 @@
 #define FLAG_ECE              0x40
 #define FLAG_LOST_RETRANS     0x80
 #define FLAG_SLOWPATH         0x100
+#define FLAG_TS_ECHOES_ORIG   0x200  /* TSecr older than the first retransmission (Eifel) */
 #define FLAG_SND_UNA_ADVANCED 0x400
 #define FLAG_DSACKING_ACK     0x800
 #define FLAG_UPDATE_TS_RECENT 0x4000
@@ -419,13 +420,40 @@ static void tcp_mark_skb_sacked(struct tcp_sock *tp, struct sk_buff *skb)
     tp->delivered += pc;
 }
 
+/* A D-SACK for [start, end): the peer had those bytes already. Each retransmission of
+ * this episode it covers was unnecessary; when none is left (undo_retrans 0) all were.
+ * Segments still queued count if they were retransmitted; bytes below the queue (freed
+ * already) count by MSS, as Linux's "dumb counting". */
+static void tcp_dsack_undo_count(struct sock *sk, uint32_t start, uint32_t end)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    if (!tp->undo_marker || tp->undo_retrans <= 0 || !after(end, tp->undo_marker))
+        return;
+    int segs = 0;
+    struct sk_buff *head = tcp_write_queue_head(sk);
+    uint32_t queued = head ? TCP_SKB_CB(head)->seq : tp->snd_una;
+    if (before(start, queued)) {
+        uint32_t gone = (before(end, queued) ? end : queued) - start;
+        segs += (int)DIV_ROUND_UP(gone, tp->mss_cache ? tp->mss_cache : 1);
+    }
+    for (struct sk_buff *skb = head; skb && skb != tcp_send_head(sk);
+         skb = tcp_write_queue_next(sk, skb)) {
+        const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+        if (!before(cb->seq, end))
+            break;
+        if (after(cb->end_seq, start) && (cb->sacked & TCPCB_EVER_RETRANS))
+            segs += (int)tcp_skb_pcount(skb);
+    }
+    tp->undo_retrans = MAX(0, tp->undo_retrans - segs);
+}
+
 /* Tag the write queue with the peer's SACK blocks; returns newly SACKed segments. */
 static unsigned tcp_sacktag_write_queue(struct sock *sk, const struct tcp_options *opt,
                                         uint32_t ack, int *flag)
 {
     struct tcp_sock *tp = tcp_sk(sk);
     unsigned newly = 0;
-    if (!tp->sack_ok || !opt->num_sacks || !tp->packets_out)
+    if (!tp->sack_ok || !opt->num_sacks)
         return 0;
     /* RFC 2883 4: the first block is a D-SACK when below the ACK or inside the second */
     bool dsack = false;
@@ -437,7 +465,10 @@ static unsigned tcp_sacktag_write_queue(struct sock *sk, const struct tcp_option
         *flag |= FLAG_DSACKING_ACK;
         tp->dsack_dups++;
         TCP_INC_STATS(TCPDSACKRecv);
+        tcp_dsack_undo_count(sk, b[0].start_seq, b[0].end_seq);
     }
+    if (!tp->packets_out)
+        return 0;
     unsigned cur_mss = tp->mss_cache;
     for (unsigned i = dsack ? 1 : 0; i < opt->num_sacks; i++) {
         uint32_t start = b[i].start_seq, end = b[i].end_seq;
@@ -530,6 +561,41 @@ static void tcp_end_cwnd_reduction(struct tcp_sock *tp)
     }
 }
 
+/* A loss episode begins: what undo would go back to. Retransmissions already in flight
+ * may be reported as duplicates later, so they count. */
+static void tcp_init_undo(struct tcp_sock *tp)
+{
+    tp->undo_marker = tp->snd_una;
+    tp->undo_retrans = tp->retrans_out ? (int)tp->retrans_out : -1;
+}
+
+/* Were this episode's retransmissions unnecessary? Every one reported back as a
+ * duplicate (D-SACK, RFC 3708), or an ACK whose TSecr is older than the first
+ * retransmission: it answers an original, so the original was not lost (Eifel, RFC 3522). */
+static bool tcp_may_undo(const struct tcp_sock *tp, int flag)
+{
+    return tp->undo_marker && (!tp->undo_retrans || (flag & FLAG_TS_ECHOES_ORIG));
+}
+
+/* Give back the window the episode took (Linux's tcp_undo_cwnd_reduction); after a
+ * timeout also forget what it marked lost, so nothing more is retransmitted. */
+static void tcp_undo_cwnd_reduction(struct sock *sk, bool unmark_loss)
+{
+    struct tcp_sock *tp = tcp_sk(sk);
+    if (unmark_loss) {
+        for (struct sk_buff *skb = tcp_write_queue_head(sk); skb && skb != tcp_send_head(sk);
+             skb = tcp_write_queue_next(sk, skb))
+            TCP_SKB_CB(skb)->sacked &= (uint8_t)~TCPCB_LOST;
+        tp->lost_out = 0;
+    }
+    if (tp->prior_ssthresh) {
+        tp->snd_cwnd = tp->ca_ops->undo_cwnd(tp);
+        if (tp->prior_ssthresh > tp->snd_ssthresh)
+            tp->snd_ssthresh = tp->prior_ssthresh;
+    }
+    tp->undo_marker = 0;
+}
+
 static void tcp_enter_recovery(struct sock *sk)
 {
     struct tcp_sock *tp = tcp_sk(sk);
@@ -538,7 +604,7 @@ static void tcp_enter_recovery(struct sock *sk)
     else
         TCP_INC_STATS(TCPRenoRecovery);
     tp->prior_ssthresh = tp->snd_ssthresh;
-    tp->undo_marker = tp->snd_una;
+    tcp_init_undo(tp);
     tp->prior_cwnd = tp->snd_cwnd;
     tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
     tp->prr_delivered = 0;
@@ -581,9 +647,9 @@ void tcp_enter_loss(struct sock *sk)
         tp->snd_ssthresh = tp->ca_ops->ssthresh(tp);
         if (tp->ca_ops->cwnd_event)
             tp->ca_ops->cwnd_event(tp, CA_EVENT_LOSS);
+        tcp_init_undo(tp);               /* a repeated timeout keeps the episode's */
     }
     (void)new_recovery;
-    tp->undo_marker = tp->snd_una;
     tp->retrans_out = 0;
     tp->lost_out = 0;
     if (!tp->sack_ok)
@@ -641,12 +707,38 @@ static void tcp_fastretrans_alert(struct sock *sk, uint32_t prior_snd_una, int f
             tp->sacked_out++;
     }
 
-    /* a recovery episode ends when everything outstanding at its start is acknowledged */
+    /* after a timeout, the first ACK that moves snd_una may show that nothing was lost:
+     * the retransmissions stop and the window comes back (Linux's tcp_try_undo_loss) */
+    if (tp->ca_state == TCP_CA_Loss && (flag & FLAG_SND_UNA_ADVANCED) &&
+        tcp_may_undo(tp, flag)) {
+        tcp_undo_cwnd_reduction(sk, true);
+        TCP_INC_STATS(TCPLossUndo);
+        tp->retransmits = 0;
+        if (tp->sack_ok)
+            tcp_set_ca_state(tp, TCP_CA_Open);
+        return;
+    }
+
+    /* a recovery episode ends when everything outstanding at its start is acknowledged;
+     * if its retransmissions proved unnecessary the reduction is undone instead */
     if (tp->ca_state != TCP_CA_Open && tp->ca_state != TCP_CA_Disorder &&
         !before(tp->snd_una, tp->high_seq)) {
-        if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR)
+        if (tp->ca_state != TCP_CA_CWR && tcp_may_undo(tp, flag)) {
+            tcp_undo_cwnd_reduction(sk, tp->ca_state == TCP_CA_Loss);
+            if (tp->ca_state == TCP_CA_Loss)
+                TCP_INC_STATS(TCPLossUndo);
+            else
+                TCP_INC_STATS(TCPFullUndo);
+        } else if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR) {
             tcp_end_cwnd_reduction(tp);
+        }
         tcp_set_ca_state(tp, TCP_CA_Open);
+    }
+
+    /* the duplicates of every retransmission reported after the episode ended */
+    if (tp->ca_state <= TCP_CA_Disorder && tp->undo_marker && !tp->undo_retrans) {
+        tcp_undo_cwnd_reduction(sk, false);
+        TCP_INC_STATS(TCPDSACKUndo);
     }
 
     switch (tp->ca_state) {
@@ -820,8 +912,11 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, int flag, const struct 
             return -1;
         }
         /* old ACK: only its SACK/D-SACK information is news */
-        if (tp->sack_ok && opt->num_sacks)
+        if (tp->sack_ok && opt->num_sacks) {
             tcp_sacktag_write_queue(sk, opt, ack, &flag);
+            if (flag & FLAG_DSACKING_ACK)
+                tcp_fastretrans_alert(sk, prior_snd_una, flag, 0);
+        }
         return 0;
     }
     if (after(ack, tp->snd_nxt))
@@ -844,6 +939,9 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, int flag, const struct 
     unsigned newly_sacked = tcp_sacktag_write_queue(sk, opt, ack, &flag);
     tp->probes_out = 0;
     if (!prior_packets) {
+        /* a late D-SACK may still prove the last episode's retransmissions unnecessary */
+        if (flag & FLAG_DSACKING_ACK)
+            tcp_fastretrans_alert(sk, prior_snd_una, flag, 0);
         /* nothing was in flight: a window update may let queued data go */
         if (tcp_send_head(sk) && tp->pending == ICSK_TIME_PROBE0 &&
             !after(TCP_SKB_CB(tcp_send_head(sk))->end_seq, tcp_wnd_end(tp))) {
@@ -852,6 +950,10 @@ static int tcp_ack(struct sock *sk, struct sk_buff *skb, int flag, const struct 
         }
         return flag ? flag : 1;
     }
+    /* judged before the queue is cleaned: that may end the episode and its stamp */
+    if (tp->retrans_stamp_ms && tp->tstamp_ok && opt->ts_present && opt->tsecr &&
+        before(opt->tsecr, tp->retrans_tsval))
+        flag |= FLAG_TS_ECHOES_ORIG;
     long seq_rtt_us;
     unsigned pkts_acked;
     flag |= tcp_clean_rtx_queue(sk, prior_snd_una, &seq_rtt_us, &pkts_acked);

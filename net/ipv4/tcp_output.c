@@ -927,6 +927,7 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
         if (cb->sacked & TCPCB_SACKED_RETRANS)
             tp->retrans_out -= (uint32_t)diff;
     }
+    uint32_t tsval = tcp_tsval(tp);          /* what the segment carries, or earlier */
     int err = tcp_transmit_skb(sk, skb, true);
     if (err) {
         TCP_INC_STATS(TCPRetransFail);
@@ -943,8 +944,14 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
         tp->retrans_out += pc;
     }
     cb->sacked |= TCPCB_EVER_RETRANS;
-    if (!tp->retrans_stamp_ms)
+    if (!tp->retrans_stamp_ms) {
         tp->retrans_stamp_ms = jiffies;
+        tp->retrans_tsval = tsval;
+    }
+    /* one more retransmission a D-SACK must report before undo (tcp_may_undo) */
+    if (tp->undo_retrans < 0)
+        tp->undo_retrans = 0;
+    tp->undo_retrans += (int)pc;
     return 0;
 }
 

@@ -33,6 +33,7 @@ struct ctx {
     bool iss_known;
     uint16_t our_port;
     uint32_t last_tsval;          /* the stack's last TSval */
+    uint32_t prev_tsval;          /* and the one before it */
     struct socket *socks[MAXSOCK];
     int cur;                      /* socket the app commands use */
     bool failed;
@@ -102,7 +103,8 @@ static void do_in(struct ctx *c, char **t, int n)
         o.ts = true;
         o.tsval = (uint32_t)strtoul(v, NULL, 0);
         const char *e = strchr(v, ':');
-        o.tsecr = e && !strcmp(e + 1, "ECR") ? c->last_tsval : (e ? (uint32_t)strtoul(e + 1, NULL, 0) : 0);
+        o.tsecr = !e ? 0 : !strcmp(e + 1, "ECR") ? c->last_tsval
+                : !strcmp(e + 1, "ECRPREV") ? c->prev_tsval : (uint32_t)strtoul(e + 1, NULL, 0);
     }
     if ((v = kv(t, n, "sacks"))) {
         /* a-b,c-d relative to our ISS */
@@ -174,8 +176,10 @@ static void do_out(struct ctx *c, char **t, int n)
     }
     if (!c->our_port)
         c->our_port = r.sport;
-    if (r.opt.ts_present)
+    if (r.opt.ts_present) {
+        c->prev_tsval = c->last_tsval;
         c->last_tsval = r.opt.tsval;
+    }
     uint8_t want = parse_flags(t[1]);
     uint8_t got = r.flags & (uint8_t)~TCPHDR_PSH;
     uint8_t w2 = want & (uint8_t)~TCPHDR_PSH;
@@ -407,7 +411,7 @@ static uint64_t mib_get(const char *name)
     M(TCPFastRetrans) M(TCPSackRecovery) M(TCPRenoRecovery) M(TCPTimeouts) M(DelayedACKs)
     M(TCPDSACKRecv) M(TCPDSACKOldSent) M(TCPOFOQueue) M(ListenOverflows) M(TW) M(TWRecycled)
     M(TCPAbortOnTimeout) M(TCPAbortOnClose) M(TCPAbortOnLinger) M(TCPSlowStartRetrans)
-    M(TCPWinProbe) M(TCPKeepAlive) M(TCPSynRetrans)
+    M(TCPWinProbe) M(TCPKeepAlive) M(TCPSynRetrans) M(TCPLossUndo) M(TCPFullUndo) M(TCPDSACKUndo)
 #undef M
     return ~0ull;
 }
