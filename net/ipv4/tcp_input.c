@@ -429,6 +429,11 @@ static void tcp_dsack_undo_count(struct sock *sk, uint32_t start, uint32_t end)
     struct tcp_sock *tp = tcp_sk(sk);
     if (!tp->undo_marker || tp->undo_retrans <= 0 || !after(end, tp->undo_marker))
         return;
+    /* more duplicates reported than we ever retransmitted: the network duplicates
+     * segments, and D-SACKs prove nothing about our retransmissions (Linux's dubious
+     * D-SACK) */
+    if (tp->dsack_dups > tp->total_retrans)
+        return;
     int segs = 0;
     struct sk_buff *head = tcp_write_queue_head(sk);
     uint32_t queued = head ? TCP_SKB_CB(head)->seq : tp->snd_una;
