@@ -114,7 +114,9 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 void napi_schedule(struct napi_struct *napi)
 {
     unsigned long f = local_irq_save();
-    if (!(napi->state & NAPI_STATE_SCHED)) {
+    if (napi->state & NAPI_STATE_SCHED) {
+        napi->state |= NAPI_STATE_MISSED;
+    } else {
         napi->state |= NAPI_STATE_SCHED;
         napi->scheduled++;
         list_add_tail(&napi->poll_list, &poll_list);
@@ -135,6 +137,16 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
     }
     napi_gro_flush(napi);             /* nothing stays held once the poll is over */
     unsigned long f = local_irq_save();
+    if (napi->state & NAPI_STATE_MISSED) {
+        /* scheduled meanwhile: stay scheduled and poll again, interrupts still masked */
+        napi->state &= ~NAPI_STATE_MISSED;
+        napi->missed++;
+        if (list_empty(&napi->poll_list))
+            list_add_tail(&napi->poll_list, &poll_list);
+        raise_softirq_irqoff(NET_RX_SOFTIRQ);
+        local_irq_restore(f);
+        return false;
+    }
     napi->state &= ~NAPI_STATE_SCHED;
     local_irq_restore(f);
     return true;

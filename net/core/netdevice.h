@@ -107,6 +107,7 @@ struct napi_struct {
     uint64_t polls, scheduled;
     uint64_t work;                  /* packets handled, as reported to napi_complete_done */
     uint64_t complete_refused;      /* completions refused: the poll had used its whole weight */
+    uint64_t missed;                /* schedules during a poll, each worth one more poll */
     /* GRO (net/core/gro.h): packets held during one poll, each the start of one flow's
      * run that later segments join; delivered when the poll ends or the run does */
 #define GRO_MAX_HELD 8
@@ -114,6 +115,11 @@ struct napi_struct {
     unsigned gro_count;
 };
 #define NAPI_STATE_SCHED 0x1
+/* napi_schedule while the poll runs (Linux's NAPIF_STATE_MISSED): the interrupt that
+ * called it may stand for work the poll has already looked past, and the device will
+ * not signal it again (QEMU's igb clears the cause as it sends the message). The
+ * completion then polls once more instead of re-enabling the interrupt. */
+#define NAPI_STATE_MISSED 0x2
 
 struct net_device {
     char name[IFNAMSIZ];
@@ -180,7 +186,9 @@ void napi_schedule(struct napi_struct *napi);       /* from the hard interrupt *
 /* Called by poll when it finished under budget, with the packets it handled; returns
  * true when the driver should re-enable its interrupt. A poll that used its whole weight
  * has more to do: the completion is refused (false, counted) and the instance stays
- * scheduled, so NET_RX polls it again instead of the driver unmasking with work left. */
+ * scheduled, so NET_RX polls it again instead of the driver unmasking with work left.
+ * So is one that was scheduled again while it ran (NAPI_STATE_MISSED): false, and one
+ * more poll. */
 bool napi_complete_done(struct napi_struct *napi, int work_done);
 /* The NET_RX softirq handler (registered by the device layer's initcall). */
 void net_rx_action(void);

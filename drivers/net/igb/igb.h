@@ -93,10 +93,10 @@ struct igb_ring {
         struct igb_rx_queue_stats rx_stats;
     };
     bool rx_discarding;        /* RX: inside an over-long frame, dropping until its EOP */
-    /* TX watchdog */
-    unsigned wd_head;          /* TDH seen at the last check */
+    /* watchdog (once a second) */
+    unsigned wd_head;          /* TX: TDH seen at the last check */
     unsigned wd_clean;         /* next_to_clean seen at the last check */
-    uint64_t wd_since;         /* jiffies since when no progress was seen */
+    uint64_t wd_since;         /* TX: jiffies since when no progress was seen */
     uint64_t irq_kicks;        /* software interrupts fired for a completed-but-uncleaned ring */
     bool tail_pending;         /* TX: descriptors placed, TDT not yet written (xmit_more) */
     uint64_t tail_writes;      /* TX: TDT writes (doorbells) */

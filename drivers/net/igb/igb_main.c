@@ -161,6 +161,21 @@ static bool igb_check_tx_hang(struct igb_adapter *a, struct igb_ring *r)
     return time_after_eq(jiffies, r->wd_since + a->tx_timeout_jiffies);
 }
 
+/* The RX half: a received frame still waiting at next_to_clean where it waited a second
+ * ago was never announced (a lost interrupt: nothing else would ever poll this ring, and
+ * once it fills the NIC stops receiving). Linux's igb fires EICS at every watchdog run;
+ * here only when a frame is seen waiting, so each kick is counted and means something. */
+static void igb_check_rx_stall(struct igb_adapter *a, struct igb_ring *r)
+{
+    unsigned ntc = READ_ONCE(r->next_to_clean);
+    bool waiting = READ_ONCE(IGB_RX_DESC(r, ntc)->wb.status_error) & IGB_RXD_STAT_DD;
+    if (waiting && ntc == r->wd_clean) {
+        r->irq_kicks++;
+        igb_irq_kick(a);
+    }
+    r->wd_clean = waiting ? ntc : ~0u;
+}
+
 static void igb_watchdog(struct timer_list *t)
 {
     struct igb_adapter *a = container_of(t, struct igb_adapter, watchdog_timer);
@@ -175,6 +190,8 @@ static void igb_watchdog(struct timer_list *t)
         return;
     }
     a->wd_last_check = jiffies;
+    for (unsigned i = 0; i < a->num_queues; i++)
+        igb_check_rx_stall(a, &a->rx_ring[i]);
     for (unsigned i = 0; i < a->num_queues; i++) {
         struct igb_ring *r = &a->tx_ring[i];
         if (!netif_carrier_ok(a->netdev)) {

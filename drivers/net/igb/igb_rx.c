@@ -106,6 +106,7 @@ static int igb_configure_rx_ring(struct igb_adapter *a, struct igb_ring *r)
     if (err)
         return err;
     r->next_to_clean = 0;
+    r->wd_clean = ~0u;                  /* the watchdog has not looked yet */
     r->rx_discarding = false;
     wmb();
     wr32(a, E1000_RXDCTL(q), IGB_DCTL_THRESH(8, 8, 4) | E1000_RXDCTL_QUEUE_ENABLE);

@@ -170,11 +170,13 @@ void igb_dump_stats(struct net_device *dev)
         PQ("rx_queue_%u_frame_err", i, r->rx_stats.frame_err);
         PQ("rx_queue_%u_len_err", i, r->rx_stats.len_err);
         PQ("rx_queue_%u_rss_hashed", i, r->rx_stats.rss_hashed);
+        PQ("rx_queue_%u_irq_kicks", i, r->irq_kicks);
     }
     for (unsigned v = 0; v < a->num_q_vectors; v++) {
         const struct igb_q_vector *q = &a->q_vector[v];
         printk("     %s_interrupts: %llu (vector %d, cpu count %llu)\n", q->name,
                (unsigned long long)q->irqs, q->vector, (unsigned long long)irq_count(q->vector));
-        printk("     %s_polls: %llu\n", q->name, (unsigned long long)q->polls);
+        printk("     %s_polls: %llu (%llu more for an interrupt during a poll)\n", q->name,
+               (unsigned long long)q->polls, (unsigned long long)q->napi.missed);
     }
 }
