@@ -138,12 +138,9 @@ bool napi_complete_done(struct napi_struct *napi, int work_done)
     napi_gro_flush(napi);             /* nothing stays held once the poll is over */
     unsigned long f = local_irq_save();
     if (napi->state & NAPI_STATE_MISSED) {
-        /* scheduled meanwhile: stay scheduled and poll again, interrupts still masked */
+        /* scheduled meanwhile: stay scheduled (NET_RX polls again), interrupts masked */
         napi->state &= ~NAPI_STATE_MISSED;
         napi->missed++;
-        if (list_empty(&napi->poll_list))
-            list_add_tail(&napi->poll_list, &poll_list);
-        raise_softirq_irqoff(NET_RX_SOFTIRQ);
         local_irq_restore(f);
         return false;
     }
@@ -169,7 +166,6 @@ void net_rx_action(void)
         list_del_init(&n->poll_list);
         local_irq_restore(f);
 
-        uint64_t refused = n->complete_refused;
         int work = n->poll(n, n->weight);
         n->polls++;
         if (n->gro_count)
@@ -177,11 +173,11 @@ void net_rx_action(void)
         budget -= work;
 
         f = local_irq_save();
-        /* Not completed - its whole weight used, or its completion refused - so still
-         * ours: poll it again. (A poll that completed may already be back on the list:
-         * its interrupt, re-enabled, can schedule it before we get here.) */
-        if ((work >= n->weight || n->complete_refused != refused) &&
-            (n->state & NAPI_STATE_SCHED) && list_empty(&n->poll_list))
+        /* Not completed - its whole weight used, its completion refused, or scheduled
+         * again while it ran - so still scheduled and ours: poll it again. (A poll that
+         * completed may already be back on the list: its interrupt, re-enabled, can
+         * schedule it before we get here.) */
+        if ((n->state & NAPI_STATE_SCHED) && list_empty(&n->poll_list))
             list_add_tail(&n->poll_list, &poll_list);
         bool more = !list_empty(&poll_list);
         local_irq_restore(f);

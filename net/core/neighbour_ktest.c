@@ -33,6 +33,12 @@ static uint64_t skbs_alive(void)
 }
 
 /* The NIC, up with link, and our address on it. */
+/* Every buffer back (TX completion frees what was sent), or the case fails saying how
+ * many are still out. */
+#define KT_ASSERT_BUFFERS_BACK(alive)                                                    \
+    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == (alive), 2000), "%llu buffers still alive", \
+                  (unsigned long long)(skbs_alive() - (alive)))
+
 static struct net_device *kt_dev(void)
 {
     struct net_device *dev = first_net_device();
@@ -135,8 +141,7 @@ KTEST(neigh, resolve_gateway_by_arp)
     neigh_get_stats(&s1);
     KT_EXPECT_EQ(s1.hh_output, s0.hh_output + 1);
     /* TX completion frees the buffers */
-    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == alive, 2000), "%llu buffers still alive",
-                  (unsigned long long)(skbs_alive() - alive));
+    KT_ASSERT_BUFFERS_BACK(alive);
     neigh_dump();
     kt_done(dev);
 }
@@ -166,8 +171,7 @@ KTEST(neigh, unanswered_address_fails_after_three_requests)
     KT_EXPECT_EQ(a1.tx_requests - a0.tx_requests, NEIGH_MCAST_PROBES);
     /* and the sender of the next packet is told at once */
     KT_EXPECT_EQ(send_via_neigh(dev, NOBODY, echo_request(dev, NOBODY, 3), NULL), -EHOSTUNREACH);
-    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == alive, 2000), "%llu buffers still alive",
-                  (unsigned long long)(skbs_alive() - alive));
+    KT_ASSERT_BUFFERS_BACK(alive);
     kt_done(dev);
 }
 
@@ -249,7 +253,6 @@ KTEST(qdisc, burst_beyond_ring_stops_wakes_and_drains)
     KT_EXPECT_EQ(drops, drops0);
     KT_ASSERT(stops > stops0 && wakes > wakes0);
     KT_ASSERT(softirq_count(NET_TX_SOFTIRQ) > tx0);
-    KT_ASSERT_MSG(KT_WAIT_FOR(skbs_alive() == alive, 2000), "%llu buffers still alive",
-                  (unsigned long long)(skbs_alive() - alive));
+    KT_ASSERT_BUFFERS_BACK(alive);
     kt_done(dev);
 }

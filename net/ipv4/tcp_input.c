@@ -725,15 +725,13 @@ static void tcp_fastretrans_alert(struct sock *sk, uint32_t prior_snd_una, int f
     }
 
     /* a recovery episode ends when everything outstanding at its start is acknowledged;
-     * if its retransmissions proved unnecessary the reduction is undone instead */
+     * if its retransmissions proved unnecessary the reduction is undone instead (a loss
+     * episode was judged above, at the first ACK that moved snd_una) */
     if (tp->ca_state != TCP_CA_Open && tp->ca_state != TCP_CA_Disorder &&
         !before(tp->snd_una, tp->high_seq)) {
-        if (tp->ca_state != TCP_CA_CWR && tcp_may_undo(tp, flag)) {
-            tcp_undo_cwnd_reduction(sk, tp->ca_state == TCP_CA_Loss);
-            if (tp->ca_state == TCP_CA_Loss)
-                TCP_INC_STATS(TCPLossUndo);
-            else
-                TCP_INC_STATS(TCPFullUndo);
+        if (tp->ca_state == TCP_CA_Recovery && tcp_may_undo(tp, flag)) {
+            tcp_undo_cwnd_reduction(sk, false);
+            TCP_INC_STATS(TCPFullUndo);
         } else if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR) {
             tcp_end_cwnd_reduction(tp);
         }

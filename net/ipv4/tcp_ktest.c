@@ -55,7 +55,6 @@ static void note(struct socket *s)
         seen |= 1u << s->sk->sk_state;
 }
 
-
 static struct socket *accepted;
 static bool try_accept(struct socket *l)
 {

@@ -927,7 +927,9 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
         if (cb->sacked & TCPCB_SACKED_RETRANS)
             tp->retrans_out -= (uint32_t)diff;
     }
-    uint32_t tsval = tcp_tsval(tp);          /* what the segment carries, or earlier */
+    /* the episode's first: its TSval (what the segment carries, or earlier) for Eifel */
+    bool first = !tp->retrans_stamp_ms;
+    uint32_t tsval = first ? tcp_tsval(tp) : 0;
     int err = tcp_transmit_skb(sk, skb, true);
     if (err) {
         TCP_INC_STATS(TCPRetransFail);
@@ -944,7 +946,7 @@ int tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb, int segs)
         tp->retrans_out += pc;
     }
     cb->sacked |= TCPCB_EVER_RETRANS;
-    if (!tp->retrans_stamp_ms) {
+    if (first) {
         tp->retrans_stamp_ms = jiffies;
         tp->retrans_tsval = tsval;
     }

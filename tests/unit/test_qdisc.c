@@ -432,16 +432,27 @@ static struct {
     int irq_enabled;       /* times the driver unmasked its interrupt */
 } nd;
 
-/* A driver that, like a careless one, always tries to complete: the core must refuse a
- * completion that used the whole weight, or the work left would wait for an interrupt. */
-static int greedy_poll(struct napi_struct *napi, int budget)
+/* One poll of the fake ring: take what the budget allows. */
+static int drain(int budget)
 {
     nd.polls++;
     int work = MIN(nd.pending, budget);
     nd.pending -= work;
+    return work;
+}
+/* The end of a poll: complete, and unmask when the core allows it. */
+static int complete(struct napi_struct *napi, int work)
+{
     if (napi_complete_done(napi, work))
         nd.irq_enabled++;
     return work;
+}
+
+/* A driver that, like a careless one, always tries to complete: the core must refuse a
+ * completion that used the whole weight, or the work left would wait for an interrupt. */
+static int greedy_poll(struct napi_struct *napi, int budget)
+{
+    return complete(napi, drain(budget));
 }
 
 TEST(napi_complete_done_refuses_a_full_budget)
@@ -476,16 +487,12 @@ TEST(napi_complete_done_refuses_a_full_budget)
 static struct napi_struct *racing_napi;
 static int racing_poll(struct napi_struct *napi, int budget)
 {
-    nd.polls++;
-    int work = MIN(nd.pending, budget);
-    nd.pending -= work;
+    int work = drain(budget);
     if (nd.polls == 1) {
         nd.pending++;                  /* a frame lands after the ring was read ... */
         napi_schedule(racing_napi);    /* ... and its interrupt arrives mid-poll */
     }
-    if (napi_complete_done(napi, work))
-        nd.irq_enabled++;
-    return work;
+    return complete(napi, work);
 }
 
 TEST(napi_schedule_during_poll_is_not_lost)
